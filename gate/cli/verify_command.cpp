@@ -1,0 +1,12 @@
+#include <CLI/CLI.hpp>
+
+#include "gate/cli/commands.hpp"
+
+namespace gate::cli {
+
+void add_verify_command(CLI::App& app, int& exit_code) {
+  (void)app;
+  (void)exit_code;
+}
+
+}  // namespace gate::cli

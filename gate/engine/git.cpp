@@ -1,0 +1,53 @@
+#include "gate/engine/git.hpp"
+
+#include <stdexcept>
+
+namespace gate::git {
+
+Library::Library() { git_libgit2_init(); }
+Library::~Library() { git_libgit2_shutdown(); }
+
+void check(int code, std::string_view what) {
+  if (code >= 0) return;
+  const git_error* error = git_error_last();
+  std::string message(what);
+  message += ": ";
+  message += error && error->message ? error->message : "libgit2 error " + std::to_string(code);
+  throw std::runtime_error(message);
+}
+
+std::string to_hex(const git_oid& oid) {
+  char buffer[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buffer, sizeof buffer, &oid);
+  return buffer;
+}
+
+Repository open_repository(const std::string& path) {
+  git_repository* repo = nullptr;
+  check(git_repository_open_ext(&repo, path.c_str(), 0, nullptr), "cannot open repository '" + path + "'");
+  return Repository(repo);
+}
+
+std::optional<git_oid> resolve_commit(git_repository* repo, const std::string& revision) {
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, revision.c_str()) < 0) return std::nullopt;
+  Object object(raw);
+  git_object* peeled_raw = nullptr;
+  if (git_object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT) < 0) return std::nullopt;
+  Object peeled(peeled_raw);
+  return *git_object_id(peeled.get());
+}
+
+Commit lookup_commit(git_repository* repo, const git_oid& oid) {
+  git_commit* commit = nullptr;
+  check(git_commit_lookup(&commit, repo, &oid), "cannot read commit " + to_hex(oid));
+  return Commit(commit);
+}
+
+Tree commit_tree(git_commit* commit) {
+  git_tree* tree = nullptr;
+  check(git_commit_tree(&tree, commit), "cannot read tree of commit " + to_hex(*git_commit_id(commit)));
+  return Tree(tree);
+}
+
+}  // namespace gate::git

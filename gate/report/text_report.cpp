@@ -1,0 +1,10 @@
+#include "gate/report/reporter.hpp"
+
+namespace gate {
+
+std::string render_text(const Report& report, const RenderOptions& options) {
+  (void)options;
+  return "verdict: " + report.verdict + "\n";
+}
+
+}  // namespace gate

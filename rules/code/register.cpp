@@ -1,0 +1,7 @@
+#include "rules/registry.hpp"
+
+namespace gate::rules {
+
+void register_code_rules(RuleRegistry& registry) { (void)registry; }
+
+}  // namespace gate::rules
