@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gate/engine/context.hpp"
 #include "gate/report/report.hpp"
 
 namespace gate {
@@ -15,10 +16,14 @@ struct RenderOptions {
 
 using RenderFunction = std::function<std::string(const Report&, const RenderOptions&)>;
 
+// Side effects a format has beyond its report (e.g. GitHub's step summary and outputs files).
+using PublishFunction = std::function<void(const Report&, const Environment&)>;
+
 struct Reporter {
   std::string name;  // the --format name
   std::string description;
   RenderFunction render;
+  PublishFunction publish;  // may be empty
 };
 
 // All report formats. Each format lives in its own file and is listed in reporters.cpp.

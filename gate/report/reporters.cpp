@@ -6,8 +6,8 @@ namespace gate {
 
 const std::vector<Reporter>& reporters() {
   static const std::vector<Reporter> all = {
-      {"text", "for people: findings grouped by rule, a verdict line", render_text},
-      {"json", "the stable JSON schema of docs/formats.md", render_json},
+      {"text", "for people: findings grouped by rule, a verdict line", render_text, {}},
+      {"json", "the stable JSON schema of docs/formats.md", render_json, {}},
   };
   return all;
 }
