@@ -1,7 +1,5 @@
 #include "gate/engine/engine.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -9,6 +7,7 @@
 #include <thread>
 
 #include "gate/types/errors.hpp"
+#include "gate/types/redact.hpp"
 #include "rules/registry.hpp"
 
 namespace gate {
@@ -19,17 +18,7 @@ std::string fingerprint_of(const Finding& finding) {
   input += finding.path;
   input += '\0';
   input += finding.fingerprint_basis.empty() ? finding.message : finding.fingerprint_basis;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return sha256_hex(input);
 }
 
 void recount_outcomes(Evaluation& evaluation) {
