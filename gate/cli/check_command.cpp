@@ -1,12 +1,158 @@
-#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "gate/cli/check_attest.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/engine/check.hpp"
+#include "gate/report/reporter.hpp"
+#include "gate/types/atomic_write.hpp"
+#include "gate/types/errors.hpp"
 
 namespace gate::cli {
 
+namespace {
+
+struct OutputRequest {
+  const Reporter* reporter = nullptr;
+  std::string file;  // empty: stdout
+};
+
+struct CheckCommandOptions {
+  CheckRequest request;
+  std::optional<std::string> base;
+  std::optional<std::string> head;
+  std::optional<std::string> policy;
+  std::optional<std::string> approvals;
+  std::vector<std::string> formats;
+  std::optional<std::string> output;
+  unsigned threads = 0;
+};
+
+std::string known_formats() {
+  std::string names;
+  for (const auto& r : reporters()) names += (names.empty() ? "" : ", ") + r.name;
+  return names;
+}
+
+// Parses --format NAME[=FILE] (repeatable) and --output FILE (for a single format without =FILE).
+std::vector<OutputRequest> plan_outputs(const CheckCommandOptions& options, const CiContext& context) {
+  std::vector<std::string> formats = options.formats;
+  if (formats.empty()) {
+    formats.push_back("text");
+    // In GitHub Actions, annotations and the step summary are on by default.
+    if (context.provider == "github" && find_reporter("github")) formats.push_back("github");
+  }
+  std::vector<OutputRequest> outputs;
+  size_t to_stdout = 0;
+  for (const auto& spec : formats) {
+    size_t eq = spec.find('=');
+    std::string name = spec.substr(0, eq);
+    const Reporter* reporter = find_reporter(name);
+    if (!reporter) {
+      throw InputError("unknown report format '" + name + "'", "use one of: " + known_formats());
+    }
+    OutputRequest out{reporter, eq == std::string::npos ? "" : spec.substr(eq + 1)};
+    if (eq != std::string::npos && out.file.empty()) {
+      throw InputError("--format " + spec + " names no file", "write NAME=FILE or just NAME");
+    }
+    if (out.file.empty()) ++to_stdout;
+    outputs.push_back(out);
+  }
+  if (options.output) {
+    if (to_stdout != 1 || options.formats.size() > 1) {
+      throw InputError("--output goes with exactly one --format",
+                       "use --format NAME=FILE for each report instead");
+    }
+    for (auto& out : outputs) {
+      if (out.file.empty()) out.file = *options.output;
+    }
+  }
+  return outputs;
+}
+
+bool stdout_wants_color() {
+  if (std::getenv("NO_COLOR") != nullptr) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+int run(CheckCommandOptions& options, AttestStage& attest) {
+  Environment env = process_environment();
+  CheckRequest request = options.request;
+  request.context = detect_context(env);
+  request.base = options.base;
+  request.head = options.head;
+  request.policy_file = options.policy;
+  request.approvals_file = options.approvals;
+  request.threads = options.threads;
+  request.now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  // Everything that can fail on bad input is checked before anything is written.
+  std::vector<OutputRequest> outputs = plan_outputs(options, request.context);
+  attest.prepare();
+
+  git::Repository repo;
+  Report report = run_check(request, &repo);
+  attest.record(report, repo.get(), request.now);
+
+  RenderOptions file_options;
+  RenderOptions stdout_options;
+  stdout_options.color = stdout_wants_color();
+  std::string for_stdout;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& out : outputs) {
+    if (out.file.empty()) {
+      for_stdout += out.reporter->render(report, stdout_options);
+    } else {
+      files.emplace_back(out.file, out.reporter->render(report, file_options));
+    }
+  }
+  for (const auto& [path, content] : files) write_file_atomically(path, content);
+  for (const auto& out : outputs) {
+    if (out.reporter->publish) out.reporter->publish(report, env);
+  }
+  std::cout << for_stdout << std::flush;
+  return report.exit_code;
+}
+
+}  // namespace
+
 void add_check_command(CLI::App& app, int& exit_code) {
-  auto* check = app.add_subcommand("check", "Judge the change between base and head");
-  check->callback([&exit_code] { exit_code = 0; });
+  auto options = std::make_shared<CheckCommandOptions>();
+  auto attest = std::make_shared<AttestStage>();
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Judge the change merge-base(base, head)..head against the policy of the base revision.\n"
+      "Exit 0: pass; 1: blocked (an unwaived error finding); 2: unusable input.");
+  check->add_option("--repo", options->request.repo, "Repository to judge")
+      ->capture_default_str();
+  check->add_option("--base", options->base,
+                    "Target revision (default: the CI's target branch, else origin/HEAD, main "
+                    "or master)");
+  check->add_option("--head", options->head, "Revision under review (default: HEAD)");
+  check->add_option("--policy", options->policy,
+                    "Judge with this policy file instead of the base revision's (local trials)");
+  check->add_option("--format", options->formats,
+                    "Report format NAME[=FILE], repeatable: " + known_formats())
+      ->take_all()
+      ->allow_extra_args(false);
+  check->add_option("--output", options->output, "Write the single report to FILE");
+  check->add_option("--mode", options->request.mode,
+                    "enforce (block on errors) or warn (report only; exit 0)")
+      ->check(CLI::IsMember({"enforce", "warn"}))
+      ->capture_default_str();
+  check->add_option("--approvals", options->approvals,
+                    "Review approvals collected by a prior CI step (docs/approvals.md)");
+  check->add_option("--threads", options->threads, "Worker threads (default: one per core)");
+  attest->add_options(*check);
+  check->callback([options, attest, &exit_code] { exit_code = run(*options, *attest); });
 }
 
 }  // namespace gate::cli

@@ -1,0 +1,204 @@
+#include "gate/engine/check.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "gate/engine/changeset_builder.hpp"
+#include "gate/engine/engine.hpp"
+#include "gate/engine/evidence_loader.hpp"
+#include "gate/engine/git_blob_source.hpp"
+#include "gate/engine/policy_loader.hpp"
+#include "gate/engine/waivers.hpp"
+#include "gate/types/errors.hpp"
+#include "gate/version.hpp"
+
+namespace gate {
+
+namespace {
+
+const char* kFetchHint =
+    "fetch the full history: `fetch-depth: 0` on actions/checkout (GitHub), `GIT_DEPTH: 0` "
+    "(GitLab), or `git fetch origin <branch>` locally";
+
+git::Repository open_repo(const std::string& path) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) < 0) {
+    const git_error* error = git_error_last();
+    throw InputError("'" + path + "' is not a git repository" +
+                         (error && error->message ? std::string(" (") + error->message + ")" : ""),
+                     "run Gate inside a clone or pass --repo DIR");
+  }
+  return git::Repository(raw);
+}
+
+std::string short_id(const std::string& hex) { return hex.substr(0, 12); }
+
+struct Resolved {
+  git_oid oid;
+  std::string source;
+};
+
+Resolved resolve_head(git_repository* repo, const CheckRequest& request) {
+  std::string revision = "HEAD";
+  std::string source = "default (HEAD)";
+  if (request.head) {
+    revision = *request.head;
+    source = "--head";
+  } else if (request.context.head) {
+    revision = *request.context.head;
+    source = request.context.head_source;
+  }
+  if (revision == "HEAD" && git_repository_head_unborn(repo) == 1) {
+    throw InputError("the repository has no commits yet (its branch is unborn)",
+                     "commit something first, or pass --head REV");
+  }
+  auto oid = git::resolve_commit(repo, revision);
+  if (!oid) {
+    throw InputError("head revision '" + revision + "' (from " + source +
+                         ") does not name a commit in this repository",
+                     git_repository_is_shallow(repo) == 1 ? kFetchHint
+                                                          : "check the revision name");
+  }
+  return {*oid, source};
+}
+
+std::optional<std::string> default_base(git_repository* repo) {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, "refs/remotes/origin/HEAD") == 0) {
+    git::Reference ref(raw);
+    if (const char* target = git_reference_symbolic_target(ref.get())) return std::string(target);
+  }
+  for (const char* candidate : {"refs/remotes/origin/main", "refs/remotes/origin/master",
+                                "refs/heads/main", "refs/heads/master"}) {
+    if (git_reference_lookup(&raw, repo, candidate) == 0) {
+      git_reference_free(raw);
+      return std::string(candidate);
+    }
+  }
+  return std::nullopt;
+}
+
+Resolved resolve_base(git_repository* repo, const CheckRequest& request) {
+  std::string revision;
+  std::string source;
+  if (request.base) {
+    revision = *request.base;
+    source = "--base";
+  } else if (request.context.base) {
+    revision = *request.context.base;
+    source = request.context.base_source;
+  } else if (auto fallback = default_base(repo)) {
+    revision = *fallback;
+    source = "default branch (" + *fallback + ")";
+  } else {
+    throw InputError("no base revision: no --base, no CI target, and no origin/HEAD, main or "
+                     "master branch",
+                     "pass --base REV (the branch the change will merge into)");
+  }
+  auto oid = git::resolve_commit(repo, revision);
+  if (!oid) {
+    bool shallow = git_repository_is_shallow(repo) == 1;
+    throw InputError("base revision '" + revision + "' (from " + source + ") is not in this " +
+                         (shallow ? "shallow clone" : "repository"),
+                     shallow ? kFetchHint : "fetch the target branch or check the revision name");
+  }
+  return {*oid, source};
+}
+
+std::string read_disk_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, 0, "cannot read the file", "check the path and permissions");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+Policy load_policy(const CheckRequest& request, const GitBlobSource& blobs,
+                   const std::string& base_id) {
+  if (request.policy_file) {
+    Policy policy = parse_policy(read_disk_file(*request.policy_file), *request.policy_file);
+    policy.source = "file:" + *request.policy_file;
+    policy.overridden = true;
+    spdlog::warn("judging with {} instead of the base revision's policy (local trial)",
+                 *request.policy_file);
+    return policy;
+  }
+  // The policy comes from the base revision: a change cannot weaken the policy that judges it.
+  auto text = blobs.read(Tree::base, kPolicyPath, 16u << 20);
+  if (!text) {
+    spdlog::info("no {} at base {}: using the built-in default policy", kPolicyPath,
+                 short_id(base_id));
+    return default_policy();
+  }
+  Policy policy = parse_policy(*text, short_id(base_id) + ":" + kPolicyPath);
+  policy.source = "base:" + base_id + ":" + kPolicyPath;
+  policy.revision = base_id;
+  return policy;
+}
+
+}  // namespace
+
+Report run_check(const CheckRequest& request, git::Repository* repository) {
+  if (request.mode != "enforce" && request.mode != "warn") {
+    throw InputError("--mode must be enforce or warn, not '" + request.mode + "'");
+  }
+  git::Repository repo = open_repo(request.repo);
+  Resolved head = resolve_head(repo.get(), request);
+  Resolved base = resolve_base(repo.get(), request);
+
+  ChangeSetOptions change_options;
+  change_options.threads = request.threads;
+  ChangeSet change = build_changeset(repo.get(), base.oid, head.oid, change_options);
+  git_oid merge_base;
+  git_oid_fromstr(&merge_base, change.merge_base.c_str());
+  GitBlobSource blobs(git_repository_path(repo.get()), merge_base, head.oid, base.oid);
+
+  Policy policy = load_policy(request, blobs, change.base);
+  for (auto& file : change.files) file.assets = policy.assets_of(file.path);
+  if (change.files.empty()) {
+    spdlog::warn("the change {}..{} has no file changes", short_id(change.merge_base),
+                 short_id(change.head));
+  }
+
+  Evidence evidence = load_evidence(request.approvals_file, request.context, change);
+  EvaluateOptions evaluate_options;
+  if (const char* workdir = git_repository_workdir(repo.get())) {
+    evaluate_options.workdir = std::filesystem::path(workdir);
+  }
+  evaluate_options.now = request.now;
+  evaluate_options.threads = request.threads;
+  Evaluation evaluation = evaluate_policy(policy, change, blobs, evidence, evaluate_options);
+  std::vector<WaiverRecord> waivers = apply_waivers(evaluation, policy, change, blobs, request.now);
+  for (auto& finding : evaluation.findings) {
+    if (finding.fingerprint.empty()) finding.fingerprint = fingerprint_of(finding);
+  }
+  sort_findings(evaluation.findings);
+  recount_outcomes(evaluation);
+
+  Report report;
+  report.tool_version = kVersion;
+  report.context = request.context;
+  const char* workdir = git_repository_workdir(repo.get());
+  report.repository_path = workdir ? workdir : git_repository_path(repo.get());
+  report.base = change.base;
+  report.head = change.head;
+  report.merge_base = change.merge_base;
+  report.base_source = base.source;
+  report.head_source = head.source;
+  report.policy = {policy.source, policy.path, policy.sha256, policy.revision, policy.overridden};
+  report.mode = request.mode;
+  report.files_changed = change.files.size();
+  report.commits = change.commits.size();
+  report.rules = std::move(evaluation.outcomes);
+  report.findings = std::move(evaluation.findings);
+  report.waivers = std::move(waivers);
+  bool blocked = report.count(Severity::error) > 0;
+  report.verdict = blocked ? "fail" : "pass";
+  report.exit_code = blocked && request.mode == "enforce" ? 1 : 0;
+  if (repository) *repository = std::move(repo);
+  return report;
+}
+
+}  // namespace gate
