@@ -1,6 +1,12 @@
 #include "gate/engine/context.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string_view>
+
+#include "gate/types/errors.hpp"
 
 namespace gate {
 
@@ -12,9 +18,256 @@ Environment process_environment() {
   };
 }
 
+namespace {
+
+std::string value_or(const Environment& env, const std::string& name,
+                     const std::string& fallback = {}) {
+  auto value = env(name);
+  return value && !value->empty() ? *value : fallback;
+}
+
+// A commit id as CI systems write it: 40 (SHA-1) or 64 (SHA-256) hex digits. Anything else in
+// a variable or payload is refused, so a hostile value never reaches git as an option or a
+// revision expression.
+bool is_commit_id(std::string_view text) {
+  if (text.size() != 40 && text.size() != 64) return false;
+  for (char c : text) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+// Git's "no commit" (a new branch was pushed, or GitLab's first pipeline of a branch).
+bool is_null_commit(std::string_view text) {
+  return !text.empty() && text.find_first_not_of('0') == std::string_view::npos;
+}
+
+std::string commit_from_variable(const Environment& env, const std::string& name) {
+  std::string value = value_or(env, name);
+  if (value.empty() || is_null_commit(value)) return {};
+  if (!is_commit_id(value)) {
+    throw InputError(
+        "environment variable " + name + " is not a commit id: '" + value.substr(0, 80) + "'",
+        "the CI sets it to 40 hex digits; unset it or pass --base/--head");
+  }
+  return value;
+}
+
+std::string strip_prefix(std::string text, std::string_view prefix) {
+  if (std::string_view(text).substr(0, prefix.size()) == prefix) text.erase(0, prefix.size());
+  return text;
+}
+
+// The GitHub event payload (GITHUB_EVENT_PATH): a JSON file written by the runner.
+class EventPayload {
+ public:
+  explicit EventPayload(std::string path) : path_(std::move(path)) {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) {
+      throw InputError(path_, 0, 0, "cannot read the GitHub event payload (GITHUB_EVENT_PATH)",
+                       "run inside GitHub Actions, or unset GITHUB_ACTIONS for a local run");
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    std::string text = buffer.str();
+    try {
+      json_ = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      auto [line, column] = position(text, e.byte);
+      throw InputError(path_, line, column, "the GitHub event payload is not valid JSON",
+                       "GITHUB_EVENT_PATH must name the event file the runner wrote");
+    }
+    if (!json_.is_object()) {
+      throw InputError(path_, 1, 1, "the GitHub event payload is not a JSON object",
+                       "GITHUB_EVENT_PATH must name the event file the runner wrote");
+    }
+  }
+
+  // The string at a '.'-separated path, or nullopt when absent or null.
+  std::optional<std::string> text(const std::string& dotted) const {
+    const nlohmann::json* node = find(dotted);
+    if (!node || node->is_null()) return std::nullopt;
+    if (node->is_string()) return node->get<std::string>();
+    if (node->is_number_integer()) return std::to_string(node->get<int64_t>());
+    throw InputError(path_, 0, 0, "'" + dotted + "' in the GitHub event payload is not a string",
+                     "the payload does not have the shape of a GitHub event");
+  }
+
+  // A commit id that the event must carry.
+  std::string commit(const std::string& dotted, bool allow_null = false) const {
+    auto value = text(dotted);
+    if (!value) {
+      throw InputError(path_, 0, 0, "the GitHub event payload has no '" + dotted + "'",
+                       "pass --base and --head, or check that GITHUB_EVENT_NAME matches the event");
+    }
+    if (allow_null && is_null_commit(*value)) return {};
+    if (!is_commit_id(*value)) {
+      throw InputError(path_, 0, 0,
+                       "'" + dotted + "' in the GitHub event payload is not a commit id",
+                       "expected 40 hex digits");
+    }
+    return *value;
+  }
+
+ private:
+  std::string path_;
+  nlohmann::json json_;
+
+  const nlohmann::json* find(const std::string& dotted) const {
+    const nlohmann::json* node = &json_;
+    size_t start = 0;
+    while (start <= dotted.size()) {
+      size_t dot = dotted.find('.', start);
+      std::string key = dotted.substr(start, dot == std::string::npos ? dotted.npos : dot - start);
+      if (!node->is_object()) return nullptr;
+      auto it = node->find(key);
+      if (it == node->end()) return nullptr;
+      node = &*it;
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return node;
+  }
+
+  static std::pair<uint32_t, uint32_t> position(const std::string& text, size_t byte) {
+    uint32_t line = 1, column = 1;
+    // nlohmann reports the byte after the offending one, 1-based.
+    size_t end = std::min(text.size(), byte > 0 ? byte - 1 : 0);
+    for (size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return {line, column};
+  }
+};
+
+void detect_github(const Environment& env, CiContext& context) {
+  context.provider = "github";
+  context.event = value_or(env, "GITHUB_EVENT_NAME");
+  context.repository = value_or(env, "GITHUB_REPOSITORY");
+  context.server_url = value_or(env, "GITHUB_SERVER_URL", "https://github.com");
+  context.actor = value_or(env, "GITHUB_ACTOR");
+  std::string run_id = value_or(env, "GITHUB_RUN_ID");
+  if (!context.repository.empty() && !run_id.empty()) {
+    context.run_url = context.server_url + "/" + context.repository + "/actions/runs/" + run_id;
+  }
+
+  const std::string& event = context.event;
+  // Review events carry the same pull_request object: an approval re-runs the gate.
+  bool pull_request = event == "pull_request" || event == "pull_request_target" ||
+                      event == "pull_request_review" || event == "pull_request_review_comment";
+  bool push = event == "push";
+  bool merge_group = event == "merge_group";
+  std::string event_path = value_or(env, "GITHUB_EVENT_PATH");
+  if ((pull_request || push || merge_group) && event_path.empty()) {
+    throw InputError("GITHUB_EVENT_NAME is '" + event + "' but GITHUB_EVENT_PATH is not set",
+                     "the runner sets both; outside Actions unset GITHUB_ACTIONS");
+  }
+
+  if (pull_request) {
+    EventPayload payload(event_path);
+    // Never GITHUB_SHA: for pull requests it is a merge commit GitHub made, not the change.
+    context.base = payload.commit("pull_request.base.sha");
+    context.base_source = "GITHUB_EVENT_PATH pull_request.base.sha";
+    context.head = payload.commit("pull_request.head.sha");
+    context.head_source = "GITHUB_EVENT_PATH pull_request.head.sha";
+    context.change_id =
+        payload.text("pull_request.number").value_or(payload.text("number").value_or(""));
+    context.target_branch =
+        payload.text("pull_request.base.ref").value_or(value_or(env, "GITHUB_BASE_REF"));
+  } else if (push) {
+    EventPayload payload(event_path);
+    std::string before = payload.commit("before", /*allow_null=*/true);
+    if (!before.empty()) {
+      context.base = before;
+      context.base_source = "GITHUB_EVENT_PATH before";
+    }
+    context.head = payload.commit("after", /*allow_null=*/true);
+    context.head_source = "GITHUB_EVENT_PATH after";
+    if (context.head->empty()) {  // a branch deletion: nothing to judge at the head
+      context.head.reset();
+      context.head_source.clear();
+    }
+    context.target_branch = strip_prefix(payload.text("ref").value_or(""), "refs/heads/");
+  } else if (merge_group) {
+    EventPayload payload(event_path);
+    context.base = payload.commit("merge_group.base_sha");
+    context.base_source = "GITHUB_EVENT_PATH merge_group.base_sha";
+    context.head = payload.commit("merge_group.head_sha");
+    context.head_source = "GITHUB_EVENT_PATH merge_group.head_sha";
+    context.target_branch =
+        strip_prefix(payload.text("merge_group.base_ref").value_or(""), "refs/heads/");
+  } else {
+    // Other events (workflow_dispatch, schedule, ...): only the commit the run is for.
+    std::string sha = commit_from_variable(env, "GITHUB_SHA");
+    if (!sha.empty()) {
+      context.head = sha;
+      context.head_source = "GITHUB_SHA";
+    }
+  }
+}
+
+void detect_gitlab(const Environment& env, CiContext& context) {
+  context.provider = "gitlab";
+  context.event = value_or(env, "CI_PIPELINE_SOURCE");
+  context.repository = value_or(env, "CI_PROJECT_PATH");
+  context.server_url = value_or(env, "CI_SERVER_URL", "https://gitlab.com");
+  context.run_url = value_or(env, "CI_PIPELINE_URL");
+  context.actor = value_or(env, "GITLAB_USER_LOGIN");
+  context.change_id = value_or(env, "CI_MERGE_REQUEST_IID");
+
+  if (!context.change_id.empty()) {
+    context.target_branch = value_or(env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
+    std::string base = commit_from_variable(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA");
+    if (!base.empty()) {
+      context.base = base;
+      context.base_source = "CI_MERGE_REQUEST_DIFF_BASE_SHA";
+    } else if (!(base = commit_from_variable(env, "CI_MERGE_REQUEST_TARGET_BRANCH_SHA")).empty()) {
+      context.base = base;
+      context.base_source = "CI_MERGE_REQUEST_TARGET_BRANCH_SHA";
+    }
+    // In merged-results pipelines CI_COMMIT_SHA is a merge commit GitLab made; the source
+    // branch's own head is the change under review.
+    std::string head = commit_from_variable(env, "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
+    if (!head.empty()) {
+      context.head = head;
+      context.head_source = "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA";
+    } else if (!(head = commit_from_variable(env, "CI_COMMIT_SHA")).empty()) {
+      context.head = head;
+      context.head_source = "CI_COMMIT_SHA";
+    }
+    return;
+  }
+
+  context.target_branch = value_or(env, "CI_COMMIT_BRANCH");
+  std::string before = commit_from_variable(env, "CI_COMMIT_BEFORE_SHA");
+  if (!before.empty()) {
+    context.base = before;
+    context.base_source = "CI_COMMIT_BEFORE_SHA";
+  }
+  std::string head = commit_from_variable(env, "CI_COMMIT_SHA");
+  if (!head.empty()) {
+    context.head = head;
+    context.head_source = "CI_COMMIT_SHA";
+  }
+}
+
+}  // namespace
+
 CiContext detect_context(const Environment& env) {
   CiContext context;
-  if (auto actor = env("USER")) context.actor = *actor;
+  if (value_or(env, "GITHUB_ACTIONS") == "true") {
+    detect_github(env, context);
+  } else if (value_or(env, "GITLAB_CI") == "true") {
+    detect_gitlab(env, context);
+  } else {
+    context.actor = value_or(env, "USER");
+  }
   return context;
 }
 

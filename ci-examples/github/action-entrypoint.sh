@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Entrypoint of the Gate container action (action.yml): turns the action's inputs (INPUT_*
+# variables set by the runner) into one `gate check` command. GitHub passes inputs with a dash
+# in their name as INPUT_SIGN-KEY, which bash cannot name, hence `printenv`.
+set -euo pipefail
+
+input() { printenv "INPUT_$1" || true; }
+
+workspace="${GITHUB_WORKSPACE:-$PWD}"
+cd "$workspace"
+# The workspace belongs to the runner's user, not to the container's root.
+git config --global --add safe.directory "$workspace"
+git config --global user.name >/dev/null || git config --global user.name "Gate"
+git config --global user.email >/dev/null || git config --global user.email "gate@users.noreply.github.com"
+
+args=(check)
+[ -n "$(input POLICY)" ] && args+=(--policy "$(input POLICY)")
+[ -n "$(input BASE)" ] && args+=(--base "$(input BASE)")
+[ -n "$(input HEAD)" ] && args+=(--head "$(input HEAD)")
+args+=(--mode "$(input MODE | sed 's/^$/enforce/')")
+formats="$(input FORMATS)"
+for format in ${formats:-text github}; do args+=(--format "$format"); done
+[ -n "$(input APPROVALS)" ] && args+=(--approvals "$(input APPROVALS)")
+
+sign_key="$(input SIGN-KEY)"
+if [ -n "$sign_key" ]; then
+  # The key's PEM travels in the environment, never on a command line or in a file.
+  export GATE_SIGNING_KEY="$sign_key"
+  args+=(--attestation "$(input ATTESTATION | sed 's/^$/gate-attestation.json/')" --notes)
+fi
+[ -n "$(input LOG)" ] && args+=(--log "$(input LOG)")
+
+exec "${GATE_BINARY:-gate}" "${args[@]}"

@@ -1,0 +1,236 @@
+// GitHub Actions: workflow-command annotations on stdout, and (publish) a Markdown step summary
+// and step outputs written to the files the runner names.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "gate/report/ci_reports.hpp"
+#include "gate/report/escape.hpp"
+#include "gate/report/report_helpers.hpp"
+#include "gate/types/redact.hpp"
+
+namespace gate {
+
+namespace {
+
+std::string plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string counts_line(const Report& report) {
+  return plural(report.count(Severity::error), "error") + ", " +
+         plural(report.count(Severity::warning), "warning") + ", " +
+         plural(report.count(Severity::notice), "notice") + " (" +
+         std::to_string(report.waived_count()) + " waived)";
+}
+
+std::string annotation(const std::string& level, const Finding& finding) {
+  std::string command = "::" + level + " ";
+  if (!finding.path.empty()) {
+    command += "file=" + escape::github_property(escape::valid_utf8(finding.path)) + ",";
+    if (finding.start_line > 0) {
+      command += "line=" + std::to_string(finding.start_line) + ",";
+      if (finding.end_line > finding.start_line) {
+        command += "endLine=" + std::to_string(finding.end_line) + ",";
+      }
+      if (finding.column > 0) command += "col=" + std::to_string(finding.column) + ",";
+    }
+  }
+  std::string title = "Gate " + finding.rule_id + (finding.waived_by ? " (waived)" : "");
+  command += "title=" + escape::github_property(escape::valid_utf8(title)) + "::";
+  std::string message = finding.message;
+  if (finding.path.empty()) message += " (applies to the whole change)";
+  if (finding.waived_by) message += " (waived by " + *finding.waived_by + ")";
+  command += escape::github_data(escape::valid_utf8(message));
+  return command + "\n";
+}
+
+// Appends bytes to a file the runner owns, in one write so a step never leaves half a record.
+void append_file(const std::string& path, const std::string& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int error = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0)
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+}
+
+std::string md(std::string_view text) { return escape::markdown(text); }
+
+// A URL as a Markdown link destination: characters that would end or break the link encoded.
+std::string link_target(const std::string& url) {
+  std::string out;
+  for (char c : escape::valid_utf8(url)) {
+    if (c == ' ' || c == '(' || c == ')' || c == '<' || c == '>' || c == '"' || c == '\'' ||
+        c == '\\' || c == '`' || static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string status_cell(const std::string& status) {
+  if (status == "pass") return "✅ pass";
+  if (status == "fail") return "❌ fail";
+  if (status == "error") return "💥 error";
+  if (status == "skipped") return "⏭️ skipped";
+  return md(status);
+}
+
+}  // namespace
+
+std::string render_github(const Report& report, const RenderOptions& options) {
+  (void)options;
+  // GitHub shows 10 annotations of each level per step: the most severe go first and the last
+  // notice slot is kept for the summary, so nothing is dropped without saying so.
+  const std::array<std::pair<Severity, const char*>, 3> levels = {
+      {{Severity::error, "error"}, {Severity::warning, "warning"}, {Severity::notice, "notice"}}};
+  std::string out;
+  size_t hidden = 0;
+  size_t notices_shown = 0;
+  for (const auto& [severity, level] : levels) {
+    size_t shown = 0;
+    size_t cap =
+        severity == Severity::notice ? kGithubAnnotationsPerStep - 1 : kGithubAnnotationsPerStep;
+    for (const auto& finding : report.findings) {
+      if (finding.severity != severity || finding.waived_by) continue;
+      if (shown < cap) {
+        out += annotation(level, finding);
+        ++shown;
+      } else {
+        ++hidden;
+      }
+    }
+    if (severity == Severity::notice) notices_shown = shown;
+  }
+  // Waived findings stay visible as notices, after everything that still counts.
+  for (const auto& finding : report.findings) {
+    if (!finding.waived_by) continue;
+    if (notices_shown < kGithubAnnotationsPerStep - 1) {
+      out += annotation("notice", finding);
+      ++notices_shown;
+    } else {
+      ++hidden;
+    }
+  }
+  std::string summary = "Gate verdict: " + report.verdict + " (" + counts_line(report) + ")";
+  if (hidden > 0) {
+    summary += "; " + plural(hidden, "more finding") +
+               " not shown as annotations (GitHub shows 10 per level and step): see the step "
+               "summary or the json report";
+  }
+  out += "::notice title=Gate::" + escape::github_data(summary) + "\n";
+  return out;
+}
+
+std::string render_github_summary(const Report& report) {
+  const size_t budget = kStepSummaryLimit - 4096;  // room for the closing lines
+  std::string out;
+  bool pass = report.verdict == "pass";
+  out += "## Gate: " + std::string(pass ? "✅ pass" : "❌ fail") + "\n\n";
+  out += (pass ? "Passed" : "Blocked") + std::string(": ") + counts_line(report) + " in " +
+         plural(report.files_changed, "changed file") + ", " + plural(report.commits, "commit") +
+         ".\n\n";
+  out += "| | |\n| --- | --- |\n";
+  auto revision = [&](const std::string& id, const std::string& source) {
+    std::string cell = md(id.substr(0, 12));
+    if (!source.empty()) cell += " (" + md(source) + ")";
+    return cell;
+  };
+  out += "| Base | " + revision(report.base, report.base_source) + " |\n";
+  out += "| Head | " + revision(report.head, report.head_source) + " |\n";
+  std::string policy = md(report.policy.source);
+  if (!report.policy.sha256.empty()) policy += " (sha256 " + md(report.policy.sha256) + ")";
+  if (report.policy.overridden) policy += " **local override**";
+  out += "| Policy | " + policy + " |\n";
+  out += "| Mode | " + md(report.mode) + " |\n";
+  if (!report.context.run_url.empty()) {
+    out += "| Run | [" + md(report.context.run_url) + "](" + link_target(report.context.run_url) +
+           ") |\n";
+  }
+  if (report.attestation_digest) {
+    out += "| Attestation | sha256 " + md(*report.attestation_digest) + " |\n";
+  }
+
+  out +=
+      "\n### Rules\n\n| Rule | Type | Severity | Status | Findings | Waived |\n"
+      "| --- | --- | --- | --- | --- | --- |\n";
+  size_t rules_listed = 0;
+  for (const auto& rule : report.rules) {
+    std::string row = "| " + md(rule.id) + " | " + md(rule.type) + " | " +
+                      std::string(to_string(rule.severity)) + " | " + status_cell(rule.status);
+    if (!rule.reason.empty()) row += ": " + md(rule.reason);
+    row += " | " + std::to_string(rule.findings) + " | " + std::to_string(rule.waived) + " |\n";
+    if (out.size() + row.size() > budget / 2) break;
+    out += row;
+    ++rules_listed;
+  }
+  if (rules_listed < report.rules.size()) {
+    out += "\n_" + plural(report.rules.size() - rules_listed, "more rule") + " not listed._\n";
+  }
+
+  if (!report.findings.empty()) {
+    out +=
+        "\n### Findings\n\n| Severity | Rule | Location | Message |\n"
+        "| --- | --- | --- | --- |\n";
+    size_t listed = 0;
+    for (const auto& finding : report.findings) {
+      std::string severity(to_string(finding.severity));
+      if (finding.waived_by) severity += " (waived by " + md(*finding.waived_by) + ")";
+      std::string row = "| " + severity + " | " + md(finding.rule_id) + " | " +
+                        md(report_helpers::location(finding)) + " | " + md(finding.message) +
+                        " |\n";
+      if (out.size() + row.size() > budget) break;
+      out += row;
+      ++listed;
+    }
+    if (listed < report.findings.size()) {
+      out += "\n_" + plural(report.findings.size() - listed, "more finding") +
+             " not listed (the step summary is limited to 1 MiB); the json and sarif reports "
+             "have them all._\n";
+    }
+  }
+  out += "\n";
+  return out;
+}
+
+std::string render_github_outputs(const Report& report) {
+  auto output = [](const std::string& name, const std::string& value) {
+    // A delimiter derived from the value cannot occur in it, and keeps the bytes deterministic.
+    std::string delimiter = "gate_" + sha256_hex(value).substr(0, 24);
+    while (value.find(delimiter) != std::string::npos) delimiter += "_";
+    return name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
+  };
+  size_t unwaived = report.findings.size() - report.waived_count();
+  return output("verdict", report.verdict) + output("findings", std::to_string(unwaived)) +
+         output("attestation", report.attestation_path.value_or(""));
+}
+
+void publish_github(const Report& report, const Environment& env) {
+  if (auto path = env("GITHUB_STEP_SUMMARY"); path && !path->empty()) {
+    append_file(*path, render_github_summary(report));
+  }
+  if (auto path = env("GITHUB_OUTPUT"); path && !path->empty()) {
+    append_file(*path, render_github_outputs(report));
+  }
+}
+
+}  // namespace gate

@@ -1,0 +1,138 @@
+// JUnit XML as GitLab's test report reads it: a test suite per rule family, a test case per
+// policy rule (classname gate.<family>), findings as the failure's text.
+#include <map>
+
+#include "gate/report/ci_reports.hpp"
+#include "gate/report/escape.hpp"
+#include "gate/report/report_helpers.hpp"
+
+namespace gate {
+
+namespace {
+
+std::string attr(std::string_view text) { return escape::xml(text, true); }
+std::string body(std::string_view text) { return escape::xml(text, false); }
+
+struct Case {
+  std::string name;
+  std::string family;
+  std::string type;
+  std::string status;  // pass, fail, skipped, error
+  std::string reason;
+  std::vector<const Finding*> findings;
+  size_t unwaived = 0;
+  Severity worst = Severity::notice;
+};
+
+std::string finding_line(const Finding& finding) {
+  std::string line = "[" + std::string(to_string(finding.severity)) + "] " +
+                     report_helpers::location(finding) + ": " + finding.message;
+  if (finding.waived_by) line += " (waived by " + *finding.waived_by + ")";
+  return line;
+}
+
+std::vector<Case> cases_of(const Report& report) {
+  std::vector<Case> cases;
+  std::map<std::string, size_t> index;
+  for (const auto& rule : report.rules) {
+    index[rule.id] = cases.size();
+    cases.push_back({rule.id,
+                     rule.family.empty() ? "other" : rule.family,
+                     rule.type,
+                     rule.status,
+                     rule.reason,
+                     {},
+                     0,
+                     Severity::notice});
+  }
+  for (const auto& finding : report.findings) {
+    auto it = index.find(finding.rule_id);
+    if (it == index.end()) {  // an engine-made finding: its own failing case
+      it = index.emplace(finding.rule_id, cases.size()).first;
+      cases.push_back(
+          {finding.rule_id, "other", finding.rule_type, "fail", {}, {}, 0, Severity::notice});
+    }
+    Case& c = cases[it->second];
+    c.findings.push_back(&finding);
+    if (!finding.waived_by) {
+      ++c.unwaived;
+      if (finding.severity > c.worst) c.worst = finding.severity;
+    }
+  }
+  return cases;
+}
+
+// A case fails when its rule failed or any unwaived finding remains; only waived findings keep
+// it passing, listed in system-out so they stay visible.
+bool failed(const Case& c) { return c.status == "fail" || c.unwaived > 0; }
+
+std::string render_case(const Case& c) {
+  std::string out =
+      "    <testcase name=\"" + attr(c.name) + "\" classname=\"gate." + attr(c.family) + "\"";
+  std::string findings_text;
+  for (const Finding* finding : c.findings) findings_text += finding_line(*finding) + "\n";
+  if (c.status == "error") {
+    out += ">\n      <error message=\"" + attr("the rule could not evaluate: " + c.reason) +
+           "\" type=\"rule-error\"/>\n    </testcase>\n";
+  } else if (failed(c)) {
+    std::string message = std::to_string(c.unwaived) + (c.unwaived == 1 ? " finding" : " findings");
+    if (c.unwaived > 0) message += " (worst: " + std::string(to_string(c.worst)) + ")";
+    out += ">\n      <failure message=\"" + attr(message) + "\" type=\"" +
+           attr(c.unwaived > 0 ? std::string(to_string(c.worst)) : std::string("fail")) + "\">" +
+           body(findings_text.empty() ? c.reason : findings_text) + "</failure>\n    </testcase>\n";
+  } else if (c.status == "skipped") {
+    out += ">\n      <skipped message=\"" + attr(c.reason) + "\"/>\n    </testcase>\n";
+  } else if (!findings_text.empty()) {
+    out += ">\n      <system-out>" + body(findings_text) + "</system-out>\n    </testcase>\n";
+  } else {
+    out += "/>\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_junit(const Report& report, const RenderOptions& options) {
+  (void)options;
+  std::vector<Case> cases = cases_of(report);
+  struct Counts {
+    size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+  };
+  auto count = [](const std::vector<const Case*>& group) {
+    Counts n;
+    for (const Case* c : group) {
+      ++n.tests;
+      if (c->status == "error")
+        ++n.errors;
+      else if (failed(*c))
+        ++n.failures;
+      else if (c->status == "skipped")
+        ++n.skipped;
+    }
+    return n;
+  };
+  auto counts_attrs = [](const Counts& n) {
+    return " tests=\"" + std::to_string(n.tests) + "\" failures=\"" + std::to_string(n.failures) +
+           "\" errors=\"" + std::to_string(n.errors) + "\" skipped=\"" + std::to_string(n.skipped) +
+           "\"";
+  };
+
+  std::vector<const Case*> all;
+  for (const auto& c : cases) all.push_back(&c);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"gate\"" + counts_attrs(count(all)) + ">\n";
+  for (const auto& family : report_helpers::families(report)) {
+    std::vector<const Case*> group;
+    for (const auto& c : cases) {
+      if (c.family == family) group.push_back(&c);
+    }
+    if (group.empty()) continue;
+    out += "  <testsuite name=\"gate." + attr(family) + "\"" + counts_attrs(count(group)) + ">\n";
+    for (const Case* c : group) out += render_case(*c);
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace gate

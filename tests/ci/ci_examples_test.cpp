@@ -1,0 +1,316 @@
+// The shipped integrations, run as the platforms run them: the exact steps of
+// ci-examples/github/gate.yml (through the action's entrypoint) and the exact script lines of
+// ci-examples/gitlab/, under the documented variables and real-shaped event payloads, on a real
+// repository. The files each platform reads are compared byte for byte with tests/ci/golden/.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/ci/sample_report.hpp"
+#include "tests/support/support.hpp"
+
+namespace gate {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kSource = GATE_SOURCE_DIR;
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// Variables a local run must not inherit from the machine running the tests.
+std::map<std::string, std::string> clean_environment() {
+  std::map<std::string, std::string> env;
+  for (const char* name : {"GITHUB_ACTIONS", "GITLAB_CI", "CI", "GITHUB_EVENT_PATH",
+                           "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GATE_LOG", "GATE_SIGNING_KEY",
+                           "GATE_LOG_KEY", "GITHUB_SHA", "CI_COMMIT_SHA", "CI_MERGE_REQUEST_IID"}) {
+    env[name] = "\x01unset";
+  }
+  env["NO_COLOR"] = "1";
+  env["GIT_CONFIG_NOSYSTEM"] = "1";
+  return env;
+}
+
+// A repository with a policy on main and a merge request branch that breaks some of it. The
+// commits are made at fixed dates by a fixed identity, so their ids (and the reports) are stable.
+struct Scenario {
+  test::GitRepo repo;
+  std::string base, head;
+
+  Scenario() {
+    repo.write(".gate/policy.yaml",
+               "version: 1\n"
+               "owners: [\"@alice\"]\n"
+               "assets:\n"
+               "  code: { paths: [\"src/**\"] }\n"
+               "  model: { paths: [\"models/**\"] }\n"
+               "rules:\n"
+               "  - id: no-private-keys\n"
+               "    type: forbidden-paths\n"
+               "    description: Private keys never belong in the repository.\n"
+               "    paths: [\"**/*.pem\"]\n"
+               "  - id: small-files\n"
+               "    type: max-file-size\n"
+               "    severity: warning\n"
+               "    limit: 1kB\n"
+               "  - id: model-updates-metrics\n"
+               "    type: co-change\n"
+               "    if: [\"models/**/*.bin\"]\n"
+               "    then: [\"models/**/metrics.json\"]\n");
+    repo.write("src/app.py", "print('hello')\n");
+    repo.write("models/churn/metrics.json", "{\"auc\": 0.8}\n");
+    repo.commit("Add the policy");
+    base = repo.head();
+    repo.branch("retrain");
+    repo.write("keys/a::b,50%.pem", "-----BEGIN PRIVATE KEY-----\n");
+    repo.write("models/churn/model.bin", std::string(2000, 'x'));
+    repo.write("src/app.py", "print('hello, world')\n");
+    repo.commit("Retrain the churn model");
+    head = repo.head();
+  }
+};
+
+YAML::Node find_step(const YAML::Node& steps, const std::string& name) {
+  for (const auto& step : steps) {
+    if (step["name"] && step["name"].as<std::string>() == name) return step;
+  }
+  throw std::runtime_error("no step named " + name);
+}
+
+// The `${{ ... }}` expressions of gate.yml, as GitHub evaluates them for this pull request.
+std::string evaluate(std::string text, const std::map<std::string, std::string>& values) {
+  for (const auto& [expression, value] : values) text = replace_all(text, expression, value);
+  EXPECT_EQ(text.find("${{"), std::string::npos) << "unevaluated expression in: " << text;
+  return text;
+}
+
+std::string annotations_of(const std::string& out) {
+  std::string lines;
+  size_t start = 0;
+  while (start < out.size()) {
+    size_t end = out.find('\n', start);
+    std::string line = out.substr(start, end - start);
+    if (line.rfind("::", 0) == 0) lines += line + "\n";
+    start = end == std::string::npos ? out.size() : end + 1;
+  }
+  return lines;
+}
+
+// Runs a SARIF file through python3-jsonschema against the shipped 2.1.0 schema.
+test::RunResult validate_sarif_file(const fs::path& sarif) {
+  std::string schema = std::string(GATE_SHARED_DIR) + "/schemas/sarif-schema-2.1.0.json";
+  return test::run({"python3", "-c",
+                    "import json, sys, jsonschema\n"
+                    "schema = json.load(open(sys.argv[1]))\n"
+                    "jsonschema.validators.validator_for(schema)(schema).validate("
+                    "json.load(open(sys.argv[2])))\n",
+                    schema, sarif.string()});
+}
+
+TEST(GithubPullRequest, WorkflowStepsGiveAnnotationsSummaryOutputsAndSarif) {
+  Scenario s;
+  test::TempDir runner;
+  // The runner's files: the event payload, the API GitHub answers, the command files.
+  std::string payload = test::read_file(kSource / "tests/ci/fixtures/github_pull_request.json");
+  payload = replace_all(payload, "2222222222222222222222222222222222222222", s.base);
+  payload = replace_all(payload, "1111111111111111111111111111111111111111", s.head);
+  test::write_file(runner / "event.json", payload);
+  std::string reviews = test::read_file(kSource / "tests/ci/fixtures/github_reviews.json");
+  test::write_file(runner / "api/repos/acme/widgets/pulls/42/reviews?per_page=100&page=1",
+                   replace_all(reviews, "1111111111111111111111111111111111111111", s.head));
+
+  std::map<std::string, std::string> env = clean_environment();
+  const std::map<std::string, std::string> github = {
+      {"HOME", runner.path().string()},
+      {"CI", "true"},
+      {"GITHUB_ACTIONS", "true"},
+      {"GITHUB_EVENT_NAME", "pull_request"},
+      {"GITHUB_EVENT_PATH", (runner / "event.json").string()},
+      {"GITHUB_REPOSITORY", "acme/widgets"},
+      {"GITHUB_SERVER_URL", "https://github.com"},
+      {"GITHUB_API_URL", "file://" + (runner / "api").string()},
+      {"GITHUB_RUN_ID", "7000000001"},
+      {"GITHUB_ACTOR", "grace"},
+      {"GITHUB_SHA", "9999999999999999999999999999999999999999"},  // the merge commit: unused
+      {"GITHUB_REF", "refs/pull/42/merge"},
+      {"GITHUB_WORKSPACE", s.repo.dir()},
+      {"GITHUB_OUTPUT", (runner / "output").string()},
+      {"GITHUB_STEP_SUMMARY", (runner / "summary.md").string()}};
+  for (const auto& [key, value] : github) env[key] = value;
+  const std::map<std::string, std::string> expressions = {
+      {"${{ github.token }}", "ghs_test"},
+      {"${{ github.event.pull_request.number }}", "42"},
+      {"${{ github.event.pull_request.user.login }}", "grace"},
+      {"${{ github.event.pull_request && 'gate-approvals.json' || '' }}", "gate-approvals.json"},
+      {"${{ secrets.GATE_SIGNING_KEY }}", ""}};
+
+  YAML::Node workflow = YAML::LoadFile((kSource / "ci-examples/github/gate.yml").string());
+  const YAML::Node& steps = workflow["jobs"]["gate"]["steps"];
+  ASSERT_EQ(find_step(steps, "Check out with full history")["with"]["fetch-depth"].as<int>(), 0);
+
+  // Step: collect review approvals (its exact script, against the recorded API answer).
+  YAML::Node approvals = find_step(steps, "Collect review approvals");
+  std::map<std::string, std::string> step_env = env;
+  for (const auto& var : approvals["env"]) {
+    step_env[var.first.as<std::string>()] = evaluate(var.second.as<std::string>(), expressions);
+  }
+  test::RunResult collected =
+      test::run({"bash", "-e", "-c", approvals["run"].as<std::string>()}, step_env, s.repo.path());
+  ASSERT_EQ(collected.exit_code, 0) << collected.err;
+  auto approvals_doc =
+      nlohmann::json::parse(test::read_file(s.repo.path() / "gate-approvals.json"));
+  EXPECT_EQ(approvals_doc["author"], "grace");
+  ASSERT_EQ(approvals_doc["approvals"].size(), 2u);
+  EXPECT_EQ(approvals_doc["approvals"][0]["state"], "approved");
+  EXPECT_EQ(approvals_doc["approvals"][0]["commit"], s.head);
+
+  // Step: run Gate through the action (the runner maps `with:` to INPUT_* variables).
+  YAML::Node gate_step = find_step(steps, "Run Gate");
+  YAML::Node action = YAML::LoadFile((kSource / "action.yml").string());
+  step_env = env;
+  for (const auto& input : action["inputs"]) {
+    std::string name = input.first.as<std::string>();
+    std::string value = input.second["default"].as<std::string>();
+    if (gate_step["with"][name])
+      value = evaluate(gate_step["with"][name].as<std::string>(), expressions);
+    std::string variable = "INPUT_";
+    for (char c : name) variable += static_cast<char>(c == ' ' ? '_' : std::toupper(c));
+    step_env[variable] = value;
+  }
+  for (const auto& output : {"verdict", "findings", "attestation"}) {
+    EXPECT_TRUE(action["outputs"][output]) << output;
+  }
+  EXPECT_EQ(action["runs"]["using"].as<std::string>(), "docker");
+  step_env["GATE_BINARY"] = GATE_BINARY;
+  test::RunResult result =
+      test::run({"bash", (kSource / "ci-examples/github/action-entrypoint.sh").string()}, step_env,
+                s.repo.path());
+  EXPECT_EQ(result.exit_code, 1) << result.err;  // blocked: a private key
+
+  test::expect_golden("e2e-github.annotations.txt", annotations_of(result.out));
+  test::expect_golden("e2e-github.summary.md", test::read_file(runner / "summary.md"));
+  test::expect_golden("e2e-github.outputs.txt", test::read_file(runner / "output"));
+  EXPECT_NE(result.out.find("GITHUB_EVENT_PATH pull_request.base.sha"), std::string::npos)
+      << result.out;
+
+  // Step: upload-sarif reads gate.sarif.
+  fs::path sarif = s.repo.path() / "gate.sarif";
+  test::expect_golden("e2e-github.sarif", test::read_file(sarif));
+  test::RunResult valid = validate_sarif_file(sarif);
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+}
+
+// The script lines of a GitLab job, as the runner runs them: one shell, in order, with the
+// template's and the job's variables.
+test::RunResult run_gitlab_job(const YAML::Node& doc, const std::string& job,
+                               std::map<std::string, std::string> env, const fs::path& cwd,
+                               const std::map<std::string, std::string>& inputs = {}) {
+  if (doc["variables"]) {
+    for (const auto& var : doc["variables"])
+      env[var.first.as<std::string>()] = var.second.as<std::string>();
+  }
+  for (const auto& var : doc[job]["variables"]) {
+    std::string value = var.second.as<std::string>();
+    for (const auto& [from, to] : inputs) value = replace_all(value, from, to);
+    env[var.first.as<std::string>()] = value;
+  }
+  std::string script = "set -eo pipefail\n";
+  for (const auto& line : doc[job]["script"]) {
+    std::string text = line.as<std::string>();
+    for (const auto& [from, to] : inputs) text = replace_all(text, from, to);
+    EXPECT_EQ(text.find("$[["), std::string::npos) << text;
+    script += text + "\n";
+  }
+  return test::run({"bash", "-c", script}, env, cwd);
+}
+
+struct GitlabRun {
+  test::RunResult approvals, gate;
+  std::string junit, codequality, sarif;
+};
+
+GitlabRun run_gitlab_pipeline(const YAML::Node& doc,
+                              const std::map<std::string, std::string>& inputs) {
+  Scenario s;
+  test::TempDir runner;
+  std::string mr = test::read_file(kSource / "tests/ci/fixtures/gitlab_merge_request.json");
+  test::write_file(runner / "api/v4/projects/1234/merge_requests?iids[]=17", mr);
+  std::string approvals = test::read_file(kSource / "tests/ci/fixtures/gitlab_approvals.json");
+  test::write_file(runner / "api/v4/projects/1234/merge_requests/17/approvals", approvals);
+
+  std::map<std::string, std::string> env = clean_environment();
+  std::map<std::string, std::string> gitlab = {
+      {"HOME", runner.path().string()},
+      {"CI", "true"},
+      {"GITLAB_CI", "true"},
+      {"CI_PIPELINE_SOURCE", "merge_request_event"},
+      {"CI_API_V4_URL", "file://" + (runner / "api/v4").string()},
+      {"CI_JOB_TOKEN", "job-token"},
+      {"CI_PROJECT_ID", "1234"},
+      {"CI_PROJECT_PATH", "acme/ml/widgets"},
+      {"CI_SERVER_URL", "https://gitlab.example.com"},
+      {"CI_PIPELINE_URL", "https://gitlab.example.com/acme/ml/widgets/-/pipelines/555"},
+      {"GITLAB_USER_LOGIN", "grace"},
+      {"CI_MERGE_REQUEST_IID", "17"},
+      {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"},
+      {"CI_MERGE_REQUEST_DIFF_BASE_SHA", s.base},
+      {"CI_COMMIT_SHA", s.head},
+      {"CI_COMMIT_BEFORE_SHA", "0000000000000000000000000000000000000000"},
+      {"PATH", fs::path(GATE_BINARY).parent_path().string() + ":" + std::getenv("PATH")}};
+  for (const auto& [k, v] : gitlab) env[k] = v;
+
+  GitlabRun run;
+  run.approvals = run_gitlab_job(doc, "gate-approvals", env, s.repo.path(), inputs);
+  run.gate = run_gitlab_job(doc, "gate", env, s.repo.path(), inputs);
+  auto read = [&](const char* name) {
+    fs::path path = s.repo.path() / name;
+    return fs::exists(path) ? test::read_file(path) : std::string("(missing)");
+  };
+  run.junit = read("gate-junit.xml");
+  run.codequality = read("gate-codequality.json");
+  run.sarif = read("gate.sarif");
+  auto approvals_doc = nlohmann::json::parse(read("gate-approvals.json"));
+  EXPECT_EQ(approvals_doc["author"], "grace");
+  EXPECT_EQ(approvals_doc["approvals"][0]["reviewer"], "alice");
+  EXPECT_EQ(approvals_doc["approvals"][0]["commit"], s.head);
+  return run;
+}
+
+TEST(GitlabMergeRequest, TemplateJobsGiveJunitAndCodeQuality) {
+  YAML::Node doc = YAML::LoadFile((kSource / "ci-examples/gitlab/gate.gitlab-ci.yml").string());
+  EXPECT_EQ(doc["gate"]["variables"]["GIT_DEPTH"].as<std::string>(), "0");
+  EXPECT_EQ(doc["gate"]["artifacts"]["reports"]["junit"].as<std::string>(), "gate-junit.xml");
+  EXPECT_EQ(doc["gate"]["artifacts"]["reports"]["codequality"].as<std::string>(),
+            "gate-codequality.json");
+  GitlabRun run = run_gitlab_pipeline(doc, {});
+  EXPECT_EQ(run.approvals.exit_code, 0) << run.approvals.err;
+  EXPECT_EQ(run.gate.exit_code, 1) << run.gate.err;
+  EXPECT_NE(run.gate.out.find("CI_MERGE_REQUEST_DIFF_BASE_SHA"), std::string::npos) << run.gate.out;
+  test::expect_golden("e2e-gitlab.junit.xml", run.junit);
+  test::expect_golden("e2e-gitlab.codequality.json", run.codequality);
+}
+
+TEST(GitlabMergeRequest, ComponentWithInputsGivesTheSameReports) {
+  std::string text = test::read_file(kSource / "ci-examples/gitlab/component/templates/gate.yml");
+  std::vector<YAML::Node> docs = YAML::LoadAll(text);
+  ASSERT_EQ(docs.size(), 2u);  // spec, then the jobs
+  const YAML::Node& inputs = docs[0]["spec"]["inputs"];
+  std::map<std::string, std::string> values;
+  for (const auto& input : inputs) {
+    values["$[[ inputs." + input.first.as<std::string>() + " ]]"] =
+        input.second["default"].as<std::string>();
+  }
+  GitlabRun run = run_gitlab_pipeline(docs[1], values);
+  EXPECT_EQ(run.gate.exit_code, 1) << run.gate.err;
+  test::expect_golden("e2e-gitlab.junit.xml", run.junit);
+  test::expect_golden("e2e-gitlab.codequality.json", run.codequality);
+}
+
+}  // namespace
+}  // namespace gate
