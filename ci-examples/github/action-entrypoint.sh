@@ -17,7 +17,8 @@ args=(check)
 [ -n "$(input POLICY)" ] && args+=(--policy "$(input POLICY)")
 [ -n "$(input BASE)" ] && args+=(--base "$(input BASE)")
 [ -n "$(input HEAD)" ] && args+=(--head "$(input HEAD)")
-args+=(--mode "$(input MODE | sed 's/^$/enforce/')")
+mode="$(input MODE)"
+args+=(--mode "${mode:-enforce}")
 formats="$(input FORMATS)"
 for format in ${formats:-text github}; do args+=(--format "$format"); done
 [ -n "$(input APPROVALS)" ] && args+=(--approvals "$(input APPROVALS)")
@@ -26,7 +27,8 @@ sign_key="$(input SIGN-KEY)"
 if [ -n "$sign_key" ]; then
   # The key's PEM travels in the environment, never on a command line or in a file.
   export GATE_SIGNING_KEY="$sign_key"
-  args+=(--attestation "$(input ATTESTATION | sed 's/^$/gate-attestation.json/')" --notes)
+  attestation="$(input ATTESTATION)"
+  args+=(--attestation "${attestation:-gate-attestation.json}" --notes)
 fi
 [ -n "$(input LOG)" ] && args+=(--log "$(input LOG)")
 
