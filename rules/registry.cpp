@@ -9,8 +9,9 @@ void RuleRegistry::add(RuleType type) {
   if (find(type.name) != nullptr) {
     throw std::logic_error("rule type '" + type.name + "' registered twice");
   }
-  auto at = std::lower_bound(types_.begin(), types_.end(), type.name,
-                             [](const RuleType& t, const std::string& name) { return t.name < name; });
+  auto at =
+      std::lower_bound(types_.begin(), types_.end(), type.name,
+                       [](const RuleType& t, const std::string& name) { return t.name < name; });
   types_.insert(at, std::move(type));
 }
 

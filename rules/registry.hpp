@@ -25,11 +25,11 @@ struct RuleParameter {
 };
 
 struct RuleType {
-  std::string name;    // the `type:` of a policy rule
-  std::string family;  // code, data, model or process
+  std::string name;     // the `type:` of a policy rule
+  std::string family;   // code, data, model or process
   std::string summary;  // one line
   std::vector<RuleParameter> parameters;
-  std::string example;  // a YAML rule entry
+  std::string example;    // a YAML rule entry
   bool security = false;  // its findings are security findings (SARIF security-severity)
   RuleFactory factory;
 };

@@ -12,6 +12,7 @@
 #include "gate/report/reporter.hpp"
 #include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/params.hpp"
 
 namespace gate::cli {
 
@@ -31,6 +32,7 @@ struct CheckCommandOptions {
   std::vector<std::string> formats;
   std::optional<std::string> output;
   unsigned threads = 0;
+  std::string max_diff_size = "64MiB";
 };
 
 std::string known_formats() {
@@ -40,7 +42,8 @@ std::string known_formats() {
 }
 
 // Parses --format NAME[=FILE] (repeatable) and --output FILE (for a single format without =FILE).
-std::vector<OutputRequest> plan_outputs(const CheckCommandOptions& options, const CiContext& context) {
+std::vector<OutputRequest> plan_outputs(const CheckCommandOptions& options,
+                                        const CiContext& context) {
   std::vector<std::string> formats = options.formats;
   if (formats.empty()) {
     formats.push_back("text");
@@ -91,6 +94,11 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
   request.policy_file = options.policy;
   request.approvals_file = options.approvals;
   request.threads = options.threads;
+  try {
+    request.max_diff_bytes = parse_size(options.max_diff_size);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--max-diff-size: ") + e.what(), "e.g. --max-diff-size 64MiB");
+  }
   request.now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
@@ -131,26 +139,31 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "check",
       "Judge the change merge-base(base, head)..head against the policy of the base revision.\n"
       "Exit 0: pass; 1: blocked (an unwaived error finding); 2: unusable input.");
-  check->add_option("--repo", options->request.repo, "Repository to judge")
-      ->capture_default_str();
+  check->add_option("--repo", options->request.repo, "Repository to judge")->capture_default_str();
   check->add_option("--base", options->base,
                     "Target revision (default: the CI's target branch, else origin/HEAD, main "
                     "or master)");
   check->add_option("--head", options->head, "Revision under review (default: HEAD)");
   check->add_option("--policy", options->policy,
                     "Judge with this policy file instead of the base revision's (local trials)");
-  check->add_option("--format", options->formats,
-                    "Report format NAME[=FILE], repeatable: " + known_formats())
+  check
+      ->add_option("--format", options->formats,
+                   "Report format NAME[=FILE], repeatable: " + known_formats())
       ->take_all()
       ->allow_extra_args(false);
   check->add_option("--output", options->output, "Write the single report to FILE");
-  check->add_option("--mode", options->request.mode,
-                    "enforce (block on errors) or warn (report only; exit 0)")
+  check
+      ->add_option("--mode", options->request.mode,
+                   "enforce (block on errors) or warn (report only; exit 0)")
       ->check(CLI::IsMember({"enforce", "warn"}))
       ->capture_default_str();
   check->add_option("--approvals", options->approvals,
                     "Review approvals collected by a prior CI step (docs/approvals.md)");
   check->add_option("--threads", options->threads, "Worker threads (default: one per core)");
+  check
+      ->add_option("--max-diff-size", options->max_diff_size,
+                   "Text files larger than this get no line diff; rules stream them instead")
+      ->capture_default_str();
   attest->add_options(*check);
   check->callback([options, attest, &exit_code] { exit_code = run(*options, *attest); });
 }

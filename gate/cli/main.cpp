@@ -25,10 +25,11 @@ void set_up_logging() {
 int main(int argc, char** argv) {
   set_up_logging();
   gate::git::Library libgit2;
-  CLI::App app{"Gate: a compliance and audit gate for CI.\n"
-               "Judges a change of code, data and models against .gate/policy.yaml, signs the "
-               "decision and keeps it in an append-only audit log.",
-               "gate"};
+  CLI::App app{
+      "Gate: a compliance and audit gate for CI.\n"
+      "Judges a change of code, data and models against .gate/policy.yaml, signs the "
+      "decision and keeps it in an append-only audit log.",
+      "gate"};
   app.set_version_flag("--version", std::string("gate ") + gate::kVersion);
   app.require_subcommand(1);
   bool verbose = false;

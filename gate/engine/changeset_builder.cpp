@@ -204,7 +204,8 @@ ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_o
     if (delta->old_file.path && std::string_view(delta->old_file.path) != file.path) {
       file.old_path = delta->old_file.path;
     }
-    file.old_kind = delta->status == GIT_DELTA_ADDED ? EntryKind::none : kind_of(delta->old_file.mode);
+    file.old_kind =
+        delta->status == GIT_DELTA_ADDED ? EntryKind::none : kind_of(delta->old_file.mode);
     file.new_kind = deleted ? EntryKind::none : kind_of(delta->new_file.mode);
     if (!git_oid_is_zero(&delta->old_file.id)) file.old_blob = git::to_hex(delta->old_file.id);
     if (!git_oid_is_zero(&delta->new_file.id)) file.new_blob = git::to_hex(delta->new_file.id);
@@ -217,7 +218,8 @@ ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_o
   // handle (libgit2 objects are not shared between threads). Results land by index, so the
   // outcome does not depend on scheduling.
   const char* git_dir = git_repository_path(repo);
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads =
+      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, count / 16)));
   std::atomic<size_t> next{0};
   std::vector<std::exception_ptr> errors(threads);

@@ -58,8 +58,7 @@ Resolved resolve_head(git_repository* repo, const CheckRequest& request) {
   if (!oid) {
     throw InputError("head revision '" + revision + "' (from " + source +
                          ") does not name a commit in this repository",
-                     git_repository_is_shallow(repo) == 1 ? kFetchHint
-                                                          : "check the revision name");
+                     git_repository_is_shallow(repo) == 1 ? kFetchHint : "check the revision name");
   }
   return {*oid, source};
 }
@@ -93,9 +92,10 @@ Resolved resolve_base(git_repository* repo, const CheckRequest& request) {
     revision = *fallback;
     source = "default branch (" + *fallback + ")";
   } else {
-    throw InputError("no base revision: no --base, no CI target, and no origin/HEAD, main or "
-                     "master branch",
-                     "pass --base REV (the branch the change will merge into)");
+    throw InputError(
+        "no base revision: no --base, no CI target, and no origin/HEAD, main or "
+        "master branch",
+        "pass --base REV (the branch the change will merge into)");
   }
   auto oid = git::resolve_commit(repo, revision);
   if (!oid) {
@@ -113,6 +113,25 @@ std::string read_disk_file(const std::string& path) {
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
+}
+
+// A policy path that exists at base but is not a regular file (a symlink, a submodule, a
+// directory) would otherwise read as "no policy" and silently fall back to the default.
+void refuse_irregular_policy(git_repository* repo, const git_oid& base) {
+  git::Commit commit = git::lookup_commit(repo, base);
+  git::Tree tree = git::commit_tree(commit.get());
+  git_tree_entry* raw = nullptr;
+  if (git_tree_entry_bypath(&raw, tree.get(), kPolicyPath) < 0) {
+    git_error_clear();
+    return;
+  }
+  git::TreeEntry entry(raw);
+  git_filemode_t mode = git_tree_entry_filemode(entry.get());
+  if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) return;
+  throw InputError(short_id(git::to_hex(base)) + ":" + kPolicyPath, 0, 0,
+                   "is not a regular file (a symlink, directory or submodule); Gate never "
+                   "follows links",
+                   "commit the policy itself at .gate/policy.yaml");
 }
 
 Policy load_policy(const CheckRequest& request, const GitBlobSource& blobs,
@@ -150,11 +169,13 @@ Report run_check(const CheckRequest& request, git::Repository* repository) {
 
   ChangeSetOptions change_options;
   change_options.threads = request.threads;
+  change_options.max_diff_bytes = request.max_diff_bytes;
   ChangeSet change = build_changeset(repo.get(), base.oid, head.oid, change_options);
   git_oid merge_base;
   git_oid_fromstr(&merge_base, change.merge_base.c_str());
   GitBlobSource blobs(git_repository_path(repo.get()), merge_base, head.oid, base.oid);
 
+  if (!request.policy_file) refuse_irregular_policy(repo.get(), base.oid);
   Policy policy = load_policy(request, blobs, change.base);
   for (auto& file : change.files) file.assets = policy.assets_of(file.path);
   if (change.files.empty()) {

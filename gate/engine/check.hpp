@@ -20,6 +20,8 @@ struct CheckRequest {
   CiContext context;
   int64_t now = 0;  // seconds since the epoch, read once at the edge
   unsigned threads = 0;
+  // Text files larger than this are judged without a line diff (rules stream them instead).
+  uint64_t max_diff_bytes = 64ull << 20;
 };
 
 // The whole judgement of `gate check` short of writing anything: resolves revisions, reads the

@@ -24,7 +24,8 @@ std::string to_hex(const git_oid& oid) {
 
 Repository open_repository(const std::string& path) {
   git_repository* repo = nullptr;
-  check(git_repository_open_ext(&repo, path.c_str(), 0, nullptr), "cannot open repository '" + path + "'");
+  check(git_repository_open_ext(&repo, path.c_str(), 0, nullptr),
+        "cannot open repository '" + path + "'");
   return Repository(repo);
 }
 
@@ -46,7 +47,8 @@ Commit lookup_commit(git_repository* repo, const git_oid& oid) {
 
 Tree commit_tree(git_commit* commit) {
   git_tree* tree = nullptr;
-  check(git_commit_tree(&tree, commit), "cannot read tree of commit " + to_hex(*git_commit_id(commit)));
+  check(git_commit_tree(&tree, commit),
+        "cannot read tree of commit " + to_hex(*git_commit_id(commit)));
   return Tree(tree);
 }
 

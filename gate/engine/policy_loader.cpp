@@ -20,15 +20,17 @@ GlobList globs_at(const Params& params, const std::string& key) {
   try {
     return GlobList(patterns);
   } catch (const std::invalid_argument& e) {
-    params.fail(key, e.what(), "write gitignore-style globs relative to the repository root, "
-                               "e.g. \"src/**\" or \"**/*.pem\"");
+    params.fail(key, e.what(),
+                "write gitignore-style globs relative to the repository root, "
+                "e.g. \"src/**\" or \"**/*.pem\"");
   }
 }
 
 void validate_id(const Params& params, const std::string& id) {
   bool ok = !id.empty();
   for (char c : id) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) ok = false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+      ok = false;
   }
   if (!ok) {
     params.fail("id", "'" + id + "' is not a valid rule id",
@@ -42,8 +44,7 @@ std::vector<AssetClass> read_assets(const Params& top) {
   if (!section) return assets;
   for (const std::string& name : section->keys()) {
     if (name == "other") {
-      section->fail(name, "is reserved for files that match no asset class",
-                    "choose another name");
+      section->fail(name, "is reserved for files that match no asset class", "choose another name");
     }
     Params asset = section->child(name);
     AssetClass cls;
@@ -74,7 +75,8 @@ PolicyRule read_rule(const Params& entry, const Policy& policy, std::set<std::st
   }
   std::string severity = entry.string_or("severity", "error");
   auto parsed = parse_severity(severity);
-  if (!parsed) entry.fail("severity", "'" + severity + "' is not a severity", "use error, warning or notice");
+  if (!parsed)
+    entry.fail("severity", "'" + severity + "' is not a severity", "use error, warning or notice");
   rule.severity = *parsed;
   rule.description = entry.string_or("description", "");
   rule.scope.assets = entry.string_list("assets");
@@ -116,7 +118,8 @@ Policy parse_policy(const std::string& yaml_text, const std::string& display_pat
   if (!top.has("version")) {
     top.fail("", "has no `version`", "add `version: 1` at the top");
   }
-  if (version != 1) top.fail("version", "must be 1 (the only policy format so far)");
+  if (version != 1)
+    top.fail("version", "must be 1 (the only policy format so far)", "write `version: 1`");
   policy.version = 1;
   policy.owners = top.string_list("owners");
   if (auto teams = top.optional_child("teams")) {
@@ -135,7 +138,8 @@ Policy parse_policy(const std::string& yaml_text, const std::string& display_pat
 }
 
 const std::string& default_policy_text() {
-  static const std::string text = R"(# Gate's built-in policy: applies when the base revision has no .gate/policy.yaml.
+  static const std::string text =
+      R"(# Gate's built-in policy: applies when the base revision has no .gate/policy.yaml.
 version: 1
 assets:
   data: { paths: ["data/**", "datasets/**", "**/*.csv", "**/*.tsv", "**/*.parquet", "**/*.jsonl"] }

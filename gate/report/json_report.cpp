@@ -42,8 +42,8 @@ std::string render_json(const Report& report, const RenderOptions&) {
                    {"revision", report.policy.revision},
                    {"overridden", report.policy.overridden}};
   const CiContext& c = report.context;
-  doc["context"] = {{"provider", c.provider}, {"event", c.event},     {"repository", c.repository},
-                    {"run_url", c.run_url},   {"actor", c.actor},     {"change_id", c.change_id}};
+  doc["context"] = {{"provider", c.provider}, {"event", c.event}, {"repository", c.repository},
+                    {"run_url", c.run_url},   {"actor", c.actor}, {"change_id", c.change_id}};
   doc["summary"] = {{"files", report.files_changed},
                     {"commits", report.commits},
                     {"errors", report.count(Severity::error)},

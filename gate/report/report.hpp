@@ -17,8 +17,8 @@ struct RuleOutcome {
   std::string family;  // code, data, model, process (from the registry)
   std::string description;
   Severity severity = Severity::error;
-  std::string status;  // pass, fail, skipped, error
-  std::string reason;  // why skipped or failed to evaluate
+  std::string status;   // pass, fail, skipped, error
+  std::string reason;   // why skipped or failed to evaluate
   size_t findings = 0;  // unwaived findings
   size_t waived = 0;
   bool security = false;

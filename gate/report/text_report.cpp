@@ -67,7 +67,8 @@ std::string render_text(const Report& report, const RenderOptions& options) {
   for (const auto& rule : report.rules) {
     const char* color = rule.status == "fail"
                             ? (rule.severity == Severity::error ? p.red : p.yellow)
-                            : rule.status == "pass" ? p.green : p.dim;
+                        : rule.status == "pass" ? p.green
+                                                : p.dim;
     std::string label = rule.status == "fail" ? "FAIL" : rule.status == "pass" ? "pass" : "skip";
     out += std::string(color) + label + p.reset + "  " + p.bold + rule.id + p.reset + " (" +
            rule.type + ", " + std::string(to_string(rule.severity)) + ")";
@@ -81,7 +82,9 @@ std::string render_text(const Report& report, const RenderOptions& options) {
         out += std::string(to_string(finding.severity)) + ": ";
       }
       out += printable(finding.message);
-      if (finding.waived_by) out += std::string(" ") + p.dim + "[waived: " + printable(*finding.waived_by) + "]" + p.reset;
+      if (finding.waived_by)
+        out +=
+            std::string(" ") + p.dim + "[waived: " + printable(*finding.waived_by) + "]" + p.reset;
       out += "\n";
     }
   }
@@ -108,8 +111,8 @@ std::string render_text(const Report& report, const RenderOptions& options) {
     out += std::string(p.yellow) + p.bold + "FAIL" + p.reset + ": " + counts +
            " (warn mode: not blocking)\n";
   } else {
-    out += std::string(p.red) + p.bold + "FAIL" + p.reset + ": " + counts +
-           "; the merge is blocked\n";
+    out +=
+        std::string(p.red) + p.bold + "FAIL" + p.reset + ": " + counts + "; the merge is blocked\n";
   }
   return out;
 }

@@ -64,9 +64,9 @@ struct Commit {
 
 // The change under review: merge-base(base, head)..head, as a merge request shows it.
 struct ChangeSet {
-  std::string base;        // resolved base commit id
-  std::string head;        // resolved head commit id
-  std::string merge_base;  // commit id the diff starts from
+  std::string base;               // resolved base commit id
+  std::string head;               // resolved head commit id
+  std::string merge_base;         // commit id the diff starts from
   std::vector<FileChange> files;  // sorted by path
   std::vector<Commit> commits;    // oldest first
 };

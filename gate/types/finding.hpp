@@ -15,11 +15,11 @@ struct Finding {
   std::string rule_id;
   std::string rule_type;
   Severity severity = Severity::error;
-  std::string path;      // repository-relative, '/'-separated; empty for change-wide findings
+  std::string path;         // repository-relative, '/'-separated; empty for change-wide findings
   uint32_t start_line = 0;  // 1-based; 0 when the finding is about the whole file
   uint32_t end_line = 0;
-  uint32_t column = 0;   // 1-based; 0 when unknown
-  std::string message;   // one line, already redacted
+  uint32_t column = 0;  // 1-based; 0 when unknown
+  std::string message;  // one line, already redacted
   // What identifies the finding independently of where it sits in the file (e.g. the hash of the
   // matched text, or the rule parameter violated). The engine hashes it with rule id and path into
   // `fingerprint`, so the fingerprint is stable when lines shift.

@@ -143,8 +143,8 @@ Glob::Glob(std::string pattern) : pattern_(std::move(pattern)) {
   options.set_dot_nl(true);
   auto program = std::make_shared<RE2>(regex_, options);
   if (!program->ok()) {
-    throw std::invalid_argument("pattern '" + pattern_ + "' is not a valid glob: " +
-                                program->error());
+    throw std::invalid_argument("pattern '" + pattern_ +
+                                "' is not a valid glob: " + program->error());
   }
   program_ = std::move(program);
 }

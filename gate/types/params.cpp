@@ -47,10 +47,16 @@ uint64_t parse_size(const std::string& text) {
   std::string lower = unit;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const std::pair<const char*, double> units[] = {
-      {"", 1},         {"b", 1},          {"kb", 1e3},        {"mb", 1e6},
-      {"gb", 1e9},     {"tb", 1e12},      {"kib", 1024.0},    {"mib", 1048576.0},
-      {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  static const std::pair<const char*, double> units[] = {{"", 1},
+                                                         {"b", 1},
+                                                         {"kb", 1e3},
+                                                         {"mb", 1e6},
+                                                         {"gb", 1e9},
+                                                         {"tb", 1e12},
+                                                         {"kib", 1024.0},
+                                                         {"mib", 1048576.0},
+                                                         {"gib", 1073741824.0},
+                                                         {"tib", 1099511627776.0}};
   for (const auto& [name, factor] : units) {
     if (lower == name) {
       double bytes = value * factor;
@@ -150,7 +156,9 @@ std::string Params::string_or(const std::string& key, const std::string& fallbac
 std::optional<std::string> Params::optional_string(const std::string& key) const {
   std::optional<YAML::Node> node = value(key);
   if (!node) return std::nullopt;
-  if (!node->IsScalar()) fail(key, "must be a string, not " + kind_of(*node));
+  if (!node->IsScalar())
+    fail(key, "must be a string, not " + kind_of(*node),
+         "write `" + key + ": value` (quote it if it has special characters)");
   return node->Scalar();
 }
 
@@ -162,13 +170,16 @@ std::vector<std::string> Params::string_list(const std::string& key) const {
     out.push_back(node->Scalar());
     return out;
   }
-  if (!node->IsSequence()) fail(key, "must be a list of strings, not " + kind_of(*node));
+  if (!node->IsSequence())
+    fail(key, "must be a list of strings, not " + kind_of(*node),
+         "write `" + key + ": [\"a\", \"b\"]`");
   for (const auto& item : *node) {
     if (!item.IsScalar()) {
       throw InputError(file_, static_cast<uint32_t>(item.Mark().line + 1),
                        static_cast<uint32_t>(item.Mark().column + 1),
                        (context_.empty() ? "" : context_ + ": ") + "'" + key +
-                           "' entries must be strings, not " + kind_of(item));
+                           "' entries must be strings, not " + kind_of(item),
+                       "quote each entry: [\"a\", \"b\"]");
     }
     out.push_back(item.Scalar());
   }
@@ -183,7 +194,7 @@ bool Params::boolean_or(const std::string& key, bool fallback) const {
     if (s == "true" || s == "True" || s == "yes") return true;
     if (s == "false" || s == "False" || s == "no") return false;
   }
-  fail(key, "must be true or false");
+  fail(key, "must be true or false", "write `" + key + ": true` or `" + key + ": false`");
 }
 
 int64_t Params::integer_or(const std::string& key, int64_t fallback) const {
@@ -198,7 +209,7 @@ int64_t Params::integer_or(const std::string& key, int64_t fallback) const {
     } catch (const std::exception&) {
     }
   }
-  fail(key, "must be a whole number");
+  fail(key, "must be a whole number", "write e.g. `" + key + ": 10`");
 }
 
 std::optional<double> Params::optional_number(const std::string& key) const {
@@ -213,7 +224,7 @@ std::optional<double> Params::optional_number(const std::string& key) const {
     } catch (const std::exception&) {
     }
   }
-  fail(key, "must be a number");
+  fail(key, "must be a number", "write e.g. `" + key + ": 0.9`");
 }
 
 double Params::number_or(const std::string& key, double fallback) const {
@@ -238,14 +249,15 @@ uint64_t Params::size(const std::string& key) const {
 
 Params Params::child(const std::string& key) const {
   auto c = optional_child(key);
-  if (!c) fail(key, "is required");
+  if (!c) fail(key, "is required", "add a `" + key + ":` mapping to " + context_);
   return *c;
 }
 
 std::optional<Params> Params::optional_child(const std::string& key) const {
   std::optional<YAML::Node> node = value(key);
   if (!node) return std::nullopt;
-  if (!node->IsMap()) fail(key, "must be a mapping, not " + kind_of(*node));
+  if (!node->IsMap())
+    fail(key, "must be a mapping, not " + kind_of(*node), "indent its keys below `" + key + ":`");
   return Params(file_, *node, context_ + "." + key);
 }
 
@@ -253,14 +265,17 @@ std::vector<Params> Params::children(const std::string& key) const {
   std::optional<YAML::Node> node = value(key);
   std::vector<Params> out;
   if (!node) return out;
-  if (!node->IsSequence()) fail(key, "must be a list of mappings, not " + kind_of(*node));
+  if (!node->IsSequence())
+    fail(key, "must be a list of mappings, not " + kind_of(*node),
+         "write each entry as `- name: value` below `" + key + ":`");
   size_t index = 0;
   for (const auto& item : *node) {
     std::string where = context_ + "." + key + "[" + std::to_string(index++) + "]";
     if (!item.IsMap()) {
       throw InputError(file_, static_cast<uint32_t>(item.Mark().line + 1),
                        static_cast<uint32_t>(item.Mark().column + 1),
-                       where + " must be a mapping, not " + kind_of(item));
+                       where + " must be a mapping, not " + kind_of(item),
+                       "write each entry as `- name: value`");
     }
     out.emplace_back(file_, item, where);
   }
@@ -271,12 +286,15 @@ std::map<std::string, std::string> Params::string_map(const std::string& key) co
   std::optional<YAML::Node> node = value(key);
   std::map<std::string, std::string> out;
   if (!node) return out;
-  if (!node->IsMap()) fail(key, "must be a mapping of names to values, not " + kind_of(*node));
+  if (!node->IsMap())
+    fail(key, "must be a mapping of names to values, not " + kind_of(*node),
+         "indent `name: value` lines below `" + key + ":`");
   for (const auto& entry : *node) {
     if (!entry.second.IsScalar()) {
       throw InputError(file_, static_cast<uint32_t>(entry.second.Mark().line + 1),
                        static_cast<uint32_t>(entry.second.Mark().column + 1),
-                       context_ + "." + key + "." + entry.first.Scalar() + " must be a scalar");
+                       context_ + "." + key + "." + entry.first.Scalar() + " must be a scalar",
+                       "write `name: value` with a single value");
     }
     out[entry.first.Scalar()] = entry.second.Scalar();
   }

@@ -25,7 +25,7 @@ class Params {
   Params& operator=(Params&&) noexcept;
 
   const std::string& file() const { return file_; }
-  uint32_t line() const;    // 1-based position of this mapping
+  uint32_t line() const;  // 1-based position of this mapping
   uint32_t column() const;
   bool is_map() const;
   bool has(const std::string& key) const;
@@ -42,7 +42,7 @@ class Params {
   // Sizes such as 5MB, 512KiB, 1.5GB or a plain byte count; units are SI (kB=1000) or IEC (KiB).
   uint64_t size(const std::string& key) const;
   std::optional<uint64_t> optional_size(const std::string& key) const;
-  Params child(const std::string& key) const;               // a nested mapping (required)
+  Params child(const std::string& key) const;  // a nested mapping (required)
   std::optional<Params> optional_child(const std::string& key) const;
   std::vector<Params> children(const std::string& key) const;  // a sequence of mappings
   // Mapping of string to string (e.g. thresholds `accuracy: ">= 0.9"`).

@@ -37,12 +37,12 @@ struct PolicyRule {
 
 struct Policy {
   int version = 1;
-  std::string source;  // "base:<commit>:.gate/policy.yaml", "file:<path>" or "built-in default"
-  std::string path;    // path of the policy file as named in messages
-  std::string sha256;  // of the policy bytes
+  std::string source;    // "base:<commit>:.gate/policy.yaml", "file:<path>" or "built-in default"
+  std::string path;      // path of the policy file as named in messages
+  std::string sha256;    // of the policy bytes
   std::string revision;  // commit the policy was read from; empty for --policy and built-in
   bool overridden = false;  // --policy was given: a local trial, not the base revision's policy
-  std::vector<std::string> owners;  // who approves changes to .gate/
+  std::vector<std::string> owners;                        // who approves changes to .gate/
   std::map<std::string, std::vector<std::string>> teams;  // @org/team -> members
   std::vector<AssetClass> assets;
   std::vector<PolicyRule> rules;

@@ -22,7 +22,7 @@ struct RuleContext {
   const BlobSource& blobs;
   const Evidence& evidence;
   std::optional<std::filesystem::path> workdir;  // the checked-out workspace, if any
-  int64_t now = 0;  // seconds since the epoch, fixed for the whole run
+  int64_t now = 0;                               // seconds since the epoch, fixed for the whole run
 
   // Whether a changed file falls in the rule's scope (assets / paths / exclude).
   bool in_scope(const FileChange& file) const;

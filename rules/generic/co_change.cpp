@@ -30,7 +30,8 @@ class CoChange : public Rule {
     std::vector<const FileChange*> companions;
     for (const auto& file : context.change.files) {
       if (!context.in_scope(file)) continue;
-      if (trigger_.matches(file.path) || (!file.old_path.empty() && trigger_.matches(file.old_path))) {
+      if (trigger_.matches(file.path) ||
+          (!file.old_path.empty() && trigger_.matches(file.old_path))) {
         triggers.push_back(&file);
       }
       if (companion_.matches(file.path)) companions.push_back(&file);
@@ -46,9 +47,9 @@ class CoChange : public Rule {
     if (!per_directory_) {
       if (!companions.empty()) return result;
       for (const FileChange* file : triggers) {
-        Finding f = context.finding(file->path, "'" + file->path +
-                                                    "' changed but no file matching " + wanted +
-                                                    " changed with it");
+        Finding f =
+            context.finding(file->path, "'" + file->path + "' changed but no file matching " +
+                                            wanted + " changed with it");
         f.fingerprint_basis = "co-change:" + file->path;
         result.findings.push_back(std::move(f));
       }
@@ -62,9 +63,8 @@ class CoChange : public Rule {
         if (companion != file && below(companion->path, directory)) satisfied = true;
       }
       if (satisfied) continue;
-      Finding f = context.finding(file->path, "'" + file->path +
-                                                  "' changed but no file matching " + wanted +
-                                                  " changed in '" +
+      Finding f = context.finding(file->path, "'" + file->path + "' changed but no file matching " +
+                                                  wanted + " changed in '" +
                                                   (directory.empty() ? "." : directory) + "'");
       f.fingerprint_basis = "co-change:" + file->path;
       result.findings.push_back(std::move(f));
@@ -82,8 +82,8 @@ class CoChange : public Rule {
 GlobList globs(const Params& params, const std::string& key) {
   std::vector<std::string> patterns = params.string_list(key);
   if (patterns.empty()) {
-    params.fail(key, "is required for co-change", "give one or more globs, e.g. " + key +
-                                                      ": [\"models/**\"]");
+    params.fail(key, "is required for co-change",
+                "give one or more globs, e.g. " + key + ": [\"models/**\"]");
   }
   try {
     return GlobList(patterns);
@@ -101,9 +101,11 @@ RuleType co_change_type() {
   type.summary = "When files matching `if` change, a file matching `then` must change too.";
   type.parameters = {
       {"if", "list of globs", "the files whose change triggers the requirement", true},
-      {"then", "list of globs", "a file matching one of these must change in the same change", true},
+      {"then", "list of globs", "a file matching one of these must change in the same change",
+       true},
       {"per-directory", "boolean",
-       "the companion must be in the triggering file's directory or below it (default false)", false},
+       "the companion must be in the triggering file's directory or below it (default false)",
+       false},
   };
   type.example =
       "- id: model-updates-metrics\n"

@@ -40,8 +40,7 @@ RuleType forbidden_paths_type() {
       "  severity: error\n"
       "  paths: [\"**/*.pem\", \"**/id_rsa\", \"**/.env\"]\n";
   type.security = true;
-  type.factory = [](const Params& params,
-                    const PolicyRule& spec) -> std::shared_ptr<const Rule> {
+  type.factory = [](const Params& params, const PolicyRule& spec) -> std::shared_ptr<const Rule> {
     if (spec.scope.paths.empty()) {
       params.fail("paths", "is required for forbidden-paths",
                   "list the forbidden globs, e.g. paths: [\"**/*.pem\"]");

@@ -32,10 +32,10 @@ class MaxFileSize : public Rule {
       if (file.new_kind == EntryKind::submodule || file.new_kind == EntryKind::symlink) continue;
       ++judged;
       if (file.new_size <= limit_) continue;
-      Finding f = context.finding(file.path, "'" + file.path + "' is " +
-                                                 human_size(file.new_size) + ", over the limit of " +
-                                                 limit_text_ + " (" + std::to_string(file.new_size) +
-                                                 " > " + std::to_string(limit_) + " bytes)");
+      Finding f = context.finding(file.path, "'" + file.path + "' is " + human_size(file.new_size) +
+                                                 ", over the limit of " + limit_text_ + " (" +
+                                                 std::to_string(file.new_size) + " > " +
+                                                 std::to_string(limit_) + " bytes)");
       f.fingerprint_basis = "size:" + file.new_blob;
       result.findings.push_back(std::move(f));
     }

@@ -71,7 +71,8 @@ TEST_F(CheckTest, ForbiddenPathBlocksWithExitOne) {
   RunResult result = check();
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.out, HasSubstr("FAIL  no-private-keys (forbidden-paths, error)"));
-  EXPECT_THAT(result.out, HasSubstr("deploy/server.pem: 'deploy/server.pem' is a forbidden path (added)"));
+  EXPECT_THAT(result.out,
+              HasSubstr("deploy/server.pem: 'deploy/server.pem' is a forbidden path (added)"));
   EXPECT_THAT(result.out, HasSubstr("the merge is blocked"));
 }
 
@@ -90,8 +91,9 @@ TEST_F(CheckTest, MaxFileSizeReportsTheSize) {
   repo.commit("big");
   RunResult result = check();
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_THAT(result.out,
-              HasSubstr("src/big.txt: 'src/big.txt' is 1.5 kB, over the limit of 1kB (1500 > 1000 bytes)"));
+  EXPECT_THAT(
+      result.out,
+      HasSubstr("src/big.txt: 'src/big.txt' is 1.5 kB, over the limit of 1kB (1500 > 1000 bytes)"));
 }
 
 TEST_F(CheckTest, CoChangeNeedsTheCompanion) {

@@ -58,8 +58,10 @@ void drain(int out_fd, int err_fd, int in_fd, const std::string& input, RunResul
       ssize_t r = read(fds[i].fd, buffer, sizeof buffer);
       if (r <= 0) {
         close(fds[i].fd);
-        if (fds[i].fd == out_fd) out_fd = -1;
-        else err_fd = -1;
+        if (fds[i].fd == out_fd)
+          out_fd = -1;
+        else
+          err_fd = -1;
       } else if (fds[i].fd == out_fd) {
         result.out.append(buffer, static_cast<size_t>(r));
       } else {
@@ -85,8 +87,10 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
     if (eq != std::string::npos) merged[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   for (const auto& [key, value] : env) {
-    if (value == "\x01unset") merged.erase(key);
-    else merged[key] = value;
+    if (value == "\x01unset")
+      merged.erase(key);
+    else
+      merged[key] = value;
   }
   std::vector<std::string> env_strings;
   for (const auto& [key, value] : merged) env_strings.push_back(key + "=" + value);
@@ -127,11 +131,15 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
 RunResult run_gate(const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& env,
                    const std::filesystem::path& cwd) {
-  std::map<std::string, std::string> clean = {
-      {"GITHUB_ACTIONS", "\x01unset"}, {"GITLAB_CI", "\x01unset"},  {"CI", "\x01unset"},
-      {"GITHUB_EVENT_PATH", "\x01unset"}, {"GITHUB_STEP_SUMMARY", "\x01unset"},
-      {"GITHUB_OUTPUT", "\x01unset"},  {"GATE_LOG", "\x01unset"},
-      {"GATE_SIGNING_KEY", "\x01unset"}, {"NO_COLOR", "1"}};
+  std::map<std::string, std::string> clean = {{"GITHUB_ACTIONS", "\x01unset"},
+                                              {"GITLAB_CI", "\x01unset"},
+                                              {"CI", "\x01unset"},
+                                              {"GITHUB_EVENT_PATH", "\x01unset"},
+                                              {"GITHUB_STEP_SUMMARY", "\x01unset"},
+                                              {"GITHUB_OUTPUT", "\x01unset"},
+                                              {"GATE_LOG", "\x01unset"},
+                                              {"GATE_SIGNING_KEY", "\x01unset"},
+                                              {"NO_COLOR", "1"}};
   for (const auto& [key, value] : env) clean[key] = value;
   std::vector<std::string> argv = {GATE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -165,15 +173,18 @@ void GitRepo::write(const std::string& relative, const std::string& content) {
   write_file(dir_.path() / relative, content);
 }
 
-void GitRepo::remove(const std::string& relative) { std::filesystem::remove(dir_.path() / relative); }
+void GitRepo::remove(const std::string& relative) {
+  std::filesystem::remove(dir_.path() / relative);
+}
 
 std::string GitRepo::git(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {"git", "-C", dir_.path().string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::map<std::string, std::string> fixed = {
-      {"GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z"}, {"GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z"},
-      {"GIT_CONFIG_NOSYSTEM", "1"}, {"HOME", dir_.path().string()}};
+  std::map<std::string, std::string> fixed = {{"GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z"},
+                                              {"GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z"},
+                                              {"GIT_CONFIG_NOSYSTEM", "1"},
+                                              {"HOME", dir_.path().string()}};
   for (const auto& [key, value] : env) fixed[key] = value;
   RunResult result = run(argv, fixed);
   if (result.exit_code != 0) {

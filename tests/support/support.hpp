@@ -29,7 +29,8 @@ struct RunResult {
 
 // Runs a program without a shell (arguments are passed as they are), with extra environment
 // variables and optional standard input; captures stdout and stderr.
-RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+RunResult run(const std::vector<std::string>& argv,
+              const std::map<std::string, std::string>& env = {},
               const std::filesystem::path& cwd = {}, const std::string& stdin_data = {});
 
 // Runs the built `gate` binary. CI variables of the calling environment are cleared so tests
@@ -54,9 +55,10 @@ class GitRepo {
   std::string git(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env = {});
   // `git add -A && git commit`; returns the new commit id.
-  std::string commit(const std::string& message, const std::map<std::string, std::string>& env = {});
+  std::string commit(const std::string& message,
+                     const std::map<std::string, std::string>& env = {});
   std::string head();
-  void branch(const std::string& name);    // create and switch
+  void branch(const std::string& name);  // create and switch
   void checkout(const std::string& name);
 
  private:
