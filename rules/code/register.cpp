@@ -1,7 +1,10 @@
+#include "rules/code/secrets/secrets_rule.hpp"
 #include "rules/registry.hpp"
 
 namespace gate::rules {
 
-void register_code_rules(RuleRegistry& registry) { (void)registry; }
+void register_code_rules(RuleRegistry& registry) {
+  registry.add(secrets_type());
+}
 
 }  // namespace gate::rules

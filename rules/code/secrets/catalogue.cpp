@@ -1,0 +1,28 @@
+#include "rules/code/secrets/catalogue.hpp"
+
+namespace gate::secrets {
+
+SecretRuleSpec builtin_format(std::string id, std::string description, std::string regex,
+                              double entropy) {
+  SecretRuleSpec spec;
+  spec.id = std::move(id);
+  spec.description = std::move(description);
+  spec.regex = std::move(regex);
+  spec.entropy = entropy;
+  return spec;
+}
+
+const std::vector<SecretRuleSpec>& builtin_catalogue() {
+  static const std::vector<SecretRuleSpec> catalogue = [] {
+    std::vector<SecretRuleSpec> all = cloud_and_forge_formats();
+    for (auto* part : {service_formats, key_and_generic_formats}) {
+      std::vector<SecretRuleSpec> more = part();
+      all.insert(all.end(), std::make_move_iterator(more.begin()),
+                 std::make_move_iterator(more.end()));
+    }
+    return all;
+  }();
+  return catalogue;
+}
+
+}  // namespace gate::secrets

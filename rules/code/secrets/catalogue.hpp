@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/code/secrets/secret_rule_spec.hpp"
+
+namespace gate::secrets {
+
+// The built-in rule set, in priority order: where two formats match overlapping text, the
+// earlier one is reported (specific formats first, generic assignments last).
+const std::vector<SecretRuleSpec>& builtin_catalogue();
+
+// The parts, one a file, concatenated by builtin_catalogue().
+std::vector<SecretRuleSpec> cloud_and_forge_formats();
+std::vector<SecretRuleSpec> service_formats();
+std::vector<SecretRuleSpec> key_and_generic_formats();
+
+// Shorthand for a built-in entry whose secret is capture group 1 (or the match without group).
+SecretRuleSpec builtin_format(std::string id, std::string description, std::string regex,
+                              double entropy = 0);
+
+}  // namespace gate::secrets

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/code/secrets/fragment.hpp"
+#include "rules/code/secrets/prefilter.hpp"
+#include "rules/code/secrets/secret_rule_spec.hpp"
+
+namespace gate::secrets {
+
+// A secret the scanner confirmed. `secret` stays inside the process: callers redact it.
+struct SecretMatch {
+  size_t rule = 0;    // index into Scanner::rules()
+  uint32_t line = 0;  // 1-based line of the secret's first byte; 0 for a path-only rule
+  uint32_t end_line = 0;
+  uint32_t column = 0;  // 1-based byte column
+  std::string secret;
+};
+
+struct ScanOptions {
+  bool allow_inline = false;                    // honour `gate:allow` on the line of a match
+  const std::vector<bool>* disabled = nullptr;  // by rule index
+};
+
+// The rule set compiled for scanning: one Vectorscan pass finds candidate lines for every rule
+// (and which keywords occur); RE2 then confirms each candidate, extracts the secret group and
+// the filters (entropy, allowlists, inline allow) decide. Immutable and thread-safe; each thread
+// scans through its own Session.
+class Scanner {
+ public:
+  struct CompiledRule {
+    SecretRuleSpec spec;
+    std::shared_ptr<const re2::RE2> line_regex;    // matched line by line
+    std::shared_ptr<const re2::RE2> window_regex;  // (?m) form for multi-line rules
+    std::shared_ptr<const re2::RE2> path_regex;
+    std::vector<size_t> keywords;  // indices into keywords_
+    bool prefiltered = false;      // Vectorscan finds its candidates
+    std::string fallback_reason;   // why not, when it is not
+  };
+
+  // Throws InputError naming the rule's origin (file:line) when a regex does not compile with
+  // RE2. Patterns Vectorscan rejects fall back to keyword-gated or line-by-line RE2 scanning.
+  Scanner(std::vector<SecretRuleSpec> rules, std::vector<Allowlist> global_allowlists);
+
+  const std::vector<CompiledRule>& rules() const { return rules_; }
+
+  class Session {
+   public:
+    explicit Session(const Scanner& scanner);
+    // Appends the confirmed secrets of `fragment` (text of the file at `path`), one per secret:
+    // where rules match overlapping text the one listed first wins.
+    void scan(std::string_view path, const Fragment& fragment, const ScanOptions& options,
+              std::vector<SecretMatch>& out);
+    // Path-only rules (gitleaks rules with `path` and no `regex`) that flag `path` itself.
+    void scan_path(std::string_view path, const ScanOptions& options,
+                   std::vector<SecretMatch>& out) const;
+
+   private:
+    const Scanner& scanner_;
+    Prefilter::Scratch scratch_;
+    std::vector<char> keyword_hit_;
+    std::vector<size_t> covered_;
+  };
+
+ private:
+  friend class Session;
+  struct RawMatch;
+
+  std::vector<CompiledRule> rules_;
+  std::vector<Allowlist> global_allowlists_;
+  std::vector<std::string> keywords_;
+  std::vector<size_t> unfiltered_;  // rules with a regex but no Vectorscan pattern
+  Prefilter prefilter_;
+
+  bool applies(size_t rule, std::string_view path, const ScanOptions& options) const;
+  void verify_window(size_t rule, std::string_view path, const Fragment& fragment, size_t begin,
+                     size_t end, const ScanOptions& options, std::vector<RawMatch>& out) const;
+  bool allowed(const CompiledRule& rule, std::string_view path, std::string_view secret,
+               std::string_view match, std::string_view line) const;
+};
+
+// Whether an allowlist exempts a match (exposed for tests of allowlist semantics).
+bool allowlist_matches(const Allowlist& list, std::string_view path, std::string_view secret,
+                       std::string_view match, std::string_view line);
+
+}  // namespace gate::secrets
