@@ -314,3 +314,93 @@ TEST(GitlabMergeRequest, ComponentWithInputsGivesTheSameReports) {
 
 }  // namespace
 }  // namespace gate
+
+namespace gate {
+namespace {
+
+// Acceptance: SARIF from a run with findings of every rule family passes the SARIF 2.1.0 schema.
+TEST(SarifEveryFamily, RealFindingsOfEveryFamilyValidate) {
+  test::GitRepo repo;
+  repo.write(".gate/policy.yaml",
+             "version: 1\n"
+             "assets:\n"
+             "  data: { paths: [\"data/**\"] }\n"
+             "  model: { paths: [\"models/**\"] }\n"
+             "rules:\n"
+             "  - id: no-private-keys\n    type: forbidden-paths\n    paths: [\"**/*.pem\"]\n"
+             "  - id: no-personal-data\n    type: data-pii\n    assets: [data]\n"
+             "  - id: safe-models\n    type: model-serialization\n    assets: [model]\n"
+             "  - id: commit-hygiene\n    type: commit-message\n    dco: true\n");
+  repo.write("README.md", "demo\n");
+  repo.commit("Start\n\nSigned-off-by: Ada Lovelace <ada@example.com>");
+  std::string base = repo.head();
+  repo.write("keys/server.pem", "-----BEGIN PRIVATE KEY-----\n");
+  repo.write("data/users.csv",
+             "name,email,phone\nAlice,alice.smith@acme-corp.io,+44 20 7946 0958\n");
+  repo.write("models/model.pkl", "cos\nsystem\n(S'echo pwned'\ntR.");
+  repo.commit("Add things without sign-off");
+
+  test::TempDir out;
+  test::RunResult r = test::run_gate(
+      {"check", "--base", base, "--format", "sarif=" + (out / "gate.sarif").string()}, {},
+      repo.path());
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  auto doc = nlohmann::json::parse(test::read_file(out / "gate.sarif"));
+  std::map<std::string, size_t> results;
+  for (const auto& run : doc["runs"]) {
+    results[run["automationDetails"]["id"].get<std::string>()] = run["results"].size();
+  }
+  for (const char* family : {"gate/code/", "gate/data/", "gate/model/", "gate/process/"}) {
+    EXPECT_GE(results[family], 1u) << family;
+  }
+  test::RunResult valid = validate_sarif_file(out / "gate.sarif");
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+}
+
+}  // namespace
+}  // namespace gate
+
+namespace gate {
+namespace {
+
+// The action with no inputs at all (its entrypoint's own defaults), and with a signing key: the
+// attestation file, its output and the git note.
+TEST(GithubAction, DefaultsAndSigning) {
+  Scenario s;
+  test::TempDir runner;
+  std::string payload = test::read_file(kSource / "tests/ci/fixtures/github_pull_request.json");
+  payload = replace_all(payload, "2222222222222222222222222222222222222222", s.base);
+  payload = replace_all(payload, "1111111111111111111111111111111111111111", s.head);
+  test::write_file(runner / "event.json", payload);
+  std::map<std::string, std::string> env = clean_environment();
+  for (const auto& [key, value] :
+       std::map<std::string, std::string>{{"HOME", runner.path().string()},
+                                          {"GITHUB_ACTIONS", "true"},
+                                          {"GITHUB_EVENT_NAME", "pull_request"},
+                                          {"GITHUB_EVENT_PATH", (runner / "event.json").string()},
+                                          {"GITHUB_REPOSITORY", "acme/widgets"},
+                                          {"GITHUB_WORKSPACE", s.repo.dir()},
+                                          {"GITHUB_OUTPUT", (runner / "output").string()},
+                                          {"GATE_BINARY", GATE_BINARY}}) {
+    env[key] = value;
+  }
+  std::string entrypoint = (kSource / "ci-examples/github/action-entrypoint.sh").string();
+  test::RunResult plain = test::run({"bash", entrypoint}, env, s.repo.path());
+  EXPECT_EQ(plain.exit_code, 1) << plain.err;
+  EXPECT_NE(plain.out.find("::error file=keys/a%3A%3Ab%2C50%25.pem"), std::string::npos);
+  EXPECT_NE(plain.out.find("no-private-keys"), std::string::npos);
+
+  ASSERT_EQ(test::run_gate({"keygen", "--out", (runner / "signing").string()}).exit_code, 0);
+  env["INPUT_SIGN-KEY"] = test::read_file(runner / "signing.key");
+  env["INPUT_FORMATS"] = "github";
+  test::write_file(runner / "output", "");
+  test::RunResult signed_run = test::run({"bash", entrypoint}, env, s.repo.path());
+  EXPECT_EQ(signed_run.exit_code, 1) << signed_run.err;
+  std::string outputs = test::read_file(runner / "output");
+  EXPECT_NE(outputs.find("\ngate-attestation.json\n"), std::string::npos) << outputs;
+  EXPECT_TRUE(fs::exists(s.repo.path() / "gate-attestation.json"));
+  EXPECT_NO_THROW(s.repo.git({"notes", "--ref", "gate", "show", s.head}));
+}
+
+}  // namespace
+}  // namespace gate

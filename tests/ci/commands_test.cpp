@@ -158,6 +158,17 @@ TEST(PolicyTest, DeletedFilesAndMissingFindings) {
       << r.out;
 }
 
+TEST(PolicyTest, CaseCanExpectAnUnusableInput) {
+  PolicyWithCases p;
+  test::write_file(p.dir / "cases/bad-approvals/head/src/app.py", "print(3)\n");
+  test::write_file(p.dir / "cases/bad-approvals/approvals.json", "{\"approvals\": [\n");
+  test::write_file(p.dir / "cases/bad-approvals/expected.yaml",
+                   "verdict: error\nerror: approvals.json\napprovals: approvals.json\n");
+  test::RunResult r = p.run();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "PASS  bad-approvals\n")) << r.out;
+}
+
 TEST(PolicyTest, MalformedCaseIsExitTwoWithPosition) {
   PolicyWithCases p;
   test::write_file(p.dir / "cases/key-blocked/expected.yaml", "verdict: fail\nfindngs: []\n");
