@@ -1,0 +1,182 @@
+// The change set as libgit2 computes it, against real repositories.
+#include "gate/engine/changeset_builder.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gate/engine/git.hpp"
+#include "gate/types/errors.hpp"
+#include "tests/support/support.hpp"
+
+namespace gate {
+namespace {
+
+using test::GitRepo;
+
+class ChangeSetTest : public ::testing::Test {
+ protected:
+  ChangeSet build(const std::string& base_rev = "main", const std::string& head_rev = "HEAD",
+                  ChangeSetOptions options = {}) {
+    git::Repository handle = git::open_repository(repo.dir());
+    auto base = git::resolve_commit(handle.get(), base_rev);
+    auto head = git::resolve_commit(handle.get(), head_rev);
+    EXPECT_TRUE(base && head);
+    return build_changeset(handle.get(), *base, *head, options);
+  }
+
+  const FileChange& file(const ChangeSet& change, const std::string& path) {
+    for (const auto& f : change.files) {
+      if (f.path == path) return f;
+    }
+    throw std::runtime_error("no change for " + path);
+  }
+
+  git::Library library;
+  GitRepo repo;
+};
+
+TEST_F(ChangeSetTest, AddedLinesCarryTheirNewLineNumbers) {
+  repo.write("a.txt", "one\ntwo\nthree\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.write("a.txt", "zero\none\ntwo\nTWO AND A HALF\nthree\n");
+  repo.commit("edit");
+  ChangeSet change = build();
+  ASSERT_EQ(change.files.size(), 1u);
+  const FileChange& a = change.files[0];
+  EXPECT_EQ(a.status, ChangeStatus::modified);
+  ASSERT_EQ(a.added_lines.size(), 2u);
+  EXPECT_EQ(a.added_lines[0].number, 1u);
+  EXPECT_EQ(a.added_lines[0].text, "zero");
+  EXPECT_EQ(a.added_lines[1].number, 4u);
+  EXPECT_EQ(a.added_lines[1].text, "TWO AND A HALF");
+  EXPECT_EQ(a.new_size, 34u);
+  EXPECT_EQ(a.old_size, 14u);
+  EXPECT_EQ(a.old_blob.size(), 40u);
+}
+
+TEST_F(ChangeSetTest, RenamesCarrySimilarityAndOldPath) {
+  std::string body;
+  for (int i = 0; i < 50; ++i) body += "line " + std::to_string(i) + "\n";
+  repo.write("old/name.py", body);
+  repo.commit("base");
+  repo.branch("feature");
+  repo.git({"mv", "old/name.py", "new_name.py"});
+  repo.write("new_name.py", body + "one more\n");
+  repo.commit("rename");
+  ChangeSet change = build();
+  ASSERT_EQ(change.files.size(), 1u);
+  EXPECT_EQ(change.files[0].status, ChangeStatus::renamed);
+  EXPECT_EQ(change.files[0].path, "new_name.py");
+  EXPECT_EQ(change.files[0].old_path, "old/name.py");
+  EXPECT_GE(change.files[0].similarity, 90);
+  ASSERT_EQ(change.files[0].added_lines.size(), 1u);
+  EXPECT_EQ(change.files[0].added_lines[0].text, "one more");
+}
+
+TEST_F(ChangeSetTest, BinaryFilesCarryNoLines) {
+  repo.write("keep.txt", "x\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.write("image.bin", std::string("PNG\0\0\0\x01\x02 text\n", 13));
+  repo.commit("binary");
+  ChangeSet change = build();
+  const FileChange& bin = file(change, "image.bin");
+  EXPECT_TRUE(bin.binary);
+  EXPECT_TRUE(bin.added_lines.empty());
+  EXPECT_EQ(bin.status, ChangeStatus::added);
+}
+
+TEST_F(ChangeSetTest, LargeFilesAreMarkedNotDiffed) {
+  repo.write("keep.txt", "x\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.write("big.csv", std::string(200000, 'a') + "\n");
+  repo.commit("big");
+  ChangeSetOptions options;
+  options.max_diff_bytes = 100000;
+  ChangeSet change = build("main", "HEAD", options);
+  const FileChange& big = file(change, "big.csv");
+  EXPECT_TRUE(big.too_large_for_lines);
+  EXPECT_TRUE(big.added_lines.empty());
+  EXPECT_EQ(big.new_size, 200001u);
+}
+
+TEST_F(ChangeSetTest, SymlinksAndTypeChangesAreReportedAsSuch) {
+  repo.write("target.txt", "t\n");
+  repo.write("was_file", "f\n");
+  repo.commit("base");
+  repo.branch("feature");
+  std::filesystem::create_symlink("target.txt", repo.path() / "link");
+  repo.remove("was_file");
+  std::filesystem::create_symlink("/etc/passwd", repo.path() / "was_file");
+  repo.commit("links");
+  ChangeSet change = build();
+  EXPECT_EQ(file(change, "link").new_kind, EntryKind::symlink);
+  EXPECT_TRUE(file(change, "link").added_lines.empty());
+  EXPECT_EQ(file(change, "was_file").status, ChangeStatus::type_changed);
+  EXPECT_EQ(file(change, "was_file").old_kind, EntryKind::file);
+  EXPECT_EQ(file(change, "was_file").new_kind, EntryKind::symlink);
+}
+
+TEST_F(ChangeSetTest, SubmoduleChangesAreReported) {
+  GitRepo sub;
+  sub.write("s.txt", "s\n");
+  std::string sub_commit = sub.commit("sub");
+  repo.write("keep.txt", "x\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.git({"update-index", "--add", "--cacheinfo", "160000," + sub_commit + ",vendor/lib"});
+  repo.git({"commit", "-q", "-m", "submodule"});
+  ChangeSet change = build();
+  const FileChange& module = file(change, "vendor/lib");
+  EXPECT_EQ(module.new_kind, EntryKind::submodule);
+  EXPECT_EQ(module.new_blob, sub_commit);
+}
+
+TEST_F(ChangeSetTest, CommitsOfTheRangeWithTrailersOldestFirst) {
+  repo.write("a", "1\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.write("a", "2\n");
+  repo.commit("first change\n\nBody.\n\nSigned-off-by: Ada Lovelace <ada@example.com>\n");
+  repo.write("a", "3\n");
+  repo.commit("second change");
+  ChangeSet change = build();
+  ASSERT_EQ(change.commits.size(), 2u);
+  EXPECT_EQ(change.commits[0].summary, "first change");
+  EXPECT_EQ(change.commits[1].summary, "second change");
+  ASSERT_EQ(change.commits[0].trailers.size(), 1u);
+  EXPECT_EQ(change.commits[0].trailers[0].key, "Signed-off-by");
+  EXPECT_EQ(change.commits[0].trailers[0].value, "Ada Lovelace <ada@example.com>");
+  EXPECT_EQ(change.commits[0].author_email, "ada@example.com");
+}
+
+TEST_F(ChangeSetTest, ManyFilesOverThreadsGiveTheSameResultAsOne) {
+  repo.write("seed", "0\n");
+  repo.commit("base");
+  repo.branch("feature");
+  for (int i = 0; i < 200; ++i) {
+    repo.write("f/" + std::to_string(i) + ".txt", "line " + std::to_string(i) + "\nmore\n");
+  }
+  repo.commit("many");
+  ChangeSetOptions one;
+  one.threads = 1;
+  ChangeSetOptions four;
+  four.threads = 4;
+  ChangeSet a = build("main", "HEAD", one);
+  ChangeSet b = build("main", "HEAD", four);
+  ASSERT_EQ(a.files.size(), 200u);
+  ASSERT_EQ(b.files.size(), 200u);
+  for (size_t i = 0; i < a.files.size(); ++i) {
+    EXPECT_EQ(a.files[i].path, b.files[i].path);
+    ASSERT_EQ(a.files[i].added_lines.size(), 2u);
+    EXPECT_EQ(a.files[i].added_lines[1].text, b.files[i].added_lines[1].text);
+  }
+  EXPECT_TRUE(
+      std::is_sorted(a.files.begin(), a.files.end(),
+                     [](const FileChange& x, const FileChange& y) { return x.path < y.path; }));
+}
+
+}  // namespace
+}  // namespace gate
