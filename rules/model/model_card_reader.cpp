@@ -1,0 +1,133 @@
+#include "rules/model/model_card_reader.hpp"
+
+#include <map>
+
+namespace gate::rules::model {
+
+namespace {
+
+std::string join_path(const std::string& dir, const std::string& name) {
+  return dir.empty() ? name : dir + "/" + name;
+}
+
+std::optional<std::string> read_bounded(const BlobSource& blobs, const std::string& path,
+                                        bool& too_large) {
+  std::optional<uint64_t> size = blobs.size(Tree::head, path);
+  if (!size) return std::nullopt;
+  too_large = *size > kMaxCardBytes;
+  if (too_large) return std::string();
+  return blobs.read(Tree::head, path, kMaxCardBytes);
+}
+
+}  // namespace
+
+uint32_t ModelCard::line_of(const std::string& key) const {
+  if (fields.IsMap()) {
+    for (const auto& entry : fields) {
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+        return first_line + static_cast<uint32_t>(entry.first.Mark().line);
+      }
+    }
+  }
+  return first_line;
+}
+
+std::string folder_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+CardLookup parse_model_card(const std::string& path, const std::string& text, bool is_markdown) {
+  CardLookup out;
+  out.path = path;
+  std::string yaml = text;
+  uint32_t first_line = 1;
+  if (is_markdown) {
+    size_t start = 0;
+    if (yaml.compare(0, 3, "\xEF\xBB\xBF") == 0) start = 3;  // UTF-8 byte order mark
+    auto is_fence = [&](size_t at, const char* fence) {
+      if (yaml.compare(at, 3, fence) != 0) return false;
+      size_t end = at + 3;
+      while (end < yaml.size() && (yaml[end] == ' ' || yaml[end] == '\t' || yaml[end] == '\r'))
+        ++end;
+      return end == yaml.size() || yaml[end] == '\n';
+    };
+    if (!is_fence(start, "---")) {
+      out.problem = "README.md has no YAML front matter (a block between '---' lines at the top)";
+      out.problem_line = 1;
+      return out;
+    }
+    size_t body = yaml.find('\n', start);
+    body = body == std::string::npos ? yaml.size() : body + 1;
+    size_t at = body;
+    std::optional<size_t> end;
+    while (at < yaml.size()) {
+      if (is_fence(at, "---") || is_fence(at, "...")) {
+        end = at;
+        break;
+      }
+      size_t next = yaml.find('\n', at);
+      if (next == std::string::npos) break;
+      at = next + 1;
+    }
+    if (!end) {
+      out.problem = "README.md front matter is not closed by a '---' line";
+      out.problem_line = 1;
+      return out;
+    }
+    yaml = yaml.substr(body, *end - body);
+    first_line = 2;
+  }
+  try {
+    YAML::Node node = YAML::Load(yaml);
+    if (node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
+    if (!node.IsMap()) {
+      out.problem = "model card metadata is not a YAML mapping";
+      out.problem_line = first_line;
+      return out;
+    }
+    out.card = ModelCard{path, node, first_line};
+  } catch (const YAML::Exception& error) {
+    out.problem = "model card metadata is not valid YAML: " + error.msg;
+    out.problem_line =
+        first_line + static_cast<uint32_t>(error.mark.line < 0 ? 0 : error.mark.line);
+  }
+  return out;
+}
+
+CardLookup find_model_card(const BlobSource& blobs, const std::string& dir) {
+  for (const auto& [name, markdown] : {std::pair{"README.md", true}, {"model_card.yaml", false}}) {
+    std::string path = join_path(dir, name);
+    bool too_large = false;
+    std::optional<std::string> text = read_bounded(blobs, path, too_large);
+    if (!text) continue;
+    if (too_large) {
+      CardLookup out;
+      out.path = path;
+      out.problem = "model card is larger than " + std::to_string(kMaxCardBytes) + " bytes";
+      return out;
+    }
+    CardLookup lookup = parse_model_card(path, *text, markdown);
+    // A README without front matter still lets model_card.yaml speak for the folder.
+    if (markdown && !lookup.card && blobs.size(Tree::head, join_path(dir, "model_card.yaml"))) {
+      continue;
+    }
+    return lookup;
+  }
+  CardLookup none;
+  none.path = join_path(dir, "README.md");
+  return none;
+}
+
+std::vector<ModelFolder> changed_model_folders(const RuleContext& context) {
+  std::map<std::string, std::string> folders;
+  for (const auto& file : context.change.files) {
+    if (file.deleted() || !context.in_scope(file)) continue;
+    folders.emplace(folder_of(file.path), file.path);
+  }
+  std::vector<ModelFolder> out;
+  for (const auto& [dir, first] : folders) out.push_back({dir, first});
+  return out;
+}
+
+}  // namespace gate::rules::model
