@@ -1,7 +1,15 @@
 #include "gate/engine/git_blob_source.hpp"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+
+#include <fcntl.h>
 
 #include "gate/types/errors.hpp"
 
@@ -65,6 +73,65 @@ class BlobStream : public ByteStream {
   const char* data_ = nullptr;
   uint64_t size_ = 0;
   uint64_t offset_ = 0;
+};
+
+// Blobs larger than this that libgit2 cannot stream (packed objects) are streamed by
+// `git cat-file`, so a multi-gigabyte model is never held in memory.
+constexpr uint64_t kStreamThroughGit = 256ull << 20;
+
+extern "C" char** environ;
+
+// Streams `git cat-file blob <id>` from a child process.
+class CatFileStream : public ByteStream {
+ public:
+  static std::unique_ptr<CatFileStream> start(const std::string& git_dir, const std::string& id,
+                                              uint64_t size) {
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return nullptr;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    std::string dir_arg = "--git-dir=" + git_dir;
+    std::vector<std::string> args = {"git", dir_arg, "cat-file", "blob", id};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipe_fds[1]);
+    if (rc != 0) {
+      close(pipe_fds[0]);
+      return nullptr;
+    }
+    return std::unique_ptr<CatFileStream>(new CatFileStream(pid, pipe_fds[0], size));
+  }
+  ~CatFileStream() override {
+    close(fd_);
+    if (!finished_) kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  CatFileStream(const CatFileStream&) = delete;
+  CatFileStream& operator=(const CatFileStream&) = delete;
+  size_t read(char* buffer, size_t size) override {
+    while (true) {
+      ssize_t n = ::read(fd_, buffer, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0)
+        throw RuleError(std::string("cannot read from git cat-file: ") + std::strerror(errno));
+      if (n == 0) finished_ = true;
+      return static_cast<size_t>(n);
+    }
+  }
+  uint64_t total_size() const override { return size_; }
+
+ private:
+  CatFileStream(pid_t pid, int fd, uint64_t size) : pid_(pid), fd_(fd), size_(size) {}
+  pid_t pid_;
+  int fd_;
+  uint64_t size_;
+  bool finished_ = false;
 };
 
 }  // namespace
@@ -142,6 +209,10 @@ std::unique_ptr<ByteStream> GitBlobSource::open(Tree tree, std::string_view path
     return std::make_unique<OdbStream>(stream, size);
   }
   git_error_clear();
+  git::check(git_odb_read_header(&size, &type, odb.get(), &*id), "cannot read object header");
+  if (size > kStreamThroughGit) {
+    if (auto child = CatFileStream::start(git_dir_, git::to_hex(*id), size)) return child;
+  }
   git_blob* blob = nullptr;
   git::check(git_blob_lookup(&blob, lease.get(), &*id), "cannot read '" + std::string(path) + "'");
   return std::make_unique<BlobStream>(git::Blob(blob));
