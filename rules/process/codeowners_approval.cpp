@@ -1,0 +1,180 @@
+#include "rules/process/codeowners_approval.hpp"
+
+#include <map>
+#include <set>
+
+#include "gate/types/errors.hpp"
+#include "rules/process/approvals.hpp"
+#include "rules/process/codeowners.hpp"
+
+namespace gate::rules {
+
+namespace {
+
+// GitHub ignores a CODEOWNERS file larger than 3 MB; Gate refuses it rather than guessing.
+constexpr uint64_t kMaxCodeownersBytes = 3'000'000;
+
+struct Located {
+  std::string path;
+  std::string text;
+};
+
+std::optional<Located> find_codeowners(const BlobSource& blobs,
+                                       const std::vector<std::string>& where) {
+  for (const auto& path : where) {
+    std::optional<std::string> text;
+    try {
+      text = blobs.read(Tree::base, path, kMaxCodeownersBytes);
+    } catch (const RuleError&) {
+      throw InputError(path, 0, 0, "CODEOWNERS is larger than 3 MB",
+                       "GitHub ignores such a file too; split ownership into fewer, broader "
+                       "patterns");
+    }
+    if (text) return Located{path, std::move(*text)};
+  }
+  return std::nullopt;
+}
+
+std::string describe_section(const CodeownersSection& section) {
+  return section.name.empty() ? std::string() : " in section [" + section.name + "]";
+}
+
+class CodeownersApproval : public Rule {
+ public:
+  CodeownersApproval(bool dismiss_stale, std::vector<std::string> locations, bool require_owners)
+      : dismiss_stale_(dismiss_stale),
+        locations_(std::move(locations)),
+        require_owners_(require_owners) {}
+
+  RuleResult evaluate(const RuleContext& context) const override {
+    RuleResult result;
+    std::vector<std::string> paths;
+    for (const auto& file : context.change.files) {
+      if (!context.in_scope(file)) continue;
+      paths.push_back(file.path);
+      // Moving a file out of an owned directory changes that directory too.
+      if (!file.old_path.empty() && file.old_path != file.path) paths.push_back(file.old_path);
+    }
+    if (paths.empty()) {
+      result.skipped = "no changed file in scope";
+      return result;
+    }
+    std::optional<Located> located = find_codeowners(context.blobs, locations_);
+    if (!located) {
+      Finding f = context.finding("", "no CODEOWNERS file in the base revision (looked at " +
+                                          join(locations_, ", ") +
+                                          "), so no change can show its owners' approval");
+      f.fingerprint_basis = "codeowners:missing";
+      result.findings.push_back(std::move(f));
+      return result;
+    }
+    Codeowners codeowners = parse_codeowners(located->text, located->path);
+    ApprovalState state = current_approvals(context.evidence, context.change, dismiss_stale_);
+
+    size_t owned = 0;
+    std::set<std::string> seen;
+    for (const auto& path : paths) {
+      if (!seen.insert(path).second) continue;
+      std::vector<CodeownersMatch> matches = match_codeowners(codeowners, path);
+      std::vector<std::string> problems;
+      std::vector<std::string> basis;
+      bool has_owners = false;
+      for (const auto& match : matches) {
+        if (match.entry->owners.empty()) continue;
+        has_owners = true;
+        if (match.section->optional) continue;
+        std::vector<std::string> unknown_teams;
+        std::set<std::string> approvers = approvers_for_any(
+            match.entry->owners, state, context.policy, context.evidence, &unknown_teams);
+        if (approvers.size() >= match.section->approvals) continue;
+        std::string need = match.section->approvals == 1
+                               ? "approval from " + join(match.entry->owners, " or ")
+                               : std::to_string(match.section->approvals) + " approvals from " +
+                                     join(match.entry->owners, ", ");
+        std::string problem = need + describe_section(*match.section) + " (" + codeowners.path +
+                              ":" + std::to_string(match.entry->line) + "); ";
+        problem += approvers.empty() ? "none yet" : "has " + join(approvers, ", ");
+        if (!unknown_teams.empty()) {
+          problem += "; no members known for " + join(unknown_teams, ", ") +
+                     " (add them to `teams:` in the policy or the approvals file)";
+        }
+        problems.push_back(problem);
+        basis.push_back(match.section->name + "=" + join(match.entry->owners, ","));
+      }
+      if (has_owners) ++owned;
+      if (!has_owners && require_owners_) {
+        Finding f = context.finding(path, "'" + path + "' has no code owner in " + codeowners.path);
+        f.fingerprint_basis = "codeowners:unowned";
+        result.findings.push_back(std::move(f));
+        continue;
+      }
+      if (problems.empty()) continue;
+      std::string message = "'" + path + "' needs " + join(problems, "; and ");
+      message += notes(state);
+      Finding f = context.finding(path, message);
+      f.fingerprint_basis = "codeowners:" + join(basis, ";");
+      result.findings.push_back(std::move(f));
+    }
+    if (owned == 0 && result.findings.empty()) {
+      result.skipped = "no changed path has code owners in " + codeowners.path;
+    }
+    return result;
+  }
+
+ private:
+  std::string notes(const ApprovalState& state) const {
+    std::string out;
+    if (!state.provided) out += " [no approvals file was given: pass --approvals FILE]";
+    if (!state.stale.empty()) {
+      out += " [approvals of an older commit do not count (dismiss-stale): " +
+             join(state.stale, ", ") + "]";
+    }
+    if (!state.self.empty()) out += " [the author's own approval does not count]";
+    return out;
+  }
+
+  bool dismiss_stale_;
+  std::vector<std::string> locations_;
+  bool require_owners_;
+};
+
+}  // namespace
+
+RuleType codeowners_approval_type() {
+  RuleType type;
+  type.name = "codeowners-approval";
+  type.family = "process";
+  type.summary =
+      "Every changed path needs approval from its owners in the base revision's CODEOWNERS.";
+  type.parameters = {
+      {"dismiss-stale", "boolean", "only approvals of the head commit count (default false)",
+       false},
+      {"file", "string",
+       "CODEOWNERS path to read (default: the first of .github/CODEOWNERS, CODEOWNERS, "
+       "docs/CODEOWNERS, .gitlab/CODEOWNERS)",
+       false},
+      {"require-owners", "boolean", "a changed path without any owner is a finding (default false)",
+       false},
+  };
+  type.example =
+      "- id: owners-approve\n"
+      "  type: codeowners-approval\n"
+      "  dismiss-stale: true\n";
+  type.factory = [](const Params& params, const PolicyRule&) -> std::shared_ptr<const Rule> {
+    bool dismiss_stale = params.boolean_or("dismiss-stale", false);
+    std::vector<std::string> locations = codeowners_locations();
+    if (auto file = params.optional_string("file")) {
+      if (file->empty() || file->front() == '/' || file->find("..") != std::string::npos) {
+        params.fail("file", "must be a repository-relative path", "e.g. file: .github/CODEOWNERS");
+      }
+      locations = {*file};
+    }
+    bool require_owners = params.boolean_or("require-owners", false);
+    params.finish();
+    return std::make_shared<CodeownersApproval>(dismiss_stale, std::move(locations),
+                                                require_owners);
+  };
+  return type;
+}
+
+}  // namespace gate::rules
