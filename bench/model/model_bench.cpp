@@ -1,0 +1,79 @@
+// Pickle scanning of a PyTorch zip checkpoint against the floor of reading the same file, in
+// the same run. Usage: model_bench <checkpoint.pt> [repetitions]
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/model/model_scan.hpp"
+
+namespace {
+
+// A ByteStream over a file, as a blob source hands one out.
+class FileStream : public gate::ByteStream {
+ public:
+  explicit FileStream(const std::string& path) : file_(std::fopen(path.c_str(), "rb")) {
+    if (!file_) throw std::runtime_error("cannot open " + path);
+    std::fseek(file_.get(), 0, SEEK_END);
+    size_ = static_cast<uint64_t>(std::ftell(file_.get()));
+    std::fseek(file_.get(), 0, SEEK_SET);
+  }
+  size_t read(char* buffer, size_t size) override {
+    return std::fread(buffer, 1, size, file_.get());
+  }
+  uint64_t total_size() const override { return size_; }
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file_;
+  uint64_t size_ = 0;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The floor: read every byte of the file once through the same stdio path, 1 MiB at a time.
+double read_floor(const std::string& path) {
+  auto start = std::chrono::steady_clock::now();
+  FileStream stream(path);
+  std::vector<char> buffer(1 << 20);
+  while (stream.read(buffer.data(), buffer.size()) > 0) {
+  }
+  return seconds_since(start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: model_bench <checkpoint.pt> [repetitions]\n");
+    return 2;
+  }
+  std::string path = argv[1];
+  int repetitions = argc > 2 ? std::stoi(argv[2]) : 3;
+  uint64_t size = FileStream(path).total_size();
+  gate::rules::model::ScanOptions options;
+  double best_floor = 1e9;
+  double best_scan = 1e9;
+  size_t issues = 0;
+  for (int i = 0; i < repetitions; ++i) {
+    best_floor = std::min(best_floor, read_floor(path));
+    auto start = std::chrono::steady_clock::now();
+    auto scan = gate::rules::model::scan_model_file(
+        path, size, [&] { return std::make_unique<FileStream>(path); }, options);
+    best_scan = std::min(best_scan, seconds_since(start));
+    issues = scan.issues.size();
+  }
+  double mb = static_cast<double>(size) / 1e6;
+  std::printf("file: %s (%.0f MB)\n", path.c_str(), mb);
+  std::printf("floor (read loop, 1 MiB buffer): %.3f s  %.0f MB/s\n", best_floor, mb / best_floor);
+  std::printf("model-serialization scan:        %.3f s  %.0f MB/s  (%zu issues)\n", best_scan,
+              mb / best_scan, issues);
+  std::printf("ratio scan/floor: %.2fx (goal <= 2x)\n", best_scan / best_floor);
+  return 0;
+}
