@@ -60,6 +60,15 @@ TEST(GithubContext, PullRequestTargetReadsTheSamePayloadFields) {
   EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
 }
 
+TEST(GithubContext, ReviewEventsJudgeThePullRequestRange) {
+  // An approval re-runs the gate on `pull_request_review`, whose payload has the same object.
+  CiContext c = detect_context(
+      environment(github("pull_request_review", kFixtures + "github_pull_request.json")));
+  EXPECT_EQ(c.base, "2222222222222222222222222222222222222222");
+  EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
+  EXPECT_EQ(c.change_id, "42");
+}
+
 TEST(GithubContext, EnterpriseServerUrlMakesTheRunUrl) {
   auto vars = github("pull_request", kFixtures + "github_pull_request.json");
   vars["GITHUB_SERVER_URL"] = "https://ghe.example.com";
