@@ -1,0 +1,218 @@
+#include "rules/data/csv_reader.hpp"
+
+#include <algorithm>
+
+#include "rules/data/utf8.hpp"
+
+namespace gate::data {
+
+namespace {
+constexpr size_t kBufferSize = 256 * 1024;
+}
+
+CsvReader::CsvReader(ByteStream& stream, char delimiter, ReaderLimits limits)
+    : stream_(stream),
+      delimiter_(delimiter),
+      limits_(limits),
+      buffer_(std::make_unique<char[]>(kBufferSize)) {
+  for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('"'),
+                          static_cast<unsigned char>('\n'), static_cast<unsigned char>('\r'),
+                          static_cast<unsigned char>('\0')}) {
+    unquoted_special_[c] = true;
+  }
+  for (unsigned char c : {'"', '\n', '\0'}) quoted_special_[c] = true;
+}
+
+bool CsvReader::fill() {
+  if (eof_) return false;
+  size_t n = stream_.read(buffer_.get(), kBufferSize);
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  pos_ = 0;
+  end_ = n;
+  consumed_ += n;
+  return true;
+}
+
+void CsvReader::append(const char* data, size_t size, Row& row) {
+  size_t field_size = record_.size() - field_start_;
+  size_t field_room =
+      limits_.max_field_bytes > field_size ? limits_.max_field_bytes - field_size : 0;
+  size_t record_room =
+      limits_.max_record_bytes > record_.size() ? limits_.max_record_bytes - record_.size() : 0;
+  size_t room = std::min(field_room, record_room);
+  if (size > room) {
+    if (field_room <= record_room) {
+      field_truncated_ = true;
+    } else if (!record_truncated_) {
+      record_truncated_ = true;
+      row.issues.push_back({RowIssueKind::record_too_large, ends_.size() + 1,
+                            "record longer than " + std::to_string(limits_.max_record_bytes) +
+                                " bytes; the rest is not checked"});
+    }
+    size = room;
+  }
+  record_.append(data, size);
+}
+
+void CsvReader::end_field(Row& row) {
+  size_t column = ends_.size() + 1;
+  if (ends_.size() >= limits_.max_fields) {
+    if (!fields_dropped_) {
+      fields_dropped_ = true;
+      row.issues.push_back({RowIssueKind::too_many_fields, column,
+                            "more than " + std::to_string(limits_.max_fields) +
+                                " fields; the rest are not checked"});
+    }
+    record_.resize(field_start_);
+  } else {
+    std::string_view field(record_.data() + field_start_, record_.size() - field_start_);
+    if (field_truncated_) {
+      row.issues.push_back(
+          {RowIssueKind::field_too_large, column,
+           "field longer than " + std::to_string(limits_.max_field_bytes) + " bytes; truncated"});
+    } else if (!valid_utf8(field)) {
+      row.issues.push_back({RowIssueKind::invalid_utf8, column, "invalid UTF-8"});
+    }
+    if (field_has_nul_) row.issues.push_back({RowIssueKind::nul_byte, column, "NUL byte"});
+    if (field_stray_quote_) {
+      row.issues.push_back(
+          {RowIssueKind::stray_quote, column, "quote character inside an unquoted field"});
+    }
+    ends_.push_back(record_.size());
+  }
+  field_start_ = record_.size();
+  field_truncated_ = field_has_nul_ = field_stray_quote_ = false;
+}
+
+void CsvReader::finish_record(Row& row, uint64_t start_line) {
+  row.number = ++records_;
+  row.line = start_line;
+  size_t begin = 0;
+  row.fields.reserve(ends_.size());
+  for (size_t end : ends_) {
+    row.fields.emplace_back(record_.data() + begin, end - begin);
+    begin = end;
+  }
+}
+
+bool CsvReader::next(Row& row) {
+  row.clear();
+  record_.clear();
+  ends_.clear();
+  field_start_ = 0;
+  field_truncated_ = field_has_nul_ = field_stray_quote_ = false;
+  record_truncated_ = fields_dropped_ = false;
+  State state = State::field_start;
+  bool started = false;
+  uint64_t start_line = line_;
+  uint64_t quote_line = 0;
+
+  for (;;) {
+    if (pos_ == end_ && !fill()) {
+      if (!started) return false;
+      if (state == State::quoted) {
+        row.issues.push_back(
+            {RowIssueKind::unterminated_quote, ends_.size() + 1,
+             "quoted field opened on line " + std::to_string(quote_line) + " is never closed"});
+      }
+      end_field(row);
+      finish_record(row, start_line);
+      return true;
+    }
+    char c = buffer_[pos_];
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (c == '\n') {
+        ++pos_;
+        continue;
+      }
+    }
+    if (!started) {
+      if (c == '\n' || c == '\r') {  // blank line: no record
+        ++pos_;
+        ++line_;
+        skip_lf_ = c == '\r';
+        continue;
+      }
+      started = true;
+      start_line = line_;
+    }
+    switch (state) {
+      case State::field_start:
+        if (c == '"') {
+          state = State::quoted;
+          quote_line = line_;
+          ++pos_;
+          continue;
+        }
+        state = State::unquoted;
+        [[fallthrough]];
+      case State::unquoted:
+      case State::after_closing: {
+        size_t i = pos_;
+        const char* data = buffer_.get();
+        while (i < end_ && !unquoted_special_[static_cast<unsigned char>(data[i])]) ++i;
+        if (i > pos_) {
+          if (state == State::after_closing) field_stray_quote_ = true;
+          append(data + pos_, i - pos_, row);
+          pos_ = i;
+          state = State::unquoted;
+          if (i == end_) continue;
+        }
+        c = data[pos_];
+        ++pos_;
+        if (c == delimiter_) {
+          end_field(row);
+          state = State::field_start;
+        } else if (c == '\n' || c == '\r') {
+          ++line_;
+          skip_lf_ = c == '\r';
+          end_field(row);
+          finish_record(row, start_line);
+          return true;
+        } else if (c == '"') {
+          field_stray_quote_ = true;
+          append(&c, 1, row);
+        } else {  // NUL
+          field_has_nul_ = true;
+          append(&c, 1, row);
+        }
+        break;
+      }
+      case State::quoted: {
+        size_t i = pos_;
+        const char* data = buffer_.get();
+        while (i < end_ && !quoted_special_[static_cast<unsigned char>(data[i])]) ++i;
+        if (i > pos_) {
+          append(data + pos_, i - pos_, row);
+          pos_ = i;
+          if (i == end_) continue;
+        }
+        c = data[pos_];
+        ++pos_;
+        if (c == '"') {
+          state = State::quote_seen;
+        } else {
+          if (c == '\n') ++line_;
+          if (c == '\0') field_has_nul_ = true;
+          append(&c, 1, row);
+        }
+        break;
+      }
+      case State::quote_seen:
+        if (c == '"') {  // "" is an escaped quote
+          append(&c, 1, row);
+          ++pos_;
+          state = State::quoted;
+        } else {
+          state = State::after_closing;
+        }
+        break;
+    }
+  }
+}
+
+}  // namespace gate::data

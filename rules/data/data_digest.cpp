@@ -1,0 +1,110 @@
+#include "rules/data/data_digest.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include <openssl/evp.h>
+
+#include "gate/types/errors.hpp"
+
+namespace gate::data {
+
+namespace {
+
+struct EvpDeleter {
+  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
+using EvpContext = std::unique_ptr<EVP_MD_CTX, EvpDeleter>;
+
+EvpContext new_md5() {
+  EvpContext context(EVP_MD_CTX_new());
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_md5(), nullptr) != 1) {
+    throw RuleError("data-manifest: MD5 is not available from OpenSSL");
+  }
+  return context;
+}
+
+std::string hex_of(EVP_MD_CTX* context) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context, digest, &length);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+class WorkspaceFile : public ByteStream {
+ public:
+  WorkspaceFile(std::unique_ptr<std::FILE, FileCloser> file, uint64_t size, std::string name)
+      : file_(std::move(file)), size_(size), name_(std::move(name)) {}
+  size_t read(char* buffer, size_t size) override {
+    size_t n = std::fread(buffer, 1, size, file_.get());
+    if (n == 0 && std::ferror(file_.get())) throw RuleError("cannot read " + name_);
+    return n;
+  }
+  uint64_t total_size() const override { return size_; }
+
+ private:
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  uint64_t size_;
+  std::string name_;
+};
+
+}  // namespace
+
+DataDigest digest_stream(ByteStream& stream) {
+  EvpContext raw = new_md5();
+  EvpContext lf = new_md5();
+  DataDigest digest;
+  std::unique_ptr<char[]> buffer = std::make_unique<char[]>(1 << 18);
+  std::string normalized;
+  bool pending_cr = false;
+  for (;;) {
+    size_t n = stream.read(buffer.get(), 1 << 18);
+    if (n == 0) break;
+    digest.size += n;
+    EVP_DigestUpdate(raw.get(), buffer.get(), n);
+    normalized.clear();
+    for (size_t i = 0; i < n; ++i) {
+      char c = buffer[i];
+      if (pending_cr && c != '\n') normalized += '\r';
+      pending_cr = c == '\r';
+      if (!pending_cr) normalized += c;
+    }
+    EVP_DigestUpdate(lf.get(), normalized.data(), normalized.size());
+  }
+  if (pending_cr) EVP_DigestUpdate(lf.get(), "\r", 1);
+  digest.md5 = hex_of(raw.get());
+  digest.md5_lf = hex_of(lf.get());
+  return digest;
+}
+
+std::unique_ptr<ByteStream> open_workspace_file(const std::filesystem::path& root,
+                                                const std::string& relative) {
+  std::filesystem::path path = root / relative;
+  std::error_code error;
+  // Every component, not just the last, must be a real folder: no symlinked parent either.
+  std::filesystem::path walk = root;
+  for (const auto& part : std::filesystem::path(relative)) {
+    walk /= part;
+    auto status = std::filesystem::symlink_status(walk, error);
+    if (error || std::filesystem::is_symlink(status)) return nullptr;
+  }
+  auto status = std::filesystem::symlink_status(path, error);
+  if (error || !std::filesystem::is_regular_file(status)) return nullptr;
+  uint64_t size = std::filesystem::file_size(path, error);
+  if (error) return nullptr;
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) throw RuleError("cannot open " + path.string());
+  return std::make_unique<WorkspaceFile>(std::move(file), size, path.string());
+}
+
+}  // namespace gate::data

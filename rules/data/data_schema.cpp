@@ -1,0 +1,177 @@
+#include "rules/data/data_schema.hpp"
+
+#include <set>
+
+#include "gate/types/errors.hpp"
+#include "rules/data/dataset_index.hpp"
+#include "rules/data/findings_budget.hpp"
+#include "rules/data/table_schema.hpp"
+#include "rules/data/table_validator.hpp"
+
+namespace gate::rules {
+
+namespace {
+
+using data::DatasetIndex;
+using data::DatasetInfo;
+
+class DataSchema : public Rule {
+ public:
+  DataSchema(std::optional<std::string> schema, data::ValidationLimits limits, bool require)
+      : schema_path_(std::move(schema)), limits_(limits), require_schema_(require) {}
+
+  RuleResult evaluate(const RuleContext& context) const override {
+    RuleResult result;
+    DatasetIndex index(context.blobs, Tree::head);
+    std::set<std::string> reported;  // descriptors already reported as unusable
+    size_t judged = 0;
+    for (const auto& file : context.change.files) {
+      if (file.deleted() || !context.in_scope(file)) continue;
+      if (file.new_kind != EntryKind::file && file.new_kind != EntryKind::executable) continue;
+      auto format = data::table_format_of(file.path);
+      if (!format) continue;
+      ++judged;
+      std::optional<DatasetInfo> info = schema_for(index, file.path);
+      if (!info || (!info->schema && info->error.empty())) {
+        if (require_schema_) {
+          Finding f = context.finding(
+              file.path,
+              "no Table Schema describes this file (add a datapackage.json resource "
+              "or " +
+                  file.path + ".schema.json)");
+          f.fingerprint_basis = "no-schema";
+          result.findings.push_back(std::move(f));
+        }
+        continue;
+      }
+      data::TableSchema schema;
+      try {
+        if (!info->error.empty()) throw data::SchemaError(info->error);
+        schema = data::parse_table_schema(*info->schema);
+      } catch (const data::SchemaError& e) {
+        if (reported.insert(info->schema_path).second) {
+          Finding f =
+              context.finding(info->schema_path, "unusable Table Schema: " + std::string(e.what()));
+          f.fingerprint_basis = "schema-error";
+          result.findings.push_back(std::move(f));
+        }
+        continue;
+      }
+      if (reported.insert("notes:" + info->schema_path).second) {
+        for (const auto& note : schema.notes) {
+          Finding f = context.finding(info->schema_path, note);
+          f.severity = Severity::notice;
+          f.fingerprint_basis = "note:" + note;
+          result.findings.push_back(std::move(f));
+        }
+      }
+      validate(context, file.path, *format, schema, info->delimiter.value_or(0), result);
+    }
+    if (judged == 0) result.skipped = "no CSV, TSV or JSON Lines file in scope";
+    return result;
+  }
+
+ private:
+  std::optional<DatasetInfo> schema_for(DatasetIndex& index, const std::string& path) const {
+    if (!schema_path_) return index.find(path);
+    DatasetInfo info;
+    info.descriptor_path = info.schema_path = *schema_path_;
+    try {
+      auto text = index.read_small(*schema_path_);
+      if (!text) {
+        throw RuleError("data-schema: the schema " + *schema_path_ +
+                        " named by the rule does not exist at the head revision");
+      }
+      info.schema = data::parse_bounded_json(*text);
+    } catch (const data::SchemaError& e) {
+      info.error = e.what();
+    }
+    return info;
+  }
+
+  void validate(const RuleContext& context, const std::string& path, data::TableFormat format,
+                const data::TableSchema& schema, char delimiter, RuleResult& result) const {
+    std::unique_ptr<ByteStream> stream = context.blobs.open(Tree::head, path);
+    if (!stream) throw RuleError("data-schema: cannot read " + path + " at the head revision");
+    data::ValidationResult outcome =
+        data::validate_table(*stream, format, schema, limits_, delimiter);
+    for (auto& v : outcome.violations) {
+      Finding f = context.finding(path, std::move(v.message));
+      f.start_line = f.end_line = static_cast<uint32_t>(std::min<uint64_t>(v.line, UINT32_MAX));
+      f.fingerprint_basis = std::move(v.basis);
+      result.findings.push_back(std::move(f));
+    }
+    if (outcome.suppressed > 0) {
+      result.findings.push_back(data::more_findings(context, path, outcome.suppressed,
+                                                    limits_.max_findings, "schema violations"));
+    }
+    for (const auto& note : outcome.notes) {
+      Finding f = context.finding(path, note);
+      f.severity = Severity::notice;
+      f.fingerprint_basis = "note:" + note;
+      result.findings.push_back(std::move(f));
+    }
+  }
+
+  std::optional<std::string> schema_path_;
+  data::ValidationLimits limits_;
+  bool require_schema_;
+};
+
+}  // namespace
+
+RuleType data_schema_type() {
+  RuleType type;
+  type.name = "data-schema";
+  type.family = "data";
+  type.summary = "Validates CSV, TSV and JSON Lines files against their Frictionless Table Schema.";
+  type.parameters = {
+      {"schema", "path",
+       "Table Schema (JSON) at the head revision used for every file in scope; "
+       "default: the file's datapackage.json resource or <file>.schema.json"},
+      {"max-findings", "integer", "findings listed per file before the rest are counted (50)"},
+      {"max-unique-keys", "integer",
+       "distinct values remembered per unique field and for the primary key (500000)"},
+      {"max-field-size", "size",
+       "longest field read; longer ones are truncated and reported (1MiB)"},
+      {"require-schema", "boolean", "report tabular files without any schema (false)"},
+  };
+  type.example =
+      "- id: data-contracts\n"
+      "  type: data-schema\n"
+      "  assets: [data]\n"
+      "  max-findings: 20\n";
+  type.factory = [](const Params& params, const PolicyRule&) -> std::shared_ptr<const Rule> {
+    data::ValidationLimits limits;
+    std::optional<std::string> schema = params.optional_string("schema");
+    if (schema && !data::normalize_path(*schema)) {
+      params.fail("schema", "'" + *schema + "' is not a repository path",
+                  "give a path relative to the repository root, e.g. data/users.schema.json");
+    }
+    int64_t max_findings = params.integer_or("max-findings", 50);
+    if (max_findings < 1 || max_findings > 100000) {
+      params.fail("max-findings", "must be between 1 and 100000");
+    }
+    limits.max_findings = static_cast<size_t>(max_findings);
+    int64_t max_keys = params.integer_or("max-unique-keys", 500000);
+    if (max_keys < 1 || max_keys > 100000000) {
+      params.fail("max-unique-keys", "must be between 1 and 100000000",
+                  "memory is about 32 bytes a distinct key");
+    }
+    limits.max_unique_keys = static_cast<uint64_t>(max_keys);
+    if (auto field_size = params.optional_size("max-field-size")) {
+      if (*field_size < 1 || *field_size > (64u << 20)) {
+        params.fail("max-field-size", "must be between 1 byte and 64MiB");
+      }
+      limits.reader.max_field_bytes = *field_size;
+      limits.reader.max_record_bytes =
+          std::max<size_t>(limits.reader.max_record_bytes, *field_size);
+    }
+    bool require = params.boolean_or("require-schema", false);
+    params.finish();
+    return std::make_shared<DataSchema>(schema, limits, require);
+  };
+  return type;
+}
+
+}  // namespace gate::rules

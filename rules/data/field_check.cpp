@@ -1,0 +1,180 @@
+#include "rules/data/field_check.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+
+namespace gate::data {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Reads exactly `count` digits at `pos`.
+bool digits(std::string_view text, size_t pos, size_t count, int& value) {
+  if (pos + count > text.size()) return false;
+  value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (!is_digit(text[i])) return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+bool valid_ymd(std::string_view text) {
+  int y, m, d;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  if (!digits(text, 0, 4, y) || !digits(text, 5, 2, m) || !digits(text, 8, 2, d)) return false;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+}
+
+bool parse_integer(std::string_view text, ParsedCell& parsed) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty() || (text[0] == '-' && text.size() == 1)) return false;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+  parsed.number = static_cast<double>(value);
+  parsed.has_number = true;
+  return true;
+}
+
+bool parse_number(std::string_view text, ParsedCell& parsed) {
+  if (text == "NaN" || text == "INF" || text == "-INF" || text == "+INF") {
+    parsed.has_number = false;  // valid, but not comparable with bounds
+    return true;
+  }
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  // Only plain decimal and exponent forms: from_chars alone would accept "inf" and "nan".
+  for (char c : text) {
+    if (!is_digit(c) && c != '.' && c != '-' && c != 'e' && c != 'E' && c != '+') return false;
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+  parsed.number = value;
+  parsed.has_number = true;
+  return true;
+}
+
+bool valid_email(std::string_view text) {
+  size_t at = text.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size()) return false;
+  if (text.find('@', at + 1) != std::string_view::npos) return false;
+  if (std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; })) {
+    return false;
+  }
+  return text.find('.', at) != std::string_view::npos;
+}
+
+bool valid_uri(std::string_view text) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= text.size()) return false;
+  if (!std::isalpha(static_cast<unsigned char>(text[0]))) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    char c = text[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '.' && c != '-') {
+      return false;
+    }
+  }
+  return text.find(' ') == std::string_view::npos;
+}
+
+bool valid_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !is_hex(text[i])) return false;
+  }
+  return true;
+}
+
+bool valid_base64(std::string_view text) {
+  if (text.size() % 4 != 0) return false;
+  size_t padding = 0;
+  for (char c : text) {
+    if (c == '=') {
+      ++padding;
+    } else if (padding > 0 ||
+               !(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) {
+      return false;
+    }
+  }
+  return padding <= 2;
+}
+
+bool listed(const std::vector<std::string>& values, std::string_view cell) {
+  return std::find(values.begin(), values.end(), cell) != values.end();
+}
+
+}  // namespace
+
+bool valid_date(std::string_view text) { return valid_ymd(text); }
+
+bool valid_datetime(std::string_view text) {
+  if (text.size() < 19 || !valid_ymd(text.substr(0, 10)) || text[10] != 'T') return false;
+  int h, m, s;
+  if (!digits(text, 11, 2, h) || text[13] != ':' || !digits(text, 14, 2, m) || text[16] != ':' ||
+      !digits(text, 17, 2, s)) {
+    return false;
+  }
+  if (h > 23 || m > 59 || s > 60) return false;
+  size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    size_t start = ++pos;
+    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    if (pos == start) return false;
+  }
+  if (pos == text.size()) return true;
+  if (text[pos] == 'Z') return pos + 1 == text.size();
+  if (text[pos] != '+' && text[pos] != '-') return false;
+  int oh, om;
+  if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+      !digits(text, pos + 4, 2, om)) {
+    return false;
+  }
+  return pos + 6 == text.size() && oh <= 23 && om <= 59;
+}
+
+bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
+  parsed = ParsedCell{};
+  switch (field.type) {
+    case FieldType::any:
+      return true;
+    case FieldType::string:
+      if (field.format == "email") return valid_email(cell);
+      if (field.format == "uri") return valid_uri(cell);
+      if (field.format == "uuid") return valid_uuid(cell);
+      if (field.format == "binary") return valid_base64(cell);
+      return true;
+    case FieldType::integer:
+      return parse_integer(cell, parsed);
+    case FieldType::number:
+      return parse_number(cell, parsed);
+    case FieldType::boolean:
+      return listed(field.true_values, cell) || listed(field.false_values, cell);
+    case FieldType::date:
+      return field.format == "any" ? !cell.empty() : valid_ymd(cell);
+    case FieldType::datetime:
+      return field.format == "any" ? !cell.empty() : valid_datetime(cell);
+    case FieldType::year: {
+      int year;
+      bool negative = !cell.empty() && cell[0] == '-';
+      std::string_view body = negative ? cell.substr(1) : cell;
+      if (body.size() != 4 || !digits(body, 0, 4, year)) return false;
+      parsed.number = negative ? -year : year;
+      parsed.has_number = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace gate::data

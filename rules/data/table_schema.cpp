@@ -1,0 +1,273 @@
+#include "rules/data/table_schema.hpp"
+
+#include <set>
+
+#include <re2/re2.h>
+#include <nlohmann/json.hpp>
+
+#include "rules/data/field_check.hpp"
+#include "rules/data/jsonl_reader.hpp"
+
+namespace gate::data {
+
+namespace {
+
+using nlohmann::json;
+
+std::string where(const Field& field) { return "field '" + field.name + "'"; }
+
+std::string text_of(const json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+double number_of(const Field& field, const json& value, const char* key) {
+  if (value.is_number()) return value.get<double>();
+  if (value.is_string()) {
+    ParsedCell cell;
+    if (parse_cell(field, value.get<std::string>(), cell) && cell.has_number) return cell.number;
+  }
+  throw SchemaError(where(field) + ": constraint '" + key + "' is not a number for type " +
+                    field.type_name);
+}
+
+size_t length_of(const Field& field, const json& value, const char* key) {
+  if (!value.is_number_unsigned()) {
+    throw SchemaError(where(field) + ": constraint '" + key + "' must be a non-negative integer");
+  }
+  return value.get<size_t>();
+}
+
+bool is_numeric(FieldType type) {
+  return type == FieldType::integer || type == FieldType::number || type == FieldType::year;
+}
+
+void read_type(const json& item, Field& field, std::vector<std::string>& notes) {
+  if (!item.contains("type")) return;
+  if (!item["type"].is_string()) throw SchemaError(where(field) + ": 'type' must be a string");
+  field.type_name = item["type"].get<std::string>();
+  static const std::set<std::string> unchecked = {"object",   "array",    "time",   "yearmonth",
+                                                  "duration", "geopoint", "geojson"};
+  const std::string& t = field.type_name;
+  if (t == "string")
+    field.type = FieldType::string;
+  else if (t == "integer")
+    field.type = FieldType::integer;
+  else if (t == "number")
+    field.type = FieldType::number;
+  else if (t == "boolean")
+    field.type = FieldType::boolean;
+  else if (t == "date")
+    field.type = FieldType::date;
+  else if (t == "datetime")
+    field.type = FieldType::datetime;
+  else if (t == "year")
+    field.type = FieldType::year;
+  else if (t == "any")
+    field.type = FieldType::any;
+  else if (unchecked.count(t)) {
+    field.type = FieldType::any;
+    notes.push_back(where(field) + " has type '" + t + "', whose values Gate does not check");
+  } else {
+    throw SchemaError(where(field) + ": unknown type '" + t + "'");
+  }
+}
+
+void read_format(const json& item, Field& field) {
+  if (!item.contains("format")) return;
+  if (!item["format"].is_string()) throw SchemaError(where(field) + ": 'format' must be a string");
+  field.format = item["format"].get<std::string>();
+  if (field.format == "default") return;
+  bool ok = false;
+  switch (field.type) {
+    case FieldType::string:
+      ok = field.format == "email" || field.format == "uri" || field.format == "uuid" ||
+           field.format == "binary";
+      break;
+    case FieldType::date:
+    case FieldType::datetime:
+      ok = field.format == "any";
+      break;
+    default:
+      ok = field.type == FieldType::any;
+  }
+  if (!ok) {
+    throw SchemaError(where(field) + ": format '" + field.format + "' of type " + field.type_name +
+                      " is not supported by Gate");
+  }
+}
+
+void read_value_list(const json& item, const char* key, std::vector<std::string>& out,
+                     const Field& field) {
+  if (!item.contains(key)) return;
+  const json& list = item[key];
+  if (!list.is_array()) throw SchemaError(where(field) + ": '" + key + "' must be an array");
+  out.clear();
+  for (const json& v : list) {
+    if (!v.is_string()) throw SchemaError(where(field) + ": '" + key + "' must hold strings");
+    out.push_back(v.get<std::string>());
+  }
+}
+
+void read_constraints(const json& item, Field& field) {
+  if (!item.contains("constraints")) return;
+  const json& c = item["constraints"];
+  if (!c.is_object()) throw SchemaError(where(field) + ": 'constraints' must be an object");
+  for (auto& [key, value] : c.items()) {
+    if (key == "required" || key == "unique") {
+      if (!value.is_boolean())
+        throw SchemaError(where(field) + ": '" + key + "' must be a boolean");
+      (key == "required" ? field.required : field.unique) = value.get<bool>();
+    } else if (key == "minimum" || key == "maximum") {
+      bool min = key == "minimum";
+      if (is_numeric(field.type)) {
+        (min ? field.minimum : field.maximum) = number_of(field, value, key.c_str());
+      } else if (field.type == FieldType::date || field.type == FieldType::datetime) {
+        ParsedCell cell;
+        if (!value.is_string() || !parse_cell(field, value.get<std::string>(), cell)) {
+          throw SchemaError(where(field) + ": '" + key + "' is not a valid " + field.type_name);
+        }
+        (min ? field.minimum_text : field.maximum_text) = value.get<std::string>();
+      } else {
+        throw SchemaError(where(field) + ": '" + key + "' does not apply to type " +
+                          field.type_name);
+      }
+    } else if (key == "minLength") {
+      field.min_length = length_of(field, value, "minLength");
+    } else if (key == "maxLength") {
+      field.max_length = length_of(field, value, "maxLength");
+    } else if (key == "pattern") {
+      if (!value.is_string()) throw SchemaError(where(field) + ": 'pattern' must be a string");
+      field.pattern_text = value.get<std::string>();
+      RE2::Options options;
+      options.set_log_errors(false);
+      options.set_max_mem(8 << 20);
+      auto re = std::make_shared<RE2>(field.pattern_text, options);
+      if (!re->ok()) {
+        throw SchemaError(where(field) + ": pattern '" + field.pattern_text +
+                          "' is not a valid RE2 expression: " + re->error());
+      }
+      field.pattern = std::move(re);
+    } else if (key == "enum") {
+      if (!value.is_array() || value.empty()) {
+        throw SchemaError(where(field) + ": 'enum' must be a non-empty array");
+      }
+      field.has_enum = true;
+      for (const json& v : value) {
+        field.enum_text.push_back(text_of(v));
+        if (is_numeric(field.type)) field.enum_numbers.push_back(number_of(field, v, "enum"));
+      }
+    } else {
+      throw SchemaError(where(field) + ": unknown constraint '" + key + "'");
+    }
+  }
+}
+
+TableSchema read_schema(const json& schema);
+
+}  // namespace
+
+std::string_view to_string(FieldType type) {
+  switch (type) {
+    case FieldType::string:
+      return "string";
+    case FieldType::integer:
+      return "integer";
+    case FieldType::number:
+      return "number";
+    case FieldType::boolean:
+      return "boolean";
+    case FieldType::date:
+      return "date";
+    case FieldType::datetime:
+      return "datetime";
+    case FieldType::year:
+      return "year";
+    case FieldType::any:
+      return "any";
+  }
+  return "any";
+}
+
+TableSchema parse_table_schema(const json& schema) {
+  try {
+    return read_schema(schema);
+  } catch (const json::exception& e) {  // a value of an unexpected type slipped through
+    throw SchemaError(std::string("unusable schema: ") + e.what());
+  }
+}
+
+namespace {
+TableSchema read_schema(const json& schema) {
+  if (!schema.is_object()) throw SchemaError("a Table Schema must be a JSON object");
+  if (!schema.contains("fields") || !schema["fields"].is_array()) {
+    throw SchemaError("a Table Schema needs a 'fields' array");
+  }
+  TableSchema result;
+  const json& fields = schema["fields"];
+  if (fields.size() > kMaxSchemaFields) {
+    throw SchemaError("more than " + std::to_string(kMaxSchemaFields) + " fields");
+  }
+  std::set<std::string> names;
+  for (const json& item : fields) {
+    if (!item.is_object() || !item.contains("name") || !item["name"].is_string()) {
+      throw SchemaError("field " + std::to_string(result.fields.size() + 1) +
+                        " needs a string 'name'");
+    }
+    Field field;
+    field.name = item["name"].get<std::string>();
+    if (!names.insert(field.name).second) throw SchemaError(where(field) + " is declared twice");
+    read_type(item, field, result.notes);
+    read_format(item, field);
+    read_value_list(item, "trueValues", field.true_values, field);
+    read_value_list(item, "falseValues", field.false_values, field);
+    read_constraints(item, field);
+    result.fields.push_back(std::move(field));
+  }
+  if (schema.contains("missingValues")) {
+    read_value_list(schema, "missingValues", result.missing_values, Field{"(schema)"});
+  }
+  if (schema.contains("primaryKey")) {
+    const json& key = schema["primaryKey"];
+    std::vector<std::string> names_of_key;
+    if (key.is_string()) {
+      names_of_key.push_back(key.get<std::string>());
+    } else if (key.is_array()) {
+      for (const json& k : key) {
+        if (!k.is_string()) throw SchemaError("'primaryKey' must name fields");
+        names_of_key.push_back(k.get<std::string>());
+      }
+    } else {
+      throw SchemaError("'primaryKey' must be a field name or a list of names");
+    }
+    for (const std::string& name : names_of_key) {
+      size_t i = 0;
+      while (i < result.fields.size() && result.fields[i].name != name) ++i;
+      if (i == result.fields.size()) {
+        throw SchemaError("'primaryKey' names '" + name + "', which is not a field");
+      }
+      result.primary_key.push_back(i);
+    }
+  }
+  return result;
+}
+}  // namespace
+
+json parse_bounded_json(std::string_view text, size_t max_depth) {
+  if (text.size() > kMaxSchemaBytes) {
+    throw SchemaError("larger than " + std::to_string(kMaxSchemaBytes) + " bytes");
+  }
+  if (json_depth(text, max_depth) > max_depth) {
+    throw SchemaError("nested deeper than " + std::to_string(max_depth) + " levels");
+  }
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw SchemaError(std::string("invalid JSON: ") + e.what());
+  }
+}
+
+TableSchema parse_table_schema_text(std::string_view text) {
+  return parse_table_schema(parse_bounded_json(text));
+}
+
+}  // namespace gate::data

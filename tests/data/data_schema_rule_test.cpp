@@ -1,0 +1,188 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gate/types/errors.hpp"
+#include "rules/data/table_schema.hpp"
+#include "rules/data/table_validator.hpp"
+#include "tests/data/harness.hpp"
+
+namespace gate::test {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+const char* kUsersSchema = R"({
+  "fields": [
+    {"name": "id", "type": "integer", "constraints": {"minimum": 1}},
+    {"name": "email", "type": "string", "constraints": {"required": true, "unique": true}},
+    {"name": "plan", "constraints": {"enum": ["free", "pro"]}},
+    {"name": "code", "constraints": {"pattern": "[A-Z]{3}", "minLength": 3, "maxLength": 3}},
+    {"name": "joined", "type": "date", "constraints": {"maximum": "2030-12-31"}}
+  ],
+  "primaryKey": "id",
+  "missingValues": ["", "NA"]
+})";
+
+TEST(DataSchemaRule, ValidFilePassesWithSchemaBeside) {
+  DataHarness h;
+  h.head_only("data/users.schema.json", kUsersSchema);
+  h.change("data/users.csv",
+           "id,email,plan,code,joined\n1,a@x.org,free,ABC,2024-01-02\n2,b@x.org,pro,NA,NA\n");
+  RuleResult result = h.run("data-schema");
+  EXPECT_EQ(result.findings.size(), 0u);
+  EXPECT_FALSE(result.skipped);
+}
+
+TEST(DataSchemaRule, EveryConstraintReportsRowColumnAndField) {
+  DataHarness h;
+  h.head_only("data/users.schema.json", kUsersSchema);
+  h.change("data/users.csv",
+           "id,email,plan,code,joined\n"
+           "1,a@x.org,free,ABC,2024-01-02\n"
+           "0,a@x.org,gold,abcd,2031-01-01\n"
+           "x,,free,ABC,2024-02-30\n"
+           "1,c@x.org,pro,ABC\n");
+  EXPECT_EQ(
+      h.findings("data-schema"),
+      (Strings{
+          "error data/users.csv:3: row 3, column 1 (field 'id'): '0' is below the minimum 1",
+          "error data/users.csv:3: row 3, column 2 (field 'email'): 'a@x.org' repeats the "
+          "value of row 2 (unique)",
+          "error data/users.csv:3: row 3, column 3 (field 'plan'): 'gold' is not one of the "
+          "enum values",
+          "error data/users.csv:3: row 3, column 4 (field 'code'): 'abcd' does not match "
+          "pattern '[A-Z]{3}'",
+          "error data/users.csv:3: row 3, column 4 (field 'code'): length 4 is above "
+          "maxLength 3",
+          "error data/users.csv:3: row 3, column 5 (field 'joined'): '2031-01-01' is after "
+          "the maximum 2030-12-31",
+          "error data/users.csv:4: row 4, column 1 (field 'id'): 'x' is not a valid integer",
+          "error data/users.csv:4: row 4, column 2 (field 'email'): required value is missing",
+          "error data/users.csv:4: row 4, column 5 (field 'joined'): '2024-02-30' is not a "
+          "valid date",
+          "error data/users.csv:5: row 5: primary key (id) repeats row 2",
+          "error data/users.csv:5: row 5: row has 4 values but the schema has 5 fields",
+      }));
+}
+
+TEST(DataSchemaRule, HeaderMustMatchFields) {
+  DataHarness h;
+  h.head_only("data/t.schema.json", R"({"fields": [{"name": "a"}, {"name": "b"}]})");
+  h.change("data/t.csv", "a,c,d\n1,2\n");
+  EXPECT_EQ(
+      h.findings("data-schema"),
+      (Strings{"error data/t.csv:1: row 1, column 2 (field 'b'): header 'c' does not match "
+               "field 'b'",
+               "error data/t.csv:1: row 1: header has 3 columns but the schema has 2 fields"}));
+}
+
+TEST(DataSchemaRule, DataPackageResourceWithDialectAndJsonLines) {
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({
+    "name": "shop",
+    "resources": [
+      {"name": "orders", "path": "orders/orders.csv", "dialect": {"delimiter": ";"},
+       "schema": {"fields": [{"name": "n", "type": "integer"}, {"name": "ok", "type": "boolean"}]}},
+      {"name": "events", "path": "events.jsonl", "schema": "events.schema.json"}
+    ]
+  })");
+  h.head_only("data/events.schema.json",
+              R"({"fields": [{"name": "at", "type": "datetime", "constraints": {"required": true}},
+                             {"name": "n", "type": "number"}]})");
+  h.change("data/orders/orders.csv", "n;ok\n1;true\n2.5;maybe\n");
+  h.change("data/events.jsonl",
+           "{\"at\": \"2024-01-01T00:00:00Z\", \"n\": 1.5}\n{\"n\": \"x\"}\nnot json\n");
+  EXPECT_EQ(
+      h.findings("data-schema"),
+      (Strings{
+          "error data/events.jsonl:2: row 2, column 1 (field 'at'): required value is missing",
+          "error data/events.jsonl:2: row 2, column 2 (field 'n'): 'x' is not a valid number",
+          "error data/events.jsonl:3: row 3: invalid JSON at byte 2",
+          "error data/orders/orders.csv:3: row 3, column 1 (field 'n'): '2.5' is not a valid "
+          "integer",
+          "error data/orders/orders.csv:3: row 3, column 2 (field 'ok'): 'maybe' is not a "
+          "valid boolean",
+      }));
+}
+
+TEST(DataSchemaRule, FindingsStopAtTheLimitWithACount) {
+  DataHarness h;
+  h.head_only("s.json", R"({"fields": [{"name": "n", "type": "integer"}]})");
+  std::string csv = "n\n";
+  for (int i = 0; i < 30; ++i) csv += "bad\n";
+  h.change("data/n.csv", csv);
+  auto findings = h.findings("data-schema", "{schema: s.json, max-findings: 3}");
+  ASSERT_EQ(findings.size(), 4u);
+  EXPECT_EQ(findings[0],
+            "error data/n.csv:0: 27 more schema violations in this file not listed "
+            "(max-findings: 3)");
+  EXPECT_EQ(findings[1],
+            "error data/n.csv:2: row 2, column 1 (field 'n'): 'bad' is not a valid "
+            "integer");
+}
+
+TEST(DataSchemaRule, UniqueBoundIsReported) {
+  DataHarness h;
+  h.head_only("data/k.schema.json",
+              R"({"fields": [{"name": "k", "constraints": {"unique": true}}]})");
+  h.change("data/k.csv", "k\na\nb\nc\nd\na\n");
+  EXPECT_EQ(h.findings("data-schema", "{max-unique-keys: 2}"),
+            (Strings{"notice data/k.csv:0: unique check of field 'k' is incomplete: only the "
+                     "first 2 distinct values were kept (max-unique-keys)",
+                     "error data/k.csv:6: row 6, column 1 (field 'k'): 'a' repeats the value of "
+                     "row 2 (unique)"}));
+}
+
+TEST(DataSchemaRule, BrokenSchemaIsAFindingOnTheSchema) {
+  DataHarness h;
+  h.head_only("data/a.schema.json", R"({"fields": [{"name": "x", "type": "money"}]})");
+  h.change("data/a.csv", "x\n1\n");
+  h.change("data/b.csv", "x\n1\n");
+  h.head_only("data/b.schema.json", "{\"fields\": [");
+  auto findings = h.findings("data-schema");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0],
+            "error data/a.schema.json:0: unusable Table Schema: field 'x': unknown "
+            "type 'money'");
+  EXPECT_THAT(findings[1], ::testing::StartsWith("error data/b.schema.json:0: unusable Table "
+                                                 "Schema: invalid JSON"));
+}
+
+TEST(DataSchemaRule, FilesWithoutSchemaAreSkippedUnlessRequired) {
+  DataHarness h;
+  h.change("data/free.csv", "a\n1\n");
+  EXPECT_EQ(h.findings("data-schema"), Strings{});
+  EXPECT_EQ(h.findings("data-schema", "{require-schema: true}"),
+            (Strings{"error data/free.csv:0: no Table Schema describes this file (add a "
+                     "datapackage.json resource or data/free.csv.schema.json)"}));
+  DataHarness none;
+  none.change("src/a.py", "x = 1\n");
+  EXPECT_EQ(*none.run("data-schema").skipped, "no CSV, TSV or JSON Lines file in scope");
+}
+
+TEST(DataSchemaRule, SchemaNamedByTheRuleMustExist) {
+  DataHarness h;
+  h.change("data/a.csv", "x\n1\n");
+  EXPECT_THROW(h.run("data-schema", "{schema: nope.json}"), RuleError);
+  EXPECT_THROW(h.run("data-schema", "{schema: ../x.json}"), InputError);
+  EXPECT_THROW(h.run("data-schema", "{max-findings: 0}"), InputError);
+  EXPECT_THROW(h.run("data-schema", "{shema: a.json}"), InputError);
+}
+
+TEST(DataSchemaValidator, LongStreamsKeepOnlyTheFindingBudget) {
+  // A generated 16 MB table with a violation on every row: the validator keeps max_findings
+  // violations and counts the rest (constant memory whatever the length).
+  data::TableSchema schema = data::parse_table_schema_text(
+      R"({"fields": [{"name": "s", "constraints": {"maxLength": 5}}]})");
+  const std::string row = std::string(63, 'x') + "\n";
+  GeneratedStream stream("s\n", row, 2 + (16ULL << 20));
+  data::ValidationLimits limits;
+  limits.max_findings = 10;
+  auto result = data::validate_table(stream, data::TableFormat::csv, schema, limits);
+  EXPECT_EQ(result.violations.size(), 10u);
+  EXPECT_EQ(result.rows, (16ULL << 20) / 64);
+  EXPECT_EQ(result.suppressed, result.rows - 10);
+}
+
+}  // namespace
+}  // namespace gate::test

@@ -1,0 +1,124 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/data/field_check.hpp"
+#include "rules/data/table_schema.hpp"
+
+namespace gate::data {
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_table_schema_text(text);
+  } catch (const SchemaError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(TableSchema, ReadsFieldsConstraintsKeysAndMissingValues) {
+  TableSchema schema = parse_table_schema_text(R"({
+    "fields": [
+      {"name": "id", "type": "integer", "constraints": {"required": true, "minimum": 1}},
+      {"name": "email", "type": "string", "format": "email", "constraints": {"unique": true}},
+      {"name": "kind", "constraints": {"enum": ["a", "b"], "pattern": "[a-z]", "maxLength": 1}},
+      {"name": "when", "type": "date", "constraints": {"minimum": "2020-01-01"}},
+      {"name": "where", "type": "geopoint"}
+    ],
+    "primaryKey": ["id"],
+    "missingValues": ["", "NA"]
+  })");
+  ASSERT_EQ(schema.fields.size(), 5u);
+  EXPECT_EQ(schema.fields[0].type, FieldType::integer);
+  EXPECT_TRUE(schema.fields[0].required);
+  EXPECT_EQ(*schema.fields[0].minimum, 1.0);
+  EXPECT_TRUE(schema.fields[1].unique);
+  EXPECT_EQ(schema.fields[2].enum_text, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(*schema.fields[2].max_length, 1u);
+  EXPECT_EQ(*schema.fields[3].minimum_text, "2020-01-01");
+  EXPECT_EQ(schema.fields[4].type, FieldType::any);
+  EXPECT_EQ(schema.notes,
+            (std::vector<std::string>{
+                "field 'where' has type 'geopoint', whose values Gate does not check"}));
+  EXPECT_EQ(schema.primary_key, (std::vector<size_t>{0}));
+  EXPECT_EQ(schema.missing_values, (std::vector<std::string>{"", "NA"}));
+}
+
+TEST(TableSchema, HostileAndInvalidSchemasAreSchemaErrors) {
+  EXPECT_EQ(error_of("[]"), "a Table Schema must be a JSON object");
+  EXPECT_EQ(error_of("{}"), "a Table Schema needs a 'fields' array");
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a", "type": "money"}]})"),
+            "field 'a': unknown type 'money'");
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a"}, {"name": "a"}]})"),
+            "field 'a' is declared twice");
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a", "constraints": {"pattern": "(("}}]})")
+                .rfind("field 'a': pattern '((' is not a valid RE2 expression", 0),
+            0u);
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a", "constraints": {"minimum": 1}}]})"),
+            "field 'a': 'minimum' does not apply to type string");
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a"}], "primaryKey": "b"})"),
+            "'primaryKey' names 'b', which is not a field");
+  EXPECT_EQ(
+      error_of(
+          R"({"fields": [{"name": "a", "type": "integer", "constraints": {"maxLength": -1}}]})"),
+      "field 'a': constraint 'maxLength' must be a non-negative integer");
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a", "constraints": {"nope": 1}}]})"),
+            "field 'a': unknown constraint 'nope'");
+  EXPECT_EQ(error_of(std::string(100000, '[')), "nested deeper than 32 levels");
+  EXPECT_EQ(error_of(std::string(2 << 20, ' ')), "larger than 1048576 bytes");
+  EXPECT_EQ(error_of("{\"fields\": [").rfind("invalid JSON", 0), 0u);
+  EXPECT_EQ(error_of("{\"fields\": [{\"name\": \"\xff\"}]}").rfind("invalid JSON", 0), 0u);
+  // A catastrophic-backtracking pattern is harmless: RE2 matches in linear time.
+  EXPECT_EQ(error_of(R"({"fields": [{"name": "a", "constraints": {"pattern": "(a+)+$"}}]})"), "");
+}
+
+Field field_of(FieldType type, std::string format = "default") {
+  Field f;
+  f.name = "f";
+  f.type = type;
+  f.format = std::move(format);
+  return f;
+}
+
+bool ok(const Field& field, std::string_view cell) {
+  ParsedCell parsed;
+  return parse_cell(field, cell, parsed);
+}
+
+TEST(FieldCheck, TypesFollowFrictionlessDefaults) {
+  Field integer = field_of(FieldType::integer);
+  EXPECT_TRUE(ok(integer, "-42"));
+  EXPECT_TRUE(ok(integer, "+7"));
+  EXPECT_FALSE(ok(integer, "4.0"));
+  EXPECT_FALSE(ok(integer, "99999999999999999999"));
+  EXPECT_FALSE(ok(integer, "-"));
+  Field number = field_of(FieldType::number);
+  EXPECT_TRUE(ok(number, "3.25e-3"));
+  EXPECT_TRUE(ok(number, "NaN"));
+  EXPECT_FALSE(ok(number, "inf"));
+  EXPECT_FALSE(ok(number, "1,5"));
+  Field boolean = field_of(FieldType::boolean);
+  EXPECT_TRUE(ok(boolean, "TRUE"));
+  EXPECT_FALSE(ok(boolean, "yes"));
+  Field date = field_of(FieldType::date);
+  EXPECT_TRUE(ok(date, "2024-02-29"));
+  EXPECT_FALSE(ok(date, "2023-02-29"));
+  EXPECT_FALSE(ok(date, "2023-13-01"));
+  EXPECT_FALSE(ok(date, "2023-1-01"));
+  Field datetime = field_of(FieldType::datetime);
+  EXPECT_TRUE(ok(datetime, "2024-05-01T10:20:30Z"));
+  EXPECT_TRUE(ok(datetime, "2024-05-01T10:20:30.123+02:00"));
+  EXPECT_FALSE(ok(datetime, "2024-05-01 10:20:30"));
+  EXPECT_FALSE(ok(datetime, "2024-05-01T25:00:00"));
+  Field year = field_of(FieldType::year);
+  EXPECT_TRUE(ok(year, "1999"));
+  EXPECT_FALSE(ok(year, "99"));
+  EXPECT_TRUE(ok(field_of(FieldType::string, "email"), "a@b.org"));
+  EXPECT_FALSE(ok(field_of(FieldType::string, "email"), "a@@b"));
+  EXPECT_TRUE(ok(field_of(FieldType::string, "uuid"), "123e4567-e89b-12d3-a456-426614174000"));
+  EXPECT_FALSE(ok(field_of(FieldType::string, "uri"), "not a uri"));
+}
+
+}  // namespace
+}  // namespace gate::data
