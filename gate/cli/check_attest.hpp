@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "gate/report/report.hpp"
 
@@ -15,6 +16,10 @@ namespace gate {
 
 // The signing and logging stage of `gate check`: its own options, key loading before anything
 // is written, and the signed record of the decision afterwards.
+// The predicate of the decision statement (predicateType kDecisionPredicateType), `now` in
+// seconds since the epoch.
+nlohmann::json decision_predicate(const Report& report, int64_t now);
+
 class AttestStage {
  public:
   AttestStage();
@@ -22,7 +27,9 @@ class AttestStage {
   AttestStage(const AttestStage&) = delete;
   AttestStage& operator=(const AttestStage&) = delete;
 
-  // Adds --sign-key, --attestation, --notes, --log, --log-key to `gate check`.
+  // Adds --sign-key, --attestation, --notes, --log, --log-key to `gate check`. The stage signs
+  // when a key is given (--sign-key or GATE_SIGNING_KEY) and then also appends to the audit log
+  // (--log, else $GATE_LOG, else <git dir>/gate/audit.db) when an Ed25519 log key is at hand.
   void add_options(CLI::App& check);
   // Loads and validates keys and paths; throws InputError (exit 2) before anything is written.
   void prepare();

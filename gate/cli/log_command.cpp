@@ -1,12 +1,310 @@
 #include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "attest/bytes.hpp"
+#include "attest/checkpoint.hpp"
+#include "attest/dsse.hpp"
+#include "attest/keys.hpp"
+#include "attest/log_store.hpp"
+#include "attest/log_verify.hpp"
+#include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/types/errors.hpp"
 
 namespace gate::cli {
 
+namespace {
+
+struct LogOptions {
+  std::string log;
+  // verify
+  std::vector<std::string> trust;
+  std::string log_pub;
+  std::string checkpoint;
+  // proofs and show
+  uint64_t seq = 0;
+  uint64_t size = 0;
+  uint64_t old_size = 0;
+  uint64_t new_size = 0;
+  // query
+  attest::LogQuery query;
+  std::string commit, repository, verdict, rule, actor, since, until;
+  uint64_t limit = 100;
+  std::string format = "table";
+  std::string out;
+};
+
+attest::LogStore open_log(const LogOptions& options) {
+  return attest::LogStore::open(options.log.empty() ? attest::default_log_path() : options.log,
+                                false);
+}
+
+std::string hex(const attest::Hash& hash) { return attest::to_hex(hash); }
+
+nlohmann::json hex_list(const std::vector<attest::Hash>& hashes) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& hash : hashes) list.push_back(hex(hash));
+  return list;
+}
+
+uint64_t current_size(attest::LogStore& log) {
+  auto note = log.latest_checkpoint();
+  if (!note) throw InputError(log.path(), 0, 0, "the audit log is empty");
+  return attest::parse_checkpoint(*note, log.path()).checkpoint.size;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, 0, "cannot read the file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+int run_verify(const LogOptions& options) {
+  attest::LogStore log = open_log(options);
+  attest::LogVerifyOptions verify;
+  for (const auto& path : options.trust)
+    verify.trusted.push_back(attest::PublicKey::from_file(path));
+  if (!options.log_pub.empty()) verify.log_key = attest::PublicKey::from_file(options.log_pub);
+  if (!options.checkpoint.empty()) {
+    verify.old_checkpoint = read_text(options.checkpoint);
+    verify.old_checkpoint_name = options.checkpoint;
+    // Parse now so a malformed file is an input error (exit 2), not a broken log.
+    attest::parse_checkpoint(*verify.old_checkpoint, options.checkpoint);
+  }
+  attest::LogVerifyResult result = attest::verify_log(log, verify);
+  for (const auto& note : result.notes) std::cerr << "gate: note: " << note << "\n";
+  if (!result.ok) {
+    std::cout << "log BROKEN at entry " << result.first_broken.value_or(0) << ": " << result.problem
+              << "\n";
+    return 1;
+  }
+  std::cout << "log OK: " << result.entries << " entries"
+            << (result.entries ? ", root " + result.root_hex : std::string()) << "\n";
+  return 0;
+}
+
+int run_checkpoint(const LogOptions& options) {
+  attest::LogStore log = open_log(options);
+  auto note = log.latest_checkpoint();
+  if (!note) throw InputError(log.path(), 0, 0, "the audit log is empty: no checkpoint yet");
+  std::cout << *note;
+  return 0;
+}
+
+int run_inclusion(const LogOptions& options) {
+  attest::LogStore log = open_log(options);
+  uint64_t size = options.size ? options.size : current_size(log);
+  if (options.seq >= size) {
+    throw InputError("entry " + std::to_string(options.seq) + " is not in a tree of size " +
+                     std::to_string(size));
+  }
+  auto leaf = log.leaf_hash(options.seq);
+  if (!leaf) throw InputError("entry " + std::to_string(options.seq) + " has no leaf hash");
+  nlohmann::json out = {{"leaf_index", options.seq},
+                        {"tree_size", size},
+                        {"leaf_hash", hex(*leaf)},
+                        {"root", hex(log.root(size))},
+                        {"proof", hex_list(log.inclusion_proof(options.seq, size))}};
+  if (auto note = log.checkpoint(size)) out["checkpoint"] = *note;
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+int run_consistency(const LogOptions& options) {
+  attest::LogStore log = open_log(options);
+  uint64_t size = current_size(log);
+  if (options.old_size > options.new_size || options.new_size > size) {
+    throw InputError("sizes must satisfy OLD_SIZE <= NEW_SIZE <= " + std::to_string(size));
+  }
+  nlohmann::json out = {
+      {"old_size", options.old_size},
+      {"new_size", options.new_size},
+      {"old_root", hex(log.root(options.old_size))},
+      {"new_root", hex(log.root(options.new_size))},
+      {"proof", hex_list(log.consistency_proof(options.old_size, options.new_size))}};
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+nlohmann::json entry_json(const attest::LogEntry& entry, bool with_envelope) {
+  nlohmann::json out = {{"seq", entry.seq},
+                        {"time", attest::format_time(entry.time)},
+                        {"repository", entry.repository},
+                        {"base", entry.base},
+                        {"head", entry.head},
+                        {"verdict", entry.verdict},
+                        {"policy_sha256", entry.policy_sha256},
+                        {"actor", entry.actor},
+                        {"failed_rules", entry.failed_rules},
+                        {"key_id", entry.key_id}};
+  if (with_envelope) out["envelope"] = entry.envelope;
+  return out;
+}
+
+int run_show(const LogOptions& options) {
+  attest::LogStore log = open_log(options);
+  auto entry = log.entry(options.seq);
+  if (!entry) throw InputError("no entry " + std::to_string(options.seq) + " in " + log.path());
+  nlohmann::json out = entry_json(*entry, false);
+  out["leaf_hash"] = hex(attest::merkle::leaf_hash(entry->envelope));
+  try {
+    attest::Envelope envelope = attest::parse_envelope(entry->envelope, "entry");
+    out["statement"] = nlohmann::json::parse(envelope.payload);
+  } catch (const std::exception&) {
+    out["statement"] = nullptr;  // `gate log verify` names what is wrong with it
+  }
+  out["envelope"] = entry->envelope;
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+std::string csv_field(const std::string& value) {
+  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
+  std::string out = "\"";
+  for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : ",") + part;
+  return out;
+}
+
+int run_query(LogOptions options) {
+  auto set = [](std::optional<std::string>& target, const std::string& value) {
+    if (!value.empty()) target = value;
+  };
+  set(options.query.repository, options.repository);
+  set(options.query.commit, options.commit);
+  set(options.query.verdict, options.verdict);
+  set(options.query.rule, options.rule);
+  set(options.query.actor, options.actor);
+  for (auto [text, target, name] : {std::tuple{&options.since, &options.query.since, "--since"},
+                                    std::tuple{&options.until, &options.query.until, "--until"}}) {
+    if (text->empty()) continue;
+    auto time = attest::parse_time(*text);
+    if (!time) {
+      throw InputError(std::string(name) + " '" + *text + "' is not a time",
+                       "use 2026-03-01, 2026-03-01T12:00:00Z or seconds since 1970");
+    }
+    // A date alone as --until means the whole day.
+    *target = *time + (name == std::string("--until") && text->size() == 10 ? 86399 : 0);
+  }
+  options.query.limit = options.limit;
+  attest::LogStore log = open_log(options);
+  auto entries = log.query(options.query);
+  if (options.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& entry : entries) out.push_back(entry_json(entry, false));
+    std::cout << out.dump(2) << "\n";
+  } else if (options.format == "jsonl") {
+    for (const auto& entry : entries) std::cout << entry_json(entry, false).dump() << "\n";
+  } else if (options.format == "csv") {
+    std::cout << "seq,time,repository,base,head,verdict,policy_sha256,actor,failed_rules,key_id\n";
+    for (const auto& e : entries) {
+      std::cout << e.seq << "," << attest::format_time(e.time) << "," << csv_field(e.repository)
+                << "," << e.base << "," << e.head << "," << e.verdict << "," << e.policy_sha256
+                << "," << csv_field(e.actor) << "," << csv_field(joined(e.failed_rules)) << ","
+                << e.key_id << "\n";
+    }
+  } else {
+    std::cout << "SEQ\tTIME\tVERDICT\tHEAD\tREPOSITORY\tACTOR\tFAILED RULES\n";
+    for (const auto& e : entries) {
+      std::cout << e.seq << "\t" << attest::format_time(e.time) << "\t" << e.verdict << "\t"
+                << e.head.substr(0, 12) << "\t" << e.repository << "\t" << e.actor << "\t"
+                << joined(e.failed_rules) << "\n";
+    }
+  }
+  if (options.limit > 0 && entries.size() == options.limit) {
+    std::cerr << "gate: note: showing the first " << options.limit
+              << " matches; pass --limit 0 for all\n";
+  }
+  return 0;
+}
+
+int run_export(const LogOptions& options) {
+  attest::LogStore log = open_log(options);
+  std::ofstream file;
+  if (!options.out.empty()) {
+    file.open(options.out, std::ios::binary | std::ios::trunc);
+    if (!file) throw InputError(options.out, 0, 0, "cannot write the export");
+  }
+  std::ostream& out = options.out.empty() ? std::cout : file;
+  log.for_each_entry([&](const attest::LogEntry& entry) {
+    // The envelope travels as its exact bytes (a JSON string), so leaf hashes recompute.
+    nlohmann::json line = {{"seq", entry.seq},
+                           {"leaf_hash", hex(attest::merkle::leaf_hash(entry.envelope))},
+                           {"envelope", entry.envelope}};
+    out << line.dump() << "\n";
+  });
+  if (auto note = log.latest_checkpoint()) {
+    out << nlohmann::json{{"checkpoint", *note}}.dump() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
 void add_log_command(CLI::App& app, int& exit_code) {
-  (void)app;
-  (void)exit_code;
+  auto options = std::make_shared<LogOptions>();
+  auto* log = app.add_subcommand("log", "Verify, prove and query the audit log");
+  log->require_subcommand(1);
+  log->add_option("--log", options->log,
+                  "Audit log file (default: $GATE_LOG, else <git dir>/gate/audit.db)");
+
+  auto* verify =
+      log->add_subcommand("verify", "Check the whole log; exit 1 naming the first broken entry");
+  verify->add_option("--trust", options->trust, "Public key trusted to sign envelopes; repeatable");
+  verify->add_option("--log-pub", options->log_pub,
+                     "The log's public key (pins the checkpoint key; default: the one in the log)");
+  verify->add_option("--checkpoint", options->checkpoint,
+                     "An older signed checkpoint kept elsewhere: the log must extend it");
+  verify->callback([options, &exit_code] { exit_code = run_verify(*options); });
+
+  auto* checkpoint = log->add_subcommand("checkpoint", "Print the latest signed checkpoint");
+  checkpoint->callback([options, &exit_code] { exit_code = run_checkpoint(*options); });
+
+  auto* proof = log->add_subcommand("proof", "Print RFC 9162 proofs as JSON");
+  proof->require_subcommand(1);
+  auto* inclusion = proof->add_subcommand("inclusion", "Inclusion proof of entry SEQ");
+  inclusion->add_option("SEQ", options->seq, "Entry sequence number (leaf index)")->required();
+  inclusion->add_option("--size", options->size, "Tree size (default: the latest checkpoint)");
+  inclusion->callback([options, &exit_code] { exit_code = run_inclusion(*options); });
+  auto* consistency = proof->add_subcommand("consistency", "Consistency proof between two sizes");
+  consistency->add_option("OLD_SIZE", options->old_size)->required();
+  consistency->add_option("NEW_SIZE", options->new_size)->required();
+  consistency->callback([options, &exit_code] { exit_code = run_consistency(*options); });
+
+  auto* show = log->add_subcommand("show", "Print one entry with its statement");
+  show->add_option("SEQ", options->seq, "Entry sequence number")->required();
+  show->callback([options, &exit_code] { exit_code = run_show(*options); });
+
+  auto* query = log->add_subcommand("query", "Find decisions (answered from indexes)");
+  query->add_option("--repo", options->repository,
+                    "Repository (owner/name, or path for local runs)");
+  query->add_option("--commit", options->commit, "Head commit id or a prefix of it");
+  query->add_option("--verdict", options->verdict)->check(CLI::IsMember({"pass", "fail"}));
+  query->add_option("--rule", options->rule, "A rule id that failed");
+  query->add_option("--actor", options->actor, "Who triggered the run");
+  query->add_option("--since", options->since, "From this time (2026-03-01 or RFC 3339 UTC)");
+  query->add_option("--until", options->until, "Up to this time, inclusive");
+  query->add_option("--limit", options->limit, "At most this many (0: all)")->capture_default_str();
+  query->add_option("--format", options->format)
+      ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}))
+      ->capture_default_str();
+  query->callback([options, &exit_code] { exit_code = run_query(*options); });
+
+  auto* export_ =
+      log->add_subcommand("export", "Write every entry as JSON lines (then the checkpoint)");
+  export_->add_option("--out", options->out, "File to write (default: stdout)");
+  export_->callback([options, &exit_code] { exit_code = run_export(*options); });
 }
 
 }  // namespace gate::cli

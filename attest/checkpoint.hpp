@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attest/bytes.hpp"
+#include "attest/keys.hpp"
+
+// Checkpoints in the C2SP tlog-checkpoint format, carried as C2SP signed notes:
+//   <origin>\n<size>\n<base64 root>\n[extension lines]\n\n— <key name> <base64(key id || sig)>\n
+namespace gate::attest {
+
+struct Checkpoint {
+  std::string origin;
+  uint64_t size = 0;
+  Hash root{};
+  std::vector<std::string> extensions;
+};
+
+struct NoteSignature {
+  std::string name;
+  std::string key_hash;   // 4 bytes
+  std::string signature;  // Ed25519: 64 bytes
+};
+
+struct SignedCheckpoint {
+  Checkpoint checkpoint;
+  std::string text;  // the signed note text (every line up to the blank line, newline included)
+  std::vector<NoteSignature> signatures;
+};
+
+// Signed-note key id for an Ed25519 key: SHA-256(name || 0x0A || 0x01 || public key)[:4].
+std::string note_key_hash(std::string_view name, const PublicKey& key);
+
+std::string checkpoint_text(const Checkpoint& checkpoint);
+// Signs with an Ed25519 key whose note key name is the checkpoint's origin.
+std::string sign_checkpoint(const Checkpoint& checkpoint, const PrivateKey& key);
+
+// Parses a signed checkpoint; throws InputError naming `origin_name` (e.g. a file) when the bytes
+// are not one. Does not check signatures.
+SignedCheckpoint parse_checkpoint(std::string_view note, const std::string& origin_name);
+
+// True when a signature by `key` under the key name `checkpoint.origin` verifies.
+bool checkpoint_signed_by(const SignedCheckpoint& checkpoint, const PublicKey& key);
+
+}  // namespace gate::attest

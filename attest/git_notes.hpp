@@ -1,0 +1,19 @@
+#pragma once
+
+#include <git2.h>
+
+#include <optional>
+#include <string>
+
+namespace gate::attest {
+
+inline constexpr const char* kNotesRef = "refs/notes/gate";
+
+// Stores `envelope` as the note of `commit` under refs/notes/gate, replacing an older note of the
+// same commit (the ref's history keeps it), so attestations travel when that ref is pushed.
+void write_note(git_repository* repo, const std::string& commit, const std::string& envelope);
+
+// The note of `commit` under refs/notes/gate, if any.
+std::optional<std::string> read_note(git_repository* repo, const std::string& commit);
+
+}  // namespace gate::attest

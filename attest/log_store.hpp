@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attest/keys.hpp"
+#include "attest/merkle.hpp"
+#include "attest/sqlite.hpp"
+
+namespace gate::attest {
+
+// One decision as the audit log holds it. The envelope bytes are the source of truth; the other
+// columns are indexes derived from them (and checked against them by `gate log verify`).
+struct LogEntry {
+  uint64_t seq = 0;  // leaf index in the Merkle tree, from 0
+  int64_t time = 0;
+  std::string repository;
+  std::string base;
+  std::string head;
+  std::string verdict;
+  std::string policy_sha256;
+  std::string actor;
+  std::vector<std::string> failed_rules;
+  std::string key_id;
+  std::string envelope;
+};
+
+struct LogQuery {
+  std::optional<std::string> repository;
+  std::optional<std::string> commit;  // head commit, full id or a prefix of 4+ hex digits
+  std::optional<std::string> verdict;
+  std::optional<std::string> rule;  // a rule that failed
+  std::optional<std::string> actor;
+  std::optional<int64_t> since;  // inclusive, seconds since the epoch
+  std::optional<int64_t> until;  // inclusive
+  uint64_t limit = 0;            // 0: no limit
+};
+
+// The append-only audit log in one SQLite file (WAL). Every append is one BEGIN IMMEDIATE
+// transaction that adds the entry, the Merkle subtree hashes it completes and a checkpoint for
+// the new size signed by the log key, so concurrent writers never fork or lose entries.
+// full: every acknowledged append survives power loss (fsync per commit, the default).
+// normal: survives a crash of the process or the OS but the last appends may be lost on power
+// loss (SQLite WAL with synchronous=NORMAL); for bulk imports and tests.
+enum class Durability { full, normal };
+
+class LogStore {
+ public:
+  // Opens the log; with `create`, creates the file (and its folder) when missing. Throws
+  // InputError naming the path when it cannot be opened or is not a Gate audit log.
+  static LogStore open(const std::string& path, bool create,
+                       Durability durability = Durability::full);
+
+  // Appends one envelope (DSSE JSON bytes of a Gate decision); returns its sequence number.
+  uint64_t append(std::string_view envelope, const PrivateKey& log_key);
+  // Appends many envelopes in one transaction with one checkpoint at the end (bulk import).
+  uint64_t append_batch(const std::vector<std::string>& envelopes, const PrivateKey& log_key);
+
+  const std::string& path() const { return path_; }
+  uint64_t size();
+  // The checkpoint origin and the log's Ed25519 public key, fixed by the first append.
+  std::optional<std::string> origin();
+  std::optional<std::string> log_public_key_pem();
+
+  merkle::SubtreeSource subtree_source();
+  Hash root(uint64_t size);
+  std::vector<Hash> inclusion_proof(uint64_t index, uint64_t size);
+  std::vector<Hash> consistency_proof(uint64_t old_size, uint64_t new_size);
+  std::optional<Hash> leaf_hash(uint64_t seq);
+
+  std::optional<std::string> latest_checkpoint();
+  std::optional<std::string> checkpoint(uint64_t size);
+  std::vector<uint64_t> checkpoint_sizes();
+
+  std::optional<LogEntry> entry(uint64_t seq);
+  std::vector<LogEntry> query(const LogQuery& query);
+  // Every entry in sequence order, streamed.
+  void for_each_entry(const std::function<void(const LogEntry&)>& visit);
+  // Stored hashes in (level, index) order, streamed: the leaves (level 0) or the inner subtrees.
+  void for_each_node(
+      bool leaves,
+      const std::function<void(int level, uint64_t index, std::string_view hash)>& visit);
+
+  sqlite3* db() const { return db_.get(); }
+
+ private:
+  LogStore(std::string path, sql::Db db) : path_(std::move(path)), db_(std::move(db)) {}
+  void bind_log_key(const PrivateKey& log_key);
+  uint64_t insert_entry(std::string_view envelope, uint64_t seq);
+  void store_checkpoint(uint64_t size, const PrivateKey& log_key);
+  Hash read_node(int level, uint64_t index);
+
+  std::string path_;
+  sql::Db db_;
+};
+
+// The default log file: $GATE_LOG when set, else <git dir>/gate/audit.db of the repository in the
+// current folder (kept out of the work tree and out of commits).
+std::string default_log_path();
+
+}  // namespace gate::attest

@@ -1,0 +1,126 @@
+#include "attest/statement.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <ctime>
+
+#include "gate/types/errors.hpp"
+
+namespace gate::attest {
+
+std::string make_statement(const std::string& commit, const nlohmann::json& predicate) {
+  nlohmann::json statement = {
+      {"_type", kStatementType},
+      {"subject",
+       nlohmann::json::array({{{"name", "git-commit"}, {"digest", {{"gitCommit", commit}}}}})},
+      {"predicateType", kDecisionPredicateType},
+      {"predicate", predicate}};
+  return statement.dump();
+}
+
+namespace {
+[[noreturn]] void bad_statement(const std::string& origin, const std::string& what) {
+  throw InputError(origin, 0, 0, "not a Gate decision statement: " + what,
+                   "the payload must be an in-toto Statement v1 made by `gate check --sign-key`");
+}
+
+std::string text_at(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+}  // namespace
+
+DecisionSummary summarize_decision(const Envelope& envelope, const std::string& origin) {
+  if (envelope.payload_type != kInTotoPayloadType) {
+    bad_statement(origin, "payloadType is '" + envelope.payload_type + "'");
+  }
+  nlohmann::json statement = nlohmann::json::parse(envelope.payload, nullptr, false);
+  if (statement.is_discarded() || !statement.is_object()) bad_statement(origin, "not JSON");
+  if (text_at(statement, "_type") != kStatementType) bad_statement(origin, "_type is not v1");
+  DecisionSummary summary;
+  auto subjects = statement.find("subject");
+  if (subjects == statement.end() || !subjects->is_array() || subjects->empty()) {
+    bad_statement(origin, "no subject");
+  }
+  const auto& digest = (*subjects)[0].is_object() ? (*subjects)[0].value("digest", nlohmann::json())
+                                                  : nlohmann::json();
+  summary.subject_commit = text_at(digest, "gitCommit");
+  if (summary.subject_commit.empty()) bad_statement(origin, "subject has no gitCommit digest");
+  summary.predicate_type = text_at(statement, "predicateType");
+  auto predicate = statement.value("predicate", nlohmann::json::object());
+  if (!predicate.is_object()) bad_statement(origin, "predicate is not an object");
+  auto time = parse_time(text_at(predicate, "time"));
+  summary.time = time.value_or(0);
+  summary.base = text_at(predicate, "base");
+  summary.head = text_at(predicate, "head");
+  summary.verdict = text_at(predicate, "verdict");
+  summary.policy_sha256 = text_at(predicate.value("policy", nlohmann::json()), "sha256");
+  auto ci = predicate.value("ci", nlohmann::json());
+  summary.repository = text_at(predicate, "repository");
+  summary.actor = text_at(ci, "actor");
+  auto rules = predicate.value("rules", nlohmann::json::array());
+  if (rules.is_array()) {
+    for (const auto& rule : rules) {
+      if (text_at(rule, "status") == "fail" || text_at(rule, "status") == "error") {
+        summary.failed_rules.push_back(text_at(rule, "id"));
+      }
+    }
+  }
+  return summary;
+}
+
+std::string format_time(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+namespace {
+bool digits(const std::string& text, size_t at, size_t count, int& value) {
+  if (at + count > text.size()) return false;
+  value = 0;
+  for (size_t i = at; i < at + count; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  return true;
+}
+}  // namespace
+
+std::optional<int64_t> parse_time(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+      text.size() < 18) {
+    int64_t value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+  }
+  int year, month, day, hour = 0, minute = 0, second = 0;
+  if (!digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' || text[7] != '-' ||
+      !digits(text, 5, 2, month) || !digits(text, 8, 2, day)) {
+    return std::nullopt;
+  }
+  if (text.size() != 10) {
+    if (text.size() != 20 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
+        text[16] != ':' || text[19] != 'Z' || !digits(text, 11, 2, hour) ||
+        !digits(text, 14, 2, minute) || !digits(text, 17, 2, second)) {
+      return std::nullopt;
+    }
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::tm utc{};
+  utc.tm_year = year - 1900;
+  utc.tm_mon = month - 1;
+  utc.tm_mday = day;
+  utc.tm_hour = hour;
+  utc.tm_min = minute;
+  utc.tm_sec = second;
+  return static_cast<int64_t>(timegm(&utc));
+}
+
+}  // namespace gate::attest

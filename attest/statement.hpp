@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "attest/dsse.hpp"
+
+namespace gate::attest {
+
+inline constexpr const char* kStatementType = "https://in-toto.io/Statement/v1";
+inline constexpr const char* kInTotoPayloadType = "application/vnd.in-toto+json";
+// Versioned: a change of the predicate's meaning gets a new URI (docs/attestation.md).
+inline constexpr const char* kDecisionPredicateType = "https://gate-ci.dev/attestation/decision/v1";
+
+// The in-toto Statement v1 for a decision about `commit`, serialized compactly with sorted keys.
+std::string make_statement(const std::string& commit, const nlohmann::json& predicate);
+
+// What the audit log indexes and what `gate verify` checks, read from a signed statement.
+struct DecisionSummary {
+  std::string subject_commit;  // subject[0].digest.gitCommit
+  std::string predicate_type;
+  int64_t time = 0;  // seconds since the epoch (predicate.time)
+  std::string repository;
+  std::string base;
+  std::string head;
+  std::string verdict;
+  std::string policy_sha256;
+  std::string actor;
+  std::vector<std::string> failed_rules;
+};
+
+// Parses the payload of an envelope as a Gate decision statement; throws InputError naming
+// `origin` when it is not one.
+DecisionSummary summarize_decision(const Envelope& envelope, const std::string& origin);
+
+// RFC 3339 UTC ("2026-03-01T12:00:00Z") from seconds since the epoch, and back. parse_time also
+// accepts a date alone ("2026-03-01", midnight UTC) and plain seconds; nullopt otherwise.
+std::string format_time(int64_t seconds);
+std::optional<int64_t> parse_time(const std::string& text);
+
+}  // namespace gate::attest

@@ -1,0 +1,181 @@
+// The signing stage of `gate check`, driven in process with a real repository, real keys and a
+// real log: what it writes, and that bad keys stop it before anything is written.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "attest/dsse.hpp"
+#include "attest/git_notes.hpp"
+#include "attest/log_store.hpp"
+#include "attest/log_verify.hpp"
+#include "attest/statement.hpp"
+#include "gate/cli/check_attest.hpp"
+#include "gate/engine/git.hpp"
+#include "gate/types/errors.hpp"
+#include "tests/attest/fixtures.hpp"
+#include "tests/support/support.hpp"
+
+namespace gate {
+namespace {
+
+using attest::KeyType;
+using attest::PrivateKey;
+
+class AttestStageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    unsetenv("GATE_SIGNING_KEY");
+    unsetenv("GATE_LOG_KEY");
+    unsetenv("GATE_LOG");
+    repo.write("a.txt", "a\n");
+    base = repo.commit("base");
+    repo.write("b.txt", "b\n");
+    head = repo.commit("head");
+    attest::test::write_key_files(signer, dir / "signer");
+    attest::test::write_key_files(log_key, dir / "log");
+    report.tool_version = "0.1.0";
+    report.base = base;
+    report.head = head;
+    report.verdict = "pass";
+    report.context.repository = "acme/app";
+    report.context.actor = "alice";
+    report.policy.path = ".gate/policy.yaml";
+    report.policy.sha256 = std::string(64, 'e');
+    RuleOutcome rule;
+    rule.id = "no-secrets";
+    rule.type = "secrets";
+    rule.status = "pass";
+    report.rules.push_back(rule);
+  }
+  void TearDown() override { unsetenv("GATE_SIGNING_KEY"); }
+
+  // Parses `args` as `gate check` options, then prepare().
+  void prepare(AttestStage& stage, std::vector<std::string> args) {
+    CLI::App app;
+    stage.add_options(app);
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+    stage.prepare();
+  }
+
+  std::string key(const std::string& name) { return (dir / (name + ".key")).string(); }
+
+  gate::git::Library libgit2;
+  gate::test::GitRepo repo;
+  gate::test::TempDir dir;
+  std::string base, head;
+  PrivateKey signer = PrivateKey::generate(KeyType::ecdsa_p256);
+  PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
+  Report report;
+};
+
+TEST_F(AttestStageTest, SignsWritesTheFileTheNoteAndTheLog) {
+  AttestStage stage;
+  std::string envelope_path = (dir / "out" / "decision.json").string();
+  std::filesystem::create_directories(dir / "out");
+  std::string log_path = (dir / "audit.db").string();
+  prepare(stage, {"--sign-key", key("signer"), "--attestation", envelope_path, "--notes", "--log",
+                  log_path, "--log-key", key("log")});
+  git::Repository handle = git::open_repository(repo.dir());
+  stage.record(report, handle.get(), 1772359200);
+
+  std::string bytes = gate::test::read_file(envelope_path);
+  EXPECT_EQ(report.attestation_path, envelope_path);
+  EXPECT_EQ(report.attestation_digest, attest::to_hex(attest::sha256(bytes)));
+  attest::Envelope envelope = attest::parse_envelope(bytes, envelope_path);
+  EXPECT_EQ(envelope.payload_type, "application/vnd.in-toto+json");
+  EXPECT_TRUE(attest::verify_envelope(envelope, {signer.public_key()}).ok);
+  auto statement = nlohmann::json::parse(envelope.payload);
+  EXPECT_EQ(statement["_type"], "https://in-toto.io/Statement/v1");
+  EXPECT_EQ(statement["subject"][0]["digest"]["gitCommit"], head);
+  EXPECT_EQ(statement["predicateType"], attest::kDecisionPredicateType);
+  const auto& predicate = statement["predicate"];
+  EXPECT_EQ(predicate["verdict"], "pass");
+  EXPECT_EQ(predicate["base"], base);
+  EXPECT_EQ(predicate["policy"]["sha256"], std::string(64, 'e'));
+  EXPECT_EQ(predicate["rules"][0]["id"], "no-secrets");
+  EXPECT_EQ(predicate["ci"]["actor"], "alice");
+  EXPECT_EQ(predicate["time"], "2026-03-01T10:00:00Z");
+
+  EXPECT_EQ(attest::read_note(handle.get(), head), bytes);
+  EXPECT_EQ(repo.git({"notes", "--ref=gate", "show", head}), bytes);
+
+  attest::LogStore log = attest::LogStore::open(log_path, false);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.entry(0)->envelope, bytes);
+  EXPECT_EQ(log.entry(0)->head, head);
+  attest::LogVerifyOptions options;
+  options.trusted = {signer.public_key()};
+  options.log_key = log_key.public_key();
+  EXPECT_TRUE(attest::verify_log(log, options).ok);
+}
+
+TEST_F(AttestStageTest, KeyFromTheEnvironmentSignsAndLogsToTheDefaultLocation) {
+  PrivateKey ed = PrivateKey::generate(KeyType::ed25519);
+  setenv("GATE_SIGNING_KEY", ed.pkcs8_pem().c_str(), 1);
+  std::string log_path = (dir / "env.db").string();
+  setenv("GATE_LOG", log_path.c_str(), 1);
+  AttestStage stage;
+  prepare(stage, {});
+  git::Repository handle = git::open_repository(repo.dir());
+  stage.record(report, handle.get(), 1772359200);
+  unsetenv("GATE_LOG");
+  attest::LogStore log = attest::LogStore::open(log_path, false);
+  EXPECT_EQ(log.size(), 1u);
+  // An Ed25519 signing key also signs the checkpoints when no log key is given.
+  EXPECT_EQ(*log.log_public_key_pem(), ed.public_key().pem());
+}
+
+TEST_F(AttestStageTest, BadKeysStopBeforeAnythingIsWrittenAndAreNeverPrinted) {
+  std::string envelope_path = (dir / "decision.json").string();
+  std::string log_path = (dir / "audit.db").string();
+  std::string fake =
+      "-----BEGIN PRIVATE KEY-----\nSUPERSECRETKEYMATERIAL\n-----END PRIVATE KEY-----\n";
+  setenv("GATE_SIGNING_KEY", fake.c_str(), 1);
+  {
+    AttestStage stage;
+    try {
+      prepare(stage, {"--attestation", envelope_path, "--log", log_path});
+      FAIL() << "a bad key was accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), "GATE_SIGNING_KEY");
+      EXPECT_EQ(e.describe().find("SUPERSECRET"), std::string::npos);
+    }
+  }
+  unsetenv("GATE_SIGNING_KEY");
+  {
+    // A log key of another type.
+    AttestStage stage;
+    EXPECT_THROW(prepare(stage, {"--sign-key", key("signer"), "--log-key", key("signer"),
+                                 "--attestation", envelope_path, "--log", log_path}),
+                 InputError);
+  }
+  {
+    // A public key where a private key belongs.
+    AttestStage stage;
+    EXPECT_THROW(prepare(stage, {"--sign-key", (dir / "signer.pub").string()}), InputError);
+  }
+  {
+    // An ECDSA signer alone cannot sign checkpoints for an explicitly requested log.
+    AttestStage stage;
+    EXPECT_THROW(prepare(stage, {"--sign-key", key("signer"), "--log", log_path}), InputError);
+  }
+  {
+    AttestStage stage;
+    EXPECT_THROW(prepare(stage, {"--attestation", envelope_path}), InputError);
+  }
+  EXPECT_FALSE(std::filesystem::exists(envelope_path));
+  EXPECT_FALSE(std::filesystem::exists(log_path));
+}
+
+TEST_F(AttestStageTest, WithoutAKeyNothingIsSigned) {
+  AttestStage stage;
+  prepare(stage, {});
+  stage.record(report, nullptr, 0);
+  EXPECT_FALSE(report.attestation_digest.has_value());
+}
+
+}  // namespace
+}  // namespace gate

@@ -1,0 +1,164 @@
+// The audit log store: appends, stored subtree hashes, proofs, checkpoints, queries, and the
+// append-only triggers.
+#include <gtest/gtest.h>
+
+#include "attest/checkpoint.hpp"
+#include "attest/log_store.hpp"
+#include "attest/log_verify.hpp"
+#include "attest/merkle.hpp"
+#include "gate/types/errors.hpp"
+#include "tests/attest/fixtures.hpp"
+#include "tests/support/support.hpp"
+
+namespace gate::attest {
+namespace {
+
+using gate::attest::test::append_decisions;
+using gate::attest::test::commit_id;
+using gate::attest::test::Decision;
+using gate::attest::test::make_envelope;
+
+class LogStoreTest : public ::testing::Test {
+ protected:
+  gate::test::TempDir dir;
+  std::string path = (dir / "audit.db").string();
+  PrivateKey signer = PrivateKey::generate(KeyType::ecdsa_p256);
+  PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
+};
+
+std::vector<std::string> strings(const std::vector<Hash>& hashes) {
+  std::vector<std::string> out;
+  for (const auto& hash : hashes) out.emplace_back(as_bytes(hash));
+  return out;
+}
+
+TEST_F(LogStoreTest, AppendsStoreLeavesSubtreesAndASignedCheckpointEach) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  EXPECT_EQ(log.size(), 0u);
+  EXPECT_EQ(log.latest_checkpoint(), std::nullopt);
+  append_decisions(log, signer, log_key, 0, 21);
+  EXPECT_EQ(log.size(), 21u);
+  merkle::MemoryTree tree;
+  log.for_each_entry(
+      [&](const LogEntry& entry) { tree.append(merkle::leaf_hash(entry.envelope)); });
+  EXPECT_EQ(log.root(21), tree.root());
+  EXPECT_EQ(log.checkpoint_sizes().size(), 21u);
+  for (uint64_t size = 1; size <= 21; ++size) {
+    SignedCheckpoint checkpoint = parse_checkpoint(*log.checkpoint(size), "cp");
+    EXPECT_EQ(checkpoint.checkpoint.root, tree.root(size));
+    EXPECT_TRUE(checkpoint_signed_by(checkpoint, log_key.public_key()));
+    EXPECT_EQ(checkpoint.checkpoint.origin, *log.origin());
+    for (uint64_t index = 0; index < size; ++index) {
+      EXPECT_EQ(merkle::verify_inclusion(index, size, as_bytes(*log.leaf_hash(index)),
+                                         strings(log.inclusion_proof(index, size)),
+                                         as_bytes(tree.root(size))),
+                std::nullopt);
+    }
+    for (uint64_t old_size = 1; old_size <= size; ++old_size) {
+      EXPECT_EQ(
+          merkle::verify_consistency(old_size, size, strings(log.consistency_proof(old_size, size)),
+                                     as_bytes(tree.root(old_size)), as_bytes(tree.root(size))),
+          std::nullopt);
+    }
+  }
+  LogVerifyOptions options;
+  options.trusted = {signer.public_key()};
+  options.log_key = log_key.public_key();
+  LogVerifyResult result = verify_log(log, options);
+  EXPECT_TRUE(result.ok) << result.problem;
+  EXPECT_EQ(result.entries, 21u);
+}
+
+TEST_F(LogStoreTest, BatchAppendEqualsSingleAppends) {
+  std::vector<std::string> envelopes;
+  for (int i = 0; i < 37; ++i) {
+    Decision decision;
+    decision.head = commit_id(i);
+    envelopes.push_back(make_envelope(signer, decision));
+  }
+  LogStore batch = LogStore::open(path, true, Durability::normal);
+  EXPECT_EQ(batch.append_batch(envelopes, log_key), 0u);
+  LogStore single = LogStore::open((dir / "single.db").string(), true, Durability::normal);
+  for (const auto& envelope : envelopes) single.append(envelope, log_key);
+  EXPECT_EQ(batch.root(37), single.root(37));
+  EXPECT_EQ(batch.checkpoint_sizes(), std::vector<uint64_t>{37});
+  LogVerifyOptions options;
+  options.trusted = {signer.public_key()};
+  EXPECT_TRUE(verify_log(batch, options).ok);
+}
+
+TEST_F(LogStoreTest, TriggersRefuseUpdateAndDelete) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  append_decisions(log, signer, log_key, 0, 3);
+  for (const char* sql :
+       {"UPDATE entries SET verdict = 'pass' WHERE seq = 0", "DELETE FROM entries WHERE seq = 2",
+        "DELETE FROM nodes", "UPDATE checkpoints SET note = ''", "DELETE FROM checkpoints",
+        "UPDATE meta SET value = 'x'", "DELETE FROM entry_rules"}) {
+    char* error = nullptr;
+    EXPECT_NE(sqlite3_exec(log.db(), sql, nullptr, nullptr, &error), SQLITE_OK) << sql;
+    ASSERT_NE(error, nullptr);
+    EXPECT_NE(std::string(error).find("append-only"), std::string::npos) << error;
+    sqlite3_free(error);
+  }
+  EXPECT_EQ(log.size(), 3u);
+}
+
+TEST_F(LogStoreTest, AnotherLogKeyOrABadEnvelopeAppendsNothing) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  append_decisions(log, signer, log_key, 0, 2);
+  PrivateKey other = PrivateKey::generate(KeyType::ed25519);
+  EXPECT_THROW(log.append(make_envelope(signer, {}), other), InputError);
+  EXPECT_THROW(log.append("{not json", log_key), InputError);
+  EXPECT_THROW(log.append(make_envelope(signer, {}), PrivateKey::generate(KeyType::ecdsa_p256)),
+               InputError);
+  EXPECT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.checkpoint_sizes().size(), 2u);
+}
+
+TEST_F(LogStoreTest, NotALogIsAnInputError) {
+  gate::test::write_file(dir / "junk.db", "this is not a database, just text of some length....");
+  EXPECT_THROW(LogStore::open((dir / "junk.db").string(), false), InputError);
+  EXPECT_THROW(LogStore::open((dir / "missing.db").string(), false), InputError);
+}
+
+TEST_F(LogStoreTest, QueriesAnswerByCommitVerdictRuleActorAndTime) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  append_decisions(log, signer, log_key, 0, 12);
+  LogQuery by_commit;
+  by_commit.commit = commit_id(5);
+  auto found = log.query(by_commit);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].seq, 5u);
+  by_commit.commit = commit_id(5).substr(0, 8);
+  EXPECT_EQ(log.query(by_commit).size(), 1u);
+
+  LogQuery failed;
+  failed.verdict = "fail";
+  EXPECT_EQ(log.query(failed).size(), 4u);  // 0, 3, 6, 9
+  LogQuery by_rule;
+  by_rule.rule = "no-secrets";
+  auto with_rule = log.query(by_rule);
+  ASSERT_EQ(with_rule.size(), 4u);
+  EXPECT_EQ(with_rule[1].seq, 3u);
+  EXPECT_EQ(with_rule[1].failed_rules, std::vector<std::string>{"no-secrets"});
+
+  LogQuery by_actor;
+  by_actor.actor = "bob";
+  by_actor.verdict = "pass";
+  EXPECT_EQ(log.query(by_actor).size(), 4u);  // 1, 5, 7, 11
+
+  LogQuery range;
+  range.since = Decision{}.time + 2 * 3600;
+  range.until = Decision{}.time + 4 * 3600;
+  auto in_range = log.query(range);
+  ASSERT_EQ(in_range.size(), 3u);
+  EXPECT_EQ(in_range.front().seq, 2u);
+  range.limit = 2;
+  EXPECT_EQ(log.query(range).size(), 2u);
+  LogQuery repo;
+  repo.repository = "acme/other";
+  EXPECT_TRUE(log.query(repo).empty());
+}
+
+}  // namespace
+}  // namespace gate::attest
