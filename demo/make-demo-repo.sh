@@ -95,7 +95,7 @@ MC4CAQAwBQYDK2VwBCIEIDemoDemoDemoDemoDemoDemoDemoDemoDemoDemoDemo
 PEM
 cat >> src/serve.py <<'PY'
 
-AWS_ACCESS_KEY_ID = "AKIAZ7Q4T2X9B3M5K8WD"
+AWS_ACCESS_KEY_ID = "AKIAZ7Q4T2XWB3M5K6WD"
 AWS_SECRET_ACCESS_KEY = "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"
 PY
 python3 - models/churn/model.pkl <<'PY'

@@ -150,6 +150,10 @@ rules:
     severity: error
     description: Private keys, keystores and environment files never belong in a repository.
     paths: ["**/*.pem", "**/*.key", "**/*.p12", "**/*.pfx", "**/*.jks", "**/id_rsa", "**/id_dsa", "**/id_ecdsa", "**/id_ed25519", "**/.env", "**/.env.*", "!**/.env.example", "!**/.env.sample", "!**/.env.template"]
+  - id: no-secrets
+    type: secrets
+    severity: error
+    description: Credentials in added lines (the built-in catalogue of credential formats).
   - id: no-large-files
     type: max-file-size
     severity: error
