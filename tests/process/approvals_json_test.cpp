@@ -111,6 +111,10 @@ TEST(ApprovalsFile, HostileBytes) {
   EXPECT_THAT(error_of(std::string(100000, '[')).message(), HasSubstr("invalid JSON"));
   EXPECT_THAT(error_of(std::string(100000, '[') + std::string(100000, ']')).message(),
               HasSubstr("must be a JSON object"));
+  std::string deep = "{\"approvals\": [], \"teams\": ";
+  for (int i = 0; i < 100000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(100001, '}');
+  EXPECT_THAT(error_of(deep).message(), HasSubstr("/teams/a"));
   // A megabyte login on one line is read (and judged) without trouble.
   std::string login(1 << 20, 'a');
   Evidence evidence = parse_approvals(
