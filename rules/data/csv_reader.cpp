@@ -37,6 +37,11 @@ bool CsvReader::fill() {
 }
 
 void CsvReader::append(const char* data, size_t size, Row& row) {
+  if (record_.size() + size <= field_start_ + limits_.max_field_bytes &&
+      record_.size() + size <= limits_.max_record_bytes) {
+    record_.append(data, size);  // the common case: well within both bounds
+    return;
+  }
   size_t field_size = record_.size() - field_start_;
   size_t field_room =
       limits_.max_field_bytes > field_size ? limits_.max_field_bytes - field_size : 0;
@@ -68,13 +73,11 @@ void CsvReader::end_field(Row& row) {
     }
     record_.resize(field_start_);
   } else {
-    std::string_view field(record_.data() + field_start_, record_.size() - field_start_);
     if (field_truncated_) {
       row.issues.push_back(
           {RowIssueKind::field_too_large, column,
            "field longer than " + std::to_string(limits_.max_field_bytes) + " bytes; truncated"});
-    } else if (!valid_utf8(field)) {
-      row.issues.push_back({RowIssueKind::invalid_utf8, column, "invalid UTF-8"});
+      truncated_columns_.push_back(column);
     }
     if (field_has_nul_) row.issues.push_back({RowIssueKind::nul_byte, column, "NUL byte"});
     if (field_stray_quote_) {
@@ -90,6 +93,20 @@ void CsvReader::end_field(Row& row) {
 void CsvReader::finish_record(Row& row, uint64_t start_line) {
   row.number = ++records_;
   row.line = start_line;
+  // One UTF-8 pass over the whole record (ASCII fast path); only a failing record is looked at
+  // field by field. A truncated field may end inside a character: it is not judged.
+  if (!valid_utf8(record_)) {
+    size_t begin = 0;
+    for (size_t i = 0; i < ends_.size(); ++i) {
+      std::string_view field(record_.data() + begin, ends_[i] - begin);
+      begin = ends_[i];
+      bool truncated = std::find(truncated_columns_.begin(), truncated_columns_.end(), i + 1) !=
+                       truncated_columns_.end();
+      if (!truncated && !valid_utf8(field)) {
+        row.issues.push_back({RowIssueKind::invalid_utf8, i + 1, "invalid UTF-8"});
+      }
+    }
+  }
   size_t begin = 0;
   row.fields.reserve(ends_.size());
   for (size_t end : ends_) {
@@ -105,6 +122,7 @@ bool CsvReader::next(Row& row) {
   field_start_ = 0;
   field_truncated_ = field_has_nul_ = field_stray_quote_ = false;
   record_truncated_ = fields_dropped_ = false;
+  truncated_columns_.clear();
   State state = State::field_start;
   bool started = false;
   uint64_t start_line = line_;

@@ -48,6 +48,7 @@ class CsvReader {
   uint64_t records_ = 0;
   std::string record_;
   std::vector<size_t> ends_;  // end offset of each field in record_
+  std::vector<size_t> truncated_columns_;
   size_t field_start_ = 0;
   bool field_truncated_ = false;
   bool field_has_nul_ = false;
