@@ -173,17 +173,26 @@ std::optional<git_oid> GitBlobSource::blob_id(git_repository* repo, Tree tree,
   return *git_tree_entry_id(entry.get());
 }
 
+namespace {
+
+uint64_t object_size(git_repository* repo, const git_oid& id) {
+  git_odb* raw_odb = nullptr;
+  git::check(git_repository_odb(&raw_odb, repo), "cannot open the object database");
+  git::Odb odb(raw_odb);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  git::check(git_odb_read_header(&size, &type, odb.get(), &id), "cannot read object header");
+  return size;
+}
+
+}  // namespace
+
 std::optional<std::string> GitBlobSource::read(Tree tree, std::string_view path,
                                                uint64_t max_bytes) const {
   Lease lease(*this);
   auto id = blob_id(lease.get(), tree, path);
   if (!id) return std::nullopt;
-  git_odb* raw_odb = nullptr;
-  git::check(git_repository_odb(&raw_odb, lease.get()), "cannot open the object database");
-  git::Odb odb(raw_odb);
-  size_t size = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
-  git::check(git_odb_read_header(&size, &type, odb.get(), &*id), "cannot read object header");
+  uint64_t size = object_size(lease.get(), *id);
   if (size > max_bytes) {
     throw RuleError("'" + std::string(path) + "' is " + std::to_string(size) +
                     " bytes, over the read limit of " + std::to_string(max_bytes));
@@ -209,7 +218,7 @@ std::unique_ptr<ByteStream> GitBlobSource::open(Tree tree, std::string_view path
     return std::make_unique<OdbStream>(stream, size);
   }
   git_error_clear();
-  git::check(git_odb_read_header(&size, &type, odb.get(), &*id), "cannot read object header");
+  size = object_size(lease.get(), *id);
   if (size > kStreamThroughGit) {
     if (auto child = CatFileStream::start(git_dir_, git::to_hex(*id), size)) return child;
   }
@@ -222,13 +231,7 @@ std::optional<uint64_t> GitBlobSource::size(Tree tree, std::string_view path) co
   Lease lease(*this);
   auto id = blob_id(lease.get(), tree, path);
   if (!id) return std::nullopt;
-  git_odb* raw_odb = nullptr;
-  git::check(git_repository_odb(&raw_odb, lease.get()), "cannot open the object database");
-  git::Odb odb(raw_odb);
-  size_t size = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
-  git::check(git_odb_read_header(&size, &type, odb.get(), &*id), "cannot read object header");
-  return size;
+  return object_size(lease.get(), *id);
 }
 
 std::vector<std::string> GitBlobSource::list(Tree tree) const {
