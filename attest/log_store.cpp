@@ -212,13 +212,21 @@ std::optional<std::string> LogStore::log_public_key_pem() {
 }
 
 Hash LogStore::read_node(int level, uint64_t index) {
-  sql::Statement stmt(db(), "SELECT hash FROM nodes WHERE level = ? AND idx = ?");
+  if (!node_query_) {
+    node_query_ = std::make_unique<sql::Statement>(
+        db(), "SELECT hash FROM nodes WHERE level = ? AND idx = ?");
+  }
+  sql::Statement& stmt = *node_query_;
+  stmt.reset();
   stmt.bind(1, int64_t{level}).bind(2, static_cast<int64_t>(index));
   if (!stmt.step() || stmt.blob(0).size() != 32) {
+    stmt.reset();
     throw std::runtime_error("audit log: subtree hash (" + std::to_string(level) + ", " +
                              std::to_string(index) + ") is missing; run `gate log verify`");
   }
-  return hash_from_bytes(stmt.blob(0));
+  Hash hash = hash_from_bytes(stmt.blob(0));
+  stmt.reset();
+  return hash;
 }
 
 uint64_t LogStore::insert_entry(std::string_view envelope_json, uint64_t seq) {
@@ -370,7 +378,7 @@ std::vector<LogEntry> LogStore::query(const LogQuery& query) {
   if (query.rule) text(" AND seq IN (SELECT seq FROM entry_rules WHERE rule = ?)", *query.rule);
   if (query.since) number(" AND time >= ?", *query.since);
   if (query.until) number(" AND time <= ?", *query.until);
-  sql += " ORDER BY seq";
+  sql += " ORDER BY time, seq";
   if (query.limit > 0) number(" LIMIT ?", static_cast<int64_t>(query.limit));
   sql::Statement stmt(db(), sql);
   for (size_t i = 0; i < order.size(); ++i) {

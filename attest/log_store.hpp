@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@ struct LogQuery {
   std::optional<std::string> verdict;
   std::optional<std::string> rule;  // a rule that failed
   std::optional<std::string> actor;
+  // Results come in time order (then sequence), which lets the time index stop at `limit`.
   std::optional<int64_t> since;  // inclusive, seconds since the epoch
   std::optional<int64_t> until;  // inclusive
   uint64_t limit = 0;            // 0: no limit
@@ -96,6 +98,8 @@ class LogStore {
 
   std::string path_;
   sql::Db db_;
+  // Proofs read O(log n) subtree hashes: one prepared statement serves them all.
+  std::unique_ptr<sql::Statement> node_query_;
 };
 
 // The default log file: $GATE_LOG when set, else <git dir>/gate/audit.db of the repository in the
