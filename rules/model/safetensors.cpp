@@ -86,7 +86,9 @@ ScanIssues validate_safetensors(ByteStream& stream, uint64_t file_size,
     return issues;
   }
   std::vector<Span> spans;
-  for (const auto& [name, entry] : doc.items()) {
+  for (auto item = doc.begin(); item != doc.end(); ++item) {
+    const std::string& name = item.key();
+    const nlohmann::json& entry = item.value();
     if (name == "__metadata__") {
       bool strings = entry.is_object() && std::all_of(entry.begin(), entry.end(),
                                                       [](const auto& v) { return v.is_string(); });
