@@ -27,8 +27,12 @@ def ident():
     return "_".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
 
 
-def camel():
-    parts = [rng.choice(WORDS).replace("_", "") for _ in range(rng.randint(1, 3))]
+SENSITIVE = ("token", "password", "secret", "key", "auth")
+PLAIN_WORDS = [w for w in WORDS if not any(s in w for s in SENSITIVE)]
+
+
+def camel(words=WORDS):
+    parts = [rng.choice(words).replace("_", "") for _ in range(rng.randint(1, 3))]
     return parts[0] + "".join(p.capitalize() for p in parts[1:])
 
 
@@ -112,7 +116,14 @@ def yaml_block():
 
 
 def json_block():
-    fields = [f'  "{camel()}": "{rng.choice([sentence(), rand(24), rand(40, HEX)])}"' for _ in range(rng.randint(3, 8))]
+    # Random values sit under plain names (ids, digests); names that say "token" or "password"
+    # carry prose, as in real data: only the planted lines are secrets.
+    fields = []
+    for _ in range(rng.randint(3, 8)):
+        if rng.random() < 0.5:
+            fields.append(f'  "{camel()}": "{sentence()}"')
+        else:
+            fields.append(f'  "{camel(PLAIN_WORDS)}Id": "{rng.choice([rand(24), rand(40, HEX)])}"')
     return ["{", ",\n".join(fields), "}", ""]
 
 

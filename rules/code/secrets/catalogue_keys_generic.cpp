@@ -58,11 +58,13 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
   };
 
   // Generic assignments: the name says secret, the value looks random. Gated by Shannon entropy
-  // and by the presence of a digit so identifiers and words (get_password_from_vault) pass.
+  // and by the presence of a digit so identifiers and words (get_password_from_vault) pass. A
+  // name right after '/' is a path (registry/secret-store:tag), and an unquoted value after ':'
+  // needs a space (YAML), so image tags and URLs are not assignments.
   SecretRuleSpec password = with_placeholders(builtin_format(
       "generic-password-assignment",
       "password assigned a literal value (password=, passwd:, pwd =>), entropy >= 3.0",
-      R"re((?i)(?:password|passwd|pwd|passphrase)[A-Za-z0-9_\-]{0,20}['"]?\s*(?::=|:|=>|=)\s*(?:"([^"\s]{8,128})"|'([^'\s]{8,128})'|([A-Za-z0-9_\-+/=!@#%^&*~]{8,128})(?:[\s;,]|$)))re",
+      R"re((?i)(?:^|[^/])(?:password|passwd|pwd|passphrase)[A-Za-z0-9_\-]{0,20}['"]?[ \t]*(?:(?::=|=>|=)[ \t]*(?:"([^"\s]{8,128})"|'([^'\s]{8,128})'|([A-Za-z0-9_\-+/=!@#%^&*~]{8,128})(?:[\s;,]|$))|:[ \t]*(?:"([^"\s]{8,128})"|'([^'\s]{8,128})')|:[ \t]+([A-Za-z0-9_\-+/=!@#%^&*~]{8,128})(?:[\s;,]|$)))re",
       3.0));
   password.require_digit = true;
   formats.push_back(std::move(password));
@@ -70,7 +72,7 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
   SecretRuleSpec secret = with_placeholders(builtin_format(
       "generic-secret-assignment",
       "secret, token, api key or client secret assigned a literal value, entropy >= 3.5",
-      R"re((?i)(?:secret|token|api[_\-]?key|access[_\-]?key|auth[_\-]?key|client[_\-]?secret|private[_\-]?key|credential)[A-Za-z0-9_\-]{0,20}['"]?\s*(?::=|:|=>|=)\s*(?:"([^"\s]{16,256})"|'([^'\s]{16,256})'|([A-Za-z0-9_\-+/=.~]{16,256})(?:[\s;,]|$)))re",
+      R"re((?i)(?:^|[^/])(?:secret|token|api[_\-]?key|access[_\-]?key|auth[_\-]?key|client[_\-]?secret|private[_\-]?key|credential)[A-Za-z0-9_\-]{0,20}['"]?[ \t]*(?:(?::=|=>|=)[ \t]*(?:"([^"\s]{16,256})"|'([^'\s]{16,256})'|([A-Za-z0-9_\-+/=.~]{16,256})(?:[\s;,]|$))|:[ \t]*(?:"([^"\s]{16,256})"|'([^'\s]{16,256})')|:[ \t]+([A-Za-z0-9_\-+/=.~]{16,256})(?:[\s;,]|$)))re",
       3.5));
   secret.require_digit = true;
   formats.push_back(std::move(secret));

@@ -19,6 +19,13 @@ void Fragment::clear() {
   column_bases.clear();
 }
 
+void Fragment::reserve(size_t bytes, size_t lines) {
+  text.reserve(bytes);
+  line_starts.reserve(lines);
+  line_numbers.reserve(lines);
+  column_bases.reserve(lines);
+}
+
 size_t Fragment::line_index_of(size_t offset) const {
   auto it = std::upper_bound(line_starts.begin(), line_starts.end(), offset);
   return it == line_starts.begin() ? 0 : static_cast<size_t>(it - line_starts.begin()) - 1;

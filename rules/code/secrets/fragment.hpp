@@ -19,6 +19,7 @@ struct Fragment {
 
   void add_line(uint32_t number, std::string_view line, uint32_t column_base = 0);
   void clear();
+  void reserve(size_t bytes, size_t lines);
   size_t line_count() const { return line_starts.size(); }
   size_t line_index_of(size_t offset) const;  // the line that holds `offset`
   size_t line_end(size_t index) const;        // offset one past the line (its '\n' excluded)

@@ -96,6 +96,9 @@ class SecretsRule : public Rule {
       return;
     }
     Fragment fragment;
+    size_t bytes = 0;
+    for (const auto& line : file.added_lines) bytes += line.text.size() + 1;
+    fragment.reserve(std::min(bytes, kFragmentBytes + (1 << 20)), file.added_lines.size());
     for (const auto& line : file.added_lines) {
       fragment.add_line(line.number, line.text);
       if (fragment.text.size() >= kFragmentBytes) {
