@@ -46,10 +46,12 @@ ChangeStatus status_of(git_delta_t status) {
   }
 }
 
-uint64_t object_size(git_odb* odb, const git_oid& oid) {
+uint64_t object_size(git_odb* odb, const std::string& hex) {
+  git_oid oid;
   size_t size = 0;
   git_object_t type = GIT_OBJECT_INVALID;
-  if (git_oid_is_zero(&oid) || git_odb_read_header(&size, &type, odb, &oid) < 0) return 0;
+  if (hex.empty() || git_oid_fromstr(&oid, hex.c_str()) < 0) return 0;
+  git::check(git_odb_read_header(&size, &type, odb, &oid), "cannot read object header " + hex);
   return size;
 }
 
@@ -143,9 +145,16 @@ void collect_added_lines(git_repository* repo, FileChange& file, const ChangeSet
   diff_options.context_lines = 0;
   diff_options.interhunk_lines = 0;
   LineCollector collector{&file};
-  git::check(git_diff_blobs(old_blob.get(), nullptr, new_blob.get(), nullptr, &diff_options,
-                            nullptr, note_binary, nullptr, collect_line, &collector),
-             "cannot diff '" + file.path + "'");
+  // Diffing the raw buffers rather than the blobs keeps libgit2 from looking up .gitattributes
+  // for every file (two stats and four readlinks each), which cost more than the diff itself.
+  const char* old_data =
+      old_blob ? static_cast<const char*>(git_blob_rawcontent(old_blob.get())) : nullptr;
+  size_t old_size = old_blob ? static_cast<size_t>(git_blob_rawsize(old_blob.get())) : 0;
+  git::check(
+      git_diff_buffers(old_data, old_size, nullptr, git_blob_rawcontent(new_blob.get()),
+                       static_cast<size_t>(git_blob_rawsize(new_blob.get())), nullptr,
+                       &diff_options, nullptr, note_binary, nullptr, collect_line, &collector),
+      "cannot diff '" + file.path + "'");
   if (!file.binary && new_blob && git_blob_is_binary(new_blob.get())) file.binary = true;
   if (file.binary) file.added_lines.clear();
 }
@@ -190,9 +199,6 @@ ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_o
   find_options.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
   git::check(git_diff_find_similar(diff.get(), &find_options), "cannot detect renames");
 
-  git_odb* raw_odb = nullptr;
-  git::check(git_repository_odb(&raw_odb, repo), "cannot open the object database");
-  git::Odb odb(raw_odb);
   size_t count = git_diff_num_deltas(diff.get());
   change.files.resize(count);
   for (size_t i = 0; i < count; ++i) {
@@ -209,8 +215,6 @@ ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_o
     file.new_kind = deleted ? EntryKind::none : kind_of(delta->new_file.mode);
     if (!git_oid_is_zero(&delta->old_file.id)) file.old_blob = git::to_hex(delta->old_file.id);
     if (!git_oid_is_zero(&delta->new_file.id)) file.new_blob = git::to_hex(delta->new_file.id);
-    if (is_regular(file.old_kind)) file.old_size = object_size(odb.get(), delta->old_file.id);
-    if (is_regular(file.new_kind)) file.new_size = object_size(odb.get(), delta->new_file.id);
     file.similarity = delta->similarity;
   }
 
@@ -230,8 +234,15 @@ ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_o
         opened = git::open_repository(git_dir);
         own = opened.get();
       }
+      git_odb* raw_odb = nullptr;
+      git::check(git_repository_odb(&raw_odb, own), "cannot open the object database");
+      git::Odb odb(raw_odb);
       for (size_t i = next++; i < count; i = next++) {
-        collect_added_lines(own, change.files[i], options);
+        FileChange& file = change.files[i];
+        // Sizes come from object headers, so a huge blob is sized without being read.
+        if (is_regular(file.old_kind)) file.old_size = object_size(odb.get(), file.old_blob);
+        if (is_regular(file.new_kind)) file.new_size = object_size(odb.get(), file.new_blob);
+        collect_added_lines(own, file, options);
       }
     } catch (...) {
       errors[index] = std::current_exception();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -170,7 +171,16 @@ Report run_check(const CheckRequest& request, git::Repository* repository) {
   ChangeSetOptions change_options;
   change_options.threads = request.threads;
   change_options.max_diff_bytes = request.max_diff_bytes;
+  auto started = std::chrono::steady_clock::now();
+  auto elapsed_ms = [&started] {
+    auto now = std::chrono::steady_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
+    started = now;
+    return ms;
+  };
   ChangeSet change = build_changeset(repo.get(), base.oid, head.oid, change_options);
+  spdlog::info("change set: {} files, {} commits in {} ms", change.files.size(),
+               change.commits.size(), elapsed_ms());
   git_oid merge_base;
   git_oid_fromstr(&merge_base, change.merge_base.c_str());
   GitBlobSource blobs(git_repository_path(repo.get()), merge_base, head.oid, base.oid);
@@ -190,7 +200,9 @@ Report run_check(const CheckRequest& request, git::Repository* repository) {
   }
   evaluate_options.now = request.now;
   evaluate_options.threads = request.threads;
+  spdlog::info("policy and evidence in {} ms", elapsed_ms());
   Evaluation evaluation = evaluate_policy(policy, change, blobs, evidence, evaluate_options);
+  spdlog::info("{} rules in {} ms", policy.rules.size(), elapsed_ms());
   std::vector<WaiverRecord> waivers = apply_waivers(evaluation, policy, change, blobs, request.now);
   for (auto& finding : evaluation.findings) {
     if (finding.fingerprint.empty()) finding.fingerprint = fingerprint_of(finding);
