@@ -77,6 +77,10 @@ class EventPayload {
       auto [line, column] = position(text, e.byte);
       throw InputError(path_, line, column, "the GitHub event payload is not valid JSON",
                        "GITHUB_EVENT_PATH must name the event file the runner wrote");
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number out of range
+      throw InputError(path_, 0, 0,
+                       std::string("the GitHub event payload is not valid JSON: ") + e.what(),
+                       "GITHUB_EVENT_PATH must name the event file the runner wrote");
     }
     if (!json_.is_object()) {
       throw InputError(path_, 1, 1, "the GitHub event payload is not a JSON object",

@@ -265,6 +265,12 @@ class ApprovalsParser {
       if (detail != std::string::npos) what = what.substr(detail + 2);
       throw InputError(display_, where.line, where.column, "invalid JSON: " + what,
                        "the approvals file must be JSON as described in docs/approvals.md");
+    } catch (const json::exception& e) {
+      // Not a syntax error but a value JSON cannot hold here, such as a number overflow.
+      size_t byte = std::min(consumed, text_.size());
+      Location where = location_at(text_, byte > 0 ? byte - 1 : 0);
+      throw InputError(display_, where.line, where.column, std::string("invalid JSON: ") + e.what(),
+                       "the approvals file must be JSON as described in docs/approvals.md");
     }
   }
 

@@ -144,7 +144,7 @@ TEST(JunitReport, HostileTextIsInertXml) {
       xml.find("message=\"the rule could not evaluate: cannot read &lt;blob&gt; &amp; give up\""),
       std::string::npos);
   Report report = sample_report();
-  report.findings[0].message = std::string("nul\0and\x1b esc ]]> end", 22);
+  report.findings[0].message = std::string("nul\0and\x1b esc ]]> end", 20);
   std::string broken = render_junit(report, {});
   EXPECT_EQ(broken.find('\0'), std::string::npos);
   EXPECT_EQ(broken.find('\x1b'), std::string::npos);
