@@ -7,13 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "attest/atomic_file.hpp"
 #include "attest/bytes.hpp"
 #include "attest/dsse.hpp"
 #include "attest/git_notes.hpp"
 #include "attest/keys.hpp"
 #include "attest/log_store.hpp"
 #include "attest/statement.hpp"
+#include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
 #include "gate/types/severity.hpp"
 
@@ -167,7 +167,7 @@ void AttestStage::record(Report& report, git_repository* repo, int64_t now) {
   std::string bytes = attest::serialize_envelope(envelope);
   report.attestation_digest = attest::to_hex(attest::sha256(bytes));
   if (!s.attestation_path.empty()) {
-    attest::write_file_atomic(s.attestation_path, bytes);
+    write_file_atomically(s.attestation_path, bytes);
     report.attestation_path = s.attestation_path;
   }
   if (s.notes) {

@@ -3,9 +3,9 @@
 #include <iostream>
 #include <memory>
 
-#include "attest/atomic_file.hpp"
 #include "attest/keys.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate::cli {
@@ -31,8 +31,8 @@ void run_keygen(const KeygenOptions& options) {
     }
   }
   // The private key is created 0600 from the start; without --force nothing is overwritten.
-  attest::write_file_atomic(public_path, key.public_key().pem(), 0644, options.force);
-  attest::write_file_atomic(private_path, key.pkcs8_pem(), 0600, options.force);
+  write_file_atomically(public_path, key.public_key().pem(), 0644, options.force);
+  write_file_atomically(private_path, key.pkcs8_pem(), 0600, options.force);
   std::cout << "type: " << attest::to_string(type) << "\n"
             << "key id: " << key.key_id() << "\n"
             << "private key: " << private_path << " (keep secret; mode 0600)\n"

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
+#include <random>
 
 #include "gate/types/errors.hpp"
 
@@ -14,69 +14,87 @@ namespace gate {
 
 namespace {
 
-// Devices and pipes (/dev/stdout, a FIFO) cannot be replaced by a rename: write them in place.
-void write_in_place(const std::string& path, std::string_view content) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+[[noreturn]] void fail(const std::string& path, const char* what, int error,
+                       const std::string& hint = {}) {
+  throw InputError(path, 0, 0, std::string(what) + ": " + std::strerror(error), hint);
+}
+
+// Returns the errno of the first failed write, 0 when everything was written.
+int write_all(int fd, std::string_view content) {
   size_t written = 0;
   while (written < content.size()) {
-    ssize_t n = write(fd, content.data() + written, content.size() - written);
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int saved = errno;
-      close(fd);
-      throw InputError(path, 0, 0, std::string("cannot write: ") + std::strerror(saved));
-    }
+    if (n <= 0) return n < 0 ? errno : EIO;
     written += static_cast<size_t>(n);
   }
-  close(fd);
+  return 0;
+}
+
+std::string temp_name(const std::string& path) {
+  std::random_device random;
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
 }
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view content, int mode) {
+void write_file_atomically(const std::string& path, std::string_view content, int mode,
+                           bool overwrite) {
   struct stat existing {};
-  if (stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+  if (::stat(path.c_str(), &existing) == 0) {
+    if (!overwrite) {
+      throw InputError(path, 0, 0, "already exists", "remove it first or choose another path");
+    }
     if (S_ISDIR(existing.st_mode)) {
-      throw InputError(path, 0, 0, "is a directory", "name a file to write the report to");
+      throw InputError(path, 0, 0, "is a directory", "name a file to write to");
     }
-    write_in_place(path, content);
-    return;
-  }
-  std::filesystem::path target(path);
-  std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
-  std::string temp = (directory / ("." + target.filename().string() + ".gate-XXXXXX")).string();
-  int fd = mkstemp(temp.data());
-  if (fd < 0) {
-    throw InputError(path, 0, 0, std::string("cannot create a file here: ") + std::strerror(errno),
-                     "check that the directory exists and is writable");
-  }
-  auto fail = [&](const char* what) {
-    int saved = errno;
-    close(fd);
-    unlink(temp.c_str());
-    throw InputError(path, 0, 0, std::string(what) + ": " + std::strerror(saved));
-  };
-  size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write");
+    if (!S_ISREG(existing.st_mode)) {
+      Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+      if (fd.get() < 0) fail(path, "cannot open", errno);
+      if (int error = write_all(fd.get(), content)) fail(path, "cannot write", error);
+      return;
     }
-    written += static_cast<size_t>(n);
   }
-  if (fchmod(fd, static_cast<mode_t>(mode)) != 0) fail("cannot set permissions");
-  if (fsync(fd) != 0) fail("cannot flush");
-  if (close(fd) != 0) {
-    int saved = errno;
-    unlink(temp.c_str());
-    throw InputError(path, 0, 0, std::string("cannot close: ") + std::strerror(saved));
+  std::string temp = temp_name(path);
+  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode)));
+  if (fd.get() < 0) {
+    fail(path, "cannot create a file here", errno,
+         "check that the directory exists and is writable");
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    unlink(temp.c_str());
-    throw InputError(path, 0, 0, std::string("cannot replace the file: ") + std::strerror(saved));
+  int error = write_all(fd.get(), content);
+  if (error == 0 && ::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) error = errno;  // umask
+  if (error == 0 && ::fsync(fd.get()) != 0) error = errno;
+  if (::close(fd.release()) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    ::unlink(temp.c_str());
+    fail(path, "cannot write", error);
+  }
+  // link() refuses an existing target, which makes "never overwrite" race-free.
+  int moved = overwrite ? ::rename(temp.c_str(), path.c_str()) : ::link(temp.c_str(), path.c_str());
+  error = errno;
+  if (!overwrite || moved != 0) ::unlink(temp.c_str());
+  if (moved != 0) {
+    fail(path, "cannot replace the file", error,
+         error == EEXIST ? "remove it first or choose another path" : "");
   }
 }
 
