@@ -18,6 +18,7 @@
 #include "gate/types/policy.hpp"
 #include "gate/types/rule.hpp"
 #include "rules/registry.hpp"
+#include "tests/support/rule_runner.hpp"
 
 namespace gate::test {
 
@@ -52,18 +53,7 @@ class DataHarness {
   }
 
   RuleResult run(const std::string& type, const std::string& yaml = "{}") {
-    YAML::Node node = YAML::Load(yaml);
-    Params params("policy.yaml", node, "rule r");
-    PolicyRule spec;
-    spec.id = "r";
-    spec.type = type;
-    const rules::RuleType* rule_type = rules::registry().find(type);
-    if (rule_type == nullptr) throw std::runtime_error("no rule type " + type);
-    auto rule = rule_type->factory(params, spec);
-    RuleContext context{change_set, policy, spec, blobs, evidence, workdir, 0};
-    RuleResult result = rule->evaluate(context);
-    sort_findings(result.findings);
-    return result;
+    return run_rule_type(type, yaml, change_set, policy, blobs, evidence, workdir);
   }
 
   // "severity path:line: message" lines, for exact comparisons.

@@ -14,6 +14,7 @@
 #include "gate/types/policy.hpp"
 #include "gate/types/rule.hpp"
 #include "rules/registry.hpp"
+#include "tests/support/rule_runner.hpp"
 
 namespace gate::test {
 
@@ -39,18 +40,7 @@ class RuleHarness {
 
   // Builds the rule from `yaml` (its own keys only) and evaluates it.
   RuleResult run(const std::string& type, const std::string& yaml = "{}") {
-    YAML::Node node = YAML::Load(yaml);
-    Params params("policy.yaml", node, "rule r");
-    PolicyRule spec;
-    spec.id = "r";
-    spec.type = type;
-    const rules::RuleType* rule_type = rules::registry().find(type);
-    if (rule_type == nullptr) throw std::runtime_error("no rule type " + type);
-    auto rule = rule_type->factory(params, spec);
-    RuleContext context{change_set, policy, spec, blobs, evidence, std::nullopt, 0};
-    RuleResult result = rule->evaluate(context);
-    sort_findings(result.findings);
-    return result;
+    return run_rule_type(type, yaml, change_set, policy, blobs, evidence);
   }
 
   // "severity path: message" lines, for exact comparisons.
