@@ -91,15 +91,24 @@ class LogStore {
 
  private:
   LogStore(std::string path, sql::Db db) : path_(std::move(path)), db_(std::move(db)) {}
+  // The right edge of the tree: the hash of the complete subtree at each level whose bit is set
+  // in the size. Appending a leaf closes subtrees from it alone, without reading nodes back.
+  using Frontier = std::vector<Hash>;
+  Frontier read_frontier(uint64_t size);
   void bind_log_key(const PrivateKey& log_key);
-  uint64_t insert_entry(std::string_view envelope, uint64_t seq);
+  void insert_entry(std::string_view envelope, uint64_t seq, Frontier& frontier);
   void store_checkpoint(uint64_t size, const PrivateKey& log_key);
   Hash read_node(int level, uint64_t index);
+  sql::Statement& cached(std::unique_ptr<sql::Statement>& slot, const char* sql);
 
   std::string path_;
   sql::Db db_;
-  // Proofs read O(log n) subtree hashes: one prepared statement serves them all.
+  // Prepared once per connection and reused by every append and proof: preparing costs more
+  // than running these one-row statements.
   std::unique_ptr<sql::Statement> node_query_;
+  std::unique_ptr<sql::Statement> entry_insert_;
+  std::unique_ptr<sql::Statement> rule_insert_;
+  std::unique_ptr<sql::Statement> node_insert_;
 };
 
 // The default log file: $GATE_LOG when set, else <git dir>/gate/audit.db of the repository in the

@@ -29,6 +29,15 @@ std::string text_at(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+
+// The member `key` of an object, or null: a reference, because json::value() copies the whole
+// subtree, which cost as much as parsing it on every append and every entry verified.
+const nlohmann::json& member(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json null_json;
+  if (!object.is_object()) return null_json;
+  auto it = object.find(key);
+  return it != object.end() ? *it : null_json;
+}
 }  // namespace
 
 DecisionSummary summarize_decision(const Envelope& envelope, const std::string& origin) {
@@ -43,23 +52,24 @@ DecisionSummary summarize_decision(const Envelope& envelope, const std::string& 
   if (subjects == statement.end() || !subjects->is_array() || subjects->empty()) {
     bad_statement(origin, "no subject");
   }
-  const auto& digest = (*subjects)[0].is_object() ? (*subjects)[0].value("digest", nlohmann::json())
-                                                  : nlohmann::json();
-  summary.subject_commit = text_at(digest, "gitCommit");
+  summary.subject_commit = text_at(member((*subjects)[0], "digest"), "gitCommit");
   if (summary.subject_commit.empty()) bad_statement(origin, "subject has no gitCommit digest");
   summary.predicate_type = text_at(statement, "predicateType");
-  auto predicate = statement.value("predicate", nlohmann::json::object());
-  if (!predicate.is_object()) bad_statement(origin, "predicate is not an object");
+  // A missing predicate reads as an empty one; a present one must be an object.
+  const nlohmann::json& predicate = member(statement, "predicate");
+  if (statement.contains("predicate") && !predicate.is_object()) {
+    bad_statement(origin, "predicate is not an object");
+  }
   auto time = parse_time(text_at(predicate, "time"));
   summary.time = time.value_or(0);
   summary.base = text_at(predicate, "base");
   summary.head = text_at(predicate, "head");
   summary.verdict = text_at(predicate, "verdict");
-  summary.policy_sha256 = text_at(predicate.value("policy", nlohmann::json()), "sha256");
-  auto ci = predicate.value("ci", nlohmann::json());
+  summary.policy_sha256 = text_at(member(predicate, "policy"), "sha256");
+  const nlohmann::json& ci = member(predicate, "ci");
   summary.repository = text_at(predicate, "repository");
   summary.actor = text_at(ci, "actor");
-  auto rules = predicate.value("rules", nlohmann::json::array());
+  const nlohmann::json& rules = member(predicate, "rules");
   if (rules.is_array()) {
     for (const auto& rule : rules) {
       if (text_at(rule, "status") == "fail" || text_at(rule, "status") == "error") {
