@@ -14,13 +14,13 @@ CsvReader::CsvReader(ByteStream& stream, char delimiter, ReaderLimits limits)
     : stream_(stream),
       delimiter_(delimiter),
       limits_(limits),
-      buffer_(std::make_unique<char[]>(kBufferSize)) {
-  for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('"'),
-                          static_cast<unsigned char>('\n'), static_cast<unsigned char>('\r'),
-                          static_cast<unsigned char>('\0')}) {
-    unquoted_special_[c] = true;
-  }
-  for (unsigned char c : {'"', '\n', '\0'}) quoted_special_[c] = true;
+      buffer_(std::make_unique<char[]>(kBufferSize)),
+      unquoted_special_({delimiter, '"', '\n', '\r', '\0'}),
+      quoted_special_({'"', '\n', '\0'}) {
+  // A delimiter that is itself special or not ASCII changes what a "plain" record is (and the
+  // UTF-8 argument of read_plain_record): such dialects always take the general path.
+  auto d = static_cast<unsigned char>(delimiter);
+  plain_records_ = d < 0x80 && d != '"' && d != '\n' && d != '\r' && d != '\0';
 }
 
 bool CsvReader::fill() {
@@ -117,6 +117,111 @@ void CsvReader::finish_record(Row& row, uint64_t start_line) {
 
 bool CsvReader::next(Row& row) {
   row.clear();
+  skip_line_ends();
+  if (plain_records_ && pos_ < end_ && read_plain_record(row)) return true;
+  return read_any_record(row);
+}
+
+// The blank lines and the LF of a CRLF before a record, exactly as read_any_record skips them.
+void CsvReader::skip_line_ends() {
+  while (pos_ < end_ || fill()) {
+    char c = buffer_[pos_];
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (c == '\n') {
+        ++pos_;
+        continue;
+      }
+    }
+    if (c != '\n' && c != '\r') return;
+    ++pos_;
+    ++line_;
+    skip_lf_ = c == '\r';
+  }
+}
+
+bool CsvReader::read_plain_record(Row& row) {
+  char* const base = buffer_.get();
+  const char* const end = base + end_;
+  const char* const record_start = base + pos_;
+  const char* p = record_start;
+  unsigned non_ascii = 0;
+  uint64_t quoted_newlines = 0;
+  size_t content_bytes = 0;
+  // Locals, not members: stores into row.fields could otherwise alias them in the compiler's eyes.
+  const char delimiter = delimiter_;
+  const size_t max_fields = limits_.max_fields;
+  // A record inside the buffer is shorter than the buffer: only smaller limits need a look.
+  const bool check_sizes =
+      limits_.max_field_bytes < kBufferSize || limits_.max_record_bytes < kBufferSize;
+  escaped_fields_.clear();
+  auto give_up = [&] {
+    row.fields.clear();
+    return false;
+  };
+  for (size_t count = 0;; ++count) {
+    if (count >= max_fields) return give_up();
+    const char* field_begin = p;
+    const char* field_end;
+    if (p < end && *p == '"') {
+      field_begin = ++p;
+      bool escaped = false;
+      for (;;) {
+        p = quoted_special_.find(p, end, non_ascii);
+        if (p == end || *p == '\0') return give_up();
+        if (*p == '\n') {
+          ++quoted_newlines;
+          ++p;
+          continue;
+        }
+        if (p + 1 == end) return give_up();  // closing quote or the first of ""?
+        if (p[1] != '"') break;
+        escaped = true;
+        p += 2;
+      }
+      field_end = p++;
+      if (p == end || (*p != delimiter && *p != '\n' && *p != '\r')) return give_up();
+      if (escaped) escaped_fields_.push_back(count);
+    } else {
+      p = unquoted_special_.find(p, end, non_ascii);
+      if (p == end || *p == '"' || *p == '\0') return give_up();
+      field_end = p;
+    }
+    size_t field_bytes = static_cast<size_t>(field_end - field_begin);
+    if (check_sizes) {
+      // Raw sizes: "" counted twice can only make this stricter than the general path.
+      content_bytes += field_bytes;
+      if (field_bytes > limits_.max_field_bytes || content_bytes > limits_.max_record_bytes) {
+        return give_up();
+      }
+    }
+    row.fields.emplace_back(field_begin, field_bytes);
+    if (*p++ != delimiter) break;  // LF or CR: the record is complete
+  }
+  // Delimiters, quotes and line ends are ASCII, so the raw record is valid UTF-8 exactly when
+  // every field is. An invalid one goes to the general path for its per-field report.
+  if (non_ascii != 0 && !valid_utf8(std::string_view(record_start, p - record_start))) {
+    return give_up();
+  }
+  for (size_t index : escaped_fields_) {
+    std::string_view field = row.fields[index];
+    char* out = base + (field.data() - base);
+    char* const begin = out;
+    for (size_t i = 0; i < field.size(); ++i) {
+      *out++ = field[i];
+      if (field[i] == '"') ++i;  // the second quote of ""
+    }
+    row.fields[index] = std::string_view(begin, out - begin);
+  }
+  skip_lf_ = p[-1] == '\r';
+  row.number = ++records_;
+  row.line = line_;
+  line_ += quoted_newlines + 1;
+  pos_ = static_cast<size_t>(p - base);
+  return true;
+}
+
+bool CsvReader::read_any_record(Row& row) {
   record_.clear();
   ends_.clear();
   field_start_ = 0;
@@ -170,9 +275,9 @@ bool CsvReader::next(Row& row) {
         [[fallthrough]];
       case State::unquoted:
       case State::after_closing: {
-        size_t i = pos_;
         const char* data = buffer_.get();
-        while (i < end_ && !unquoted_special_[static_cast<unsigned char>(data[i])]) ++i;
+        unsigned ignored = 0;
+        size_t i = unquoted_special_.find(data + pos_, data + end_, ignored) - data;
         if (i > pos_) {
           if (state == State::after_closing) field_stray_quote_ = true;
           append(data + pos_, i - pos_, row);
@@ -201,9 +306,9 @@ bool CsvReader::next(Row& row) {
         break;
       }
       case State::quoted: {
-        size_t i = pos_;
         const char* data = buffer_.get();
-        while (i < end_ && !quoted_special_[static_cast<unsigned char>(data[i])]) ++i;
+        unsigned ignored = 0;
+        size_t i = quoted_special_.find(data + pos_, data + end_, ignored) - data;
         if (i > pos_) {
           append(data + pos_, i - pos_, row);
           pos_ = i;

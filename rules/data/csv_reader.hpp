@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gate/types/blob_source.hpp"
+#include "rules/data/byte_scan.hpp"
 #include "rules/data/row.hpp"
 
 namespace gate::data {
@@ -31,6 +32,13 @@ class CsvReader {
   enum class State { field_start, unquoted, quoted, quote_seen, after_closing };
 
   bool fill();
+  void skip_line_ends();
+  // The common record, wholly in the buffer and with nothing to report (no NUL, stray or open
+  // quote, limit or bad UTF-8): its fields are views into the buffer, "" undone in place. Returns
+  // false having consumed nothing otherwise, and read_any_record reads it from the same place.
+  bool read_plain_record(Row& row);
+  // The general state machine: records across buffer refills, and every issue.
+  bool read_any_record(Row& row);
   void append(const char* data, size_t size, Row& row);
   void end_field(Row& row);
   void finish_record(Row& row, uint64_t start_line);
@@ -55,8 +63,10 @@ class CsvReader {
   bool field_stray_quote_ = false;
   bool record_truncated_ = false;
   bool fields_dropped_ = false;
-  bool unquoted_special_[256] = {};
-  bool quoted_special_[256] = {};
+  ByteFinder<5> unquoted_special_;      // delimiter, quote, LF, CR, NUL
+  ByteFinder<3> quoted_special_;        // quote, LF, NUL
+  bool plain_records_;                  // the delimiter allows read_plain_record
+  std::vector<size_t> escaped_fields_;  // read_plain_record: fields whose "" are undone at the end
 };
 
 }  // namespace gate::data
