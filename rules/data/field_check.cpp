@@ -23,15 +23,25 @@ bool digits(std::string_view text, size_t pos, size_t count, int& value) {
   return true;
 }
 
+// Two digits at `at`, the caller having checked the size; -1 when they are not digits.
+int two_digits(const char* at) {
+  unsigned tens = static_cast<unsigned char>(at[0]) - '0';
+  unsigned ones = static_cast<unsigned char>(at[1]) - '0';
+  return tens < 10 && ones < 10 ? static_cast<int>(tens * 10 + ones) : -1;
+}
+
 bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 bool valid_ymd(std::string_view text) {
-  int y, m, d;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  if (!digits(text, 0, 4, y) || !digits(text, 5, 2, m) || !digits(text, 8, 2, d)) return false;
+  int high = two_digits(text.data());
+  int low = two_digits(text.data() + 2);
+  int m = two_digits(text.data() + 5);
+  int d = two_digits(text.data() + 8);
+  if (high < 0 || low < 0 || m < 1 || m > 12 || d < 1) return false;
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+  if (d <= 28) return true;  // every month has 28 days: the year matters only for Feb 29
+  return d <= days[m - 1] + (m == 2 && leap(high * 100 + low) ? 1 : 0);
 }
 
 bool parse_integer(std::string_view text, ParsedCell& parsed) {
@@ -120,12 +130,11 @@ bool valid_date(std::string_view text) { return valid_ymd(text); }
 
 bool valid_datetime(std::string_view text) {
   if (text.size() < 19 || !valid_ymd(text.substr(0, 10)) || text[10] != 'T') return false;
-  int h, m, s;
-  if (!digits(text, 11, 2, h) || text[13] != ':' || !digits(text, 14, 2, m) || text[16] != ':' ||
-      !digits(text, 17, 2, s)) {
-    return false;
-  }
-  if (h > 23 || m > 59 || s > 60) return false;
+  if (text[13] != ':' || text[16] != ':') return false;
+  int h = two_digits(text.data() + 11);
+  int m = two_digits(text.data() + 14);
+  int s = two_digits(text.data() + 17);
+  if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return false;
   size_t pos = 19;
   if (pos < text.size() && text[pos] == '.') {
     size_t start = ++pos;
@@ -148,12 +157,15 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
   switch (field.type) {
     case FieldType::any:
       return true;
-    case FieldType::string:
-      if (field.format == "email") return valid_email(cell);
-      if (field.format == "uri") return valid_uri(cell);
-      if (field.format == "uuid") return valid_uuid(cell);
-      if (field.format == "binary") return valid_base64(cell);
+    case FieldType::string: {
+      std::string_view format = field.format;  // compared as views: sizes first, no strlen
+      if (format == "default") return true;
+      if (format == "email") return valid_email(cell);
+      if (format == "uri") return valid_uri(cell);
+      if (format == "uuid") return valid_uuid(cell);
+      if (format == "binary") return valid_base64(cell);
       return true;
+    }
     case FieldType::integer:
       return parse_integer(cell, parsed);
     case FieldType::number:
@@ -161,9 +173,9 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
     case FieldType::boolean:
       return listed(field.true_values, cell) || listed(field.false_values, cell);
     case FieldType::date:
-      return field.format == "any" ? !cell.empty() : valid_ymd(cell);
+      return std::string_view(field.format) == "any" ? !cell.empty() : valid_ymd(cell);
     case FieldType::datetime:
-      return field.format == "any" ? !cell.empty() : valid_datetime(cell);
+      return std::string_view(field.format) == "any" ? !cell.empty() : valid_datetime(cell);
     case FieldType::year: {
       int year;
       bool negative = !cell.empty() && cell[0] == '-';

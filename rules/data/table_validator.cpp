@@ -9,6 +9,7 @@
 #include "gate/types/redact.hpp"
 #include "rules/data/csv_reader.hpp"
 #include "rules/data/field_check.hpp"
+#include "rules/data/fixed_pattern.hpp"
 #include "rules/data/jsonl_reader.hpp"
 #include "rules/data/key_set.hpp"
 #include "rules/data/utf8.hpp"
@@ -45,7 +46,23 @@ class Validator {
       primary_ = std::make_unique<KeySet>(limits.max_unique_keys);
       for (size_t i : schema.primary_key) in_key_.push_back(i);
     }
+    key_part_.assign(schema.fields.size(), 0);
+    for (size_t i : in_key_) {
+      if (i < key_part_.size()) key_part_[i] = 1;
+    }
+    for (size_t i = 0; i < schema.fields.size(); ++i) {
+      const Field& f = schema.fields[i];
+      must_be_present_.push_back(f.required || key_part_[i]);
+      fixed_patterns_.push_back(f.pattern ? fixed_pattern_of(*f.pattern) : std::nullopt);
+      constrained_.push_back(f.minimum || f.maximum || f.minimum_text || f.maximum_text ||
+                             f.min_length || f.max_length || f.pattern || f.has_enum || f.unique);
+    }
     only_empty_missing_ = schema.missing_values.size() == 1 && schema.missing_values[0].empty();
+    missing_values_.assign(schema.missing_values.begin(), schema.missing_values.end());
+    for (std::string_view value : missing_values_) {
+      missing_sizes_ |= value.size() < 64 ? uint64_t{1} << value.size() : 0;
+      long_missing_value_ |= value.size() >= 64;
+    }
   }
 
   void header(const Row& row) {
@@ -104,8 +121,14 @@ class Validator {
     if (row.is_null(i)) return true;
     std::string_view cell = row.fields[i];
     if (only_empty_missing_) return cell.empty();
-    return std::find(schema_.missing_values.begin(), schema_.missing_values.end(), cell) !=
-           schema_.missing_values.end();
+    // Most cells have a size no missing value has: no comparison needed.
+    if (cell.size() < 64 ? !(missing_sizes_ >> cell.size() & 1) : !long_missing_value_) {
+      return false;
+    }
+    for (std::string_view value : missing_values_) {
+      if (value == cell) return true;
+    }
+    return false;
   }
 
   bool full() {
@@ -141,70 +164,110 @@ class Validator {
         constraint + ":" + field.name + ":" + sha256_hex(row.fields[i]));
   }
 
+  // Cells are many and violations few: check_cell only tests, and report() (kept out of line)
+  // builds the message.
+  enum class Failure {
+    missing,
+    type,
+    below,
+    above,
+    before,
+    after,
+    too_short,
+    too_long,
+    pattern,
+    not_in_enum,
+    repeated,
+  };
+
   void check_cell(const Row& row, size_t i) {
     const Field& field = schema_.fields[i];
-    bool key_part = std::find(in_key_.begin(), in_key_.end(), i) != in_key_.end();
     if (missing(row, i)) {
-      if (field.required || key_part) {
-        violation(row, i, key_part ? "primary key value is missing" : "required value is missing",
-                  "required");
-      }
+      if (must_be_present_[i]) report(row, i, Failure::missing);
       return;
     }
     std::string_view cell = row.fields[i];
     ParsedCell parsed;
-    if (!parse_cell(field, cell, parsed)) {
-      std::string kind =
-          field.format == "default" ? field.type_name : field.type_name + " (" + field.format + ")";
-      violation(row, i, excerpt(cell) + " is not a valid " + kind, "type");
-      return;
-    }
+    if (!parse_cell(field, cell, parsed)) return report(row, i, Failure::type);
+    if (!constrained_[i]) return;
     if (parsed.has_number) {
-      if (field.minimum && parsed.number < *field.minimum) {
-        violation(row, i, excerpt(cell) + " is below the minimum " + fmt(*field.minimum),
-                  "minimum");
-      }
-      if (field.maximum && parsed.number > *field.maximum) {
-        violation(row, i, excerpt(cell) + " is above the maximum " + fmt(*field.maximum),
-                  "maximum");
-      }
+      if (field.minimum && parsed.number < *field.minimum) report(row, i, Failure::below);
+      if (field.maximum && parsed.number > *field.maximum) report(row, i, Failure::above);
     }
-    if (field.minimum_text && cell < *field.minimum_text) {
-      violation(row, i, excerpt(cell) + " is before the minimum " + *field.minimum_text, "minimum");
-    }
-    if (field.maximum_text && cell > *field.maximum_text) {
-      violation(row, i, excerpt(cell) + " is after the maximum " + *field.maximum_text, "maximum");
-    }
-    if (field.min_length || field.max_length) {
+    if (field.minimum_text && cell < *field.minimum_text) report(row, i, Failure::before);
+    if (field.maximum_text && cell > *field.maximum_text) report(row, i, Failure::after);
+    // A code point takes one to four bytes, so the byte size alone clears most cells.
+    bool may_be_short = field.min_length && cell.size() / 4 < *field.min_length;
+    bool may_be_long = field.max_length && cell.size() > *field.max_length;
+    if (may_be_short || may_be_long) {
       size_t length = code_points(cell);
-      if (field.min_length && length < *field.min_length) {
-        violation(row, i,
-                  "length " + std::to_string(length) + " is below minLength " +
-                      std::to_string(*field.min_length),
-                  "minLength");
-      }
-      if (field.max_length && length > *field.max_length) {
-        violation(row, i,
-                  "length " + std::to_string(length) + " is above maxLength " +
-                      std::to_string(*field.max_length),
-                  "maxLength");
+      if (field.min_length && length < *field.min_length)
+        report(row, i, Failure::too_short, length);
+      if (field.max_length && length > *field.max_length) report(row, i, Failure::too_long, length);
+    }
+    if (field.pattern) {
+      const std::optional<FixedPattern>& fixed = fixed_patterns_[i];
+      if (fixed ? !fixed->full_match(cell)
+                : !RE2::FullMatch(re2::StringPiece(cell.data(), cell.size()), *field.pattern)) {
+        report(row, i, Failure::pattern);
       }
     }
-    if (field.pattern &&
-        !RE2::FullMatch(re2::StringPiece(cell.data(), cell.size()), *field.pattern)) {
-      violation(row, i, excerpt(cell) + " does not match pattern '" + field.pattern_text + "'",
-                "pattern");
-    }
-    if (field.has_enum && !in_enum(field, cell, parsed)) {
-      violation(row, i, excerpt(cell) + " is not one of the enum values", "enum");
-    }
+    if (field.has_enum && !in_enum(field, cell, parsed)) report(row, i, Failure::not_in_enum);
     if (unique_[i]) {
       if (uint64_t first = unique_[i]->insert(hash_bytes(cell), row.number)) {
-        violation(
-            row, i,
-            excerpt(cell) + " repeats the value of row " + std::to_string(first) + " (unique)",
-            "unique");
+        report(row, i, Failure::repeated, first);
       }
+    }
+  }
+
+  // `number`: the length in code points, or the first row of a repeated value.
+  [[gnu::cold, gnu::noinline]] void report(const Row& row, size_t i, Failure failure,
+                                           uint64_t number = 0) {
+    const Field& field = schema_.fields[i];
+    std::string_view cell = row.fields[i];
+    switch (failure) {
+      case Failure::missing:
+        return violation(
+            row, i, key_part_[i] ? "primary key value is missing" : "required value is missing",
+            "required");
+      case Failure::type: {
+        std::string kind = field.format == "default" ? field.type_name
+                                                     : field.type_name + " (" + field.format + ")";
+        return violation(row, i, excerpt(cell) + " is not a valid " + kind, "type");
+      }
+      case Failure::below:
+        return violation(row, i, excerpt(cell) + " is below the minimum " + fmt(*field.minimum),
+                         "minimum");
+      case Failure::above:
+        return violation(row, i, excerpt(cell) + " is above the maximum " + fmt(*field.maximum),
+                         "maximum");
+      case Failure::before:
+        return violation(row, i, excerpt(cell) + " is before the minimum " + *field.minimum_text,
+                         "minimum");
+      case Failure::after:
+        return violation(row, i, excerpt(cell) + " is after the maximum " + *field.maximum_text,
+                         "maximum");
+      case Failure::too_short:
+        return violation(row, i,
+                         "length " + std::to_string(number) + " is below minLength " +
+                             std::to_string(*field.min_length),
+                         "minLength");
+      case Failure::too_long:
+        return violation(row, i,
+                         "length " + std::to_string(number) + " is above maxLength " +
+                             std::to_string(*field.max_length),
+                         "maxLength");
+      case Failure::pattern:
+        return violation(row, i,
+                         excerpt(cell) + " does not match pattern '" + field.pattern_text + "'",
+                         "pattern");
+      case Failure::not_in_enum:
+        return violation(row, i, excerpt(cell) + " is not one of the enum values", "enum");
+      case Failure::repeated:
+        return violation(
+            row, i,
+            excerpt(cell) + " repeats the value of row " + std::to_string(number) + " (unique)",
+            "unique");
     }
   }
 
@@ -232,7 +295,19 @@ class Validator {
       return std::find(field.enum_numbers.begin(), field.enum_numbers.end(), parsed.number) !=
              field.enum_numbers.end();
     }
-    return std::find(field.enum_text.begin(), field.enum_text.end(), cell) != field.enum_text.end();
+    for (const std::string& value : field.enum_text) {
+      if (std::string_view(value) == cell) return true;
+    }
+    return false;
+  }
+
+  // The plain fixed-length form of a pattern, when it has one under the options it was built with.
+  static std::optional<FixedPattern> fixed_pattern_of(const RE2& pattern) {
+    const RE2::Options& options = pattern.options();
+    if (!options.case_sensitive() || options.literal() || options.posix_syntax()) {
+      return std::nullopt;
+    }
+    return FixedPattern::parse(pattern.pattern());
   }
 
   static std::string fmt(double value) {
@@ -247,7 +322,15 @@ class Validator {
   std::vector<std::unique_ptr<KeySet>> unique_;
   std::unique_ptr<KeySet> primary_;
   std::vector<size_t> in_key_;
+  // By field index: part of the primary key; required or key part; has any constraint.
+  std::vector<uint8_t> key_part_;
+  std::vector<uint8_t> must_be_present_;
+  std::vector<uint8_t> constrained_;
+  std::vector<std::optional<FixedPattern>> fixed_patterns_;
   bool only_empty_missing_ = true;
+  std::vector<std::string_view> missing_values_;  // views of the schema's strings
+  uint64_t missing_sizes_ = 0;                    // bit n: some missing value has n bytes
+  bool long_missing_value_ = false;               // some missing value has 64 bytes or more
 };
 
 }  // namespace

@@ -120,5 +120,26 @@ TEST(FieldCheck, TypesFollowFrictionlessDefaults) {
   EXPECT_FALSE(ok(field_of(FieldType::string, "uri"), "not a uri"));
 }
 
+TEST(FieldCheck, CalendarEdgesOfDatesAndTimes) {
+  for (const char* good : {"2000-02-29", "2024-12-31", "0001-01-01", "2023-02-28", "2024-04-30"}) {
+    EXPECT_TRUE(valid_date(good)) << good;
+  }
+  for (const char* bad :
+       {"1900-02-29", "2023-02-29", "2024-04-31", "2024-00-10", "2024-01-00", "2024-01-32",
+        "2024-1a-01", "20a4-01-01", "2024-01-0 ", "2024/01/01", "2024-01-011"}) {
+    EXPECT_FALSE(valid_date(bad)) << bad;
+  }
+  for (const char* good : {"2024-01-01T00:00:00", "2024-01-01T23:59:60Z",
+                           "2024-02-29T12:30:00-11:30", "2024-01-01T01:02:03.5Z"}) {
+    EXPECT_TRUE(valid_datetime(good)) << good;
+  }
+  for (const char* bad :
+       {"2024-01-01T24:00:00", "2024-01-01T23:60:00", "2024-01-01T23:59:61", "2024-01-01T2x:00:00",
+        "2024-01-01T23-59:00", "2023-02-29T00:00:00", "2024-01-01T00:00:00.Z",
+        "2024-01-01T00:00:00+2:00", "2024-01-01T00:00"}) {
+    EXPECT_FALSE(valid_datetime(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace gate::data
