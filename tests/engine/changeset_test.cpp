@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "gate/engine/git.hpp"
 #include "gate/types/errors.hpp"
@@ -176,6 +177,105 @@ TEST_F(ChangeSetTest, ManyFilesOverThreadsGiveTheSameResultAsOne) {
   EXPECT_TRUE(
       std::is_sorted(a.files.begin(), a.files.end(),
                      [](const FileChange& x, const FileChange& y) { return x.path < y.path; }));
+}
+
+// The change set names changed paths to libgit2 up front so unchanged subtrees are never read;
+// what comes out must be what a full tree comparison gives, renames and copies included.
+TEST_F(ChangeSetTest, SkippingUnchangedSubtreesLosesNoChange) {
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "shared line " + std::to_string(i) + "\n";
+  for (int d = 0; d < 6; ++d) {
+    for (int f = 0; f < 4; ++f) {
+      repo.write("deep/d" + std::to_string(d) + "/x/f" + std::to_string(f) + ".txt",
+                 "file " + std::to_string(d * 10 + f) + "\n");
+    }
+  }
+  repo.write("moves/from/model.py", body);
+  repo.write("copies/source.py", body + "source\n");
+  repo.write("becomes_dir", "a file first\n");
+  repo.write("was_dir/inner/a.txt", "a\n");
+  repo.write("was_dir/b.txt", "b\n");
+  repo.write("gone/one.txt", "1\n");
+  repo.write("gone/deeper/two.txt", "2\n");
+  repo.write("tool.sh", "echo hi\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.write("deep/d3/x/f1.txt", "changed\n");
+  repo.remove("moves/from/model.py");
+  repo.write("moves/to/elsewhere/model.py", body);
+  repo.write("copies/source.py", body + "source changed\n");
+  repo.write("copies/elsewhere/copy.py", body + "source\n");
+  repo.remove("becomes_dir");
+  repo.write("becomes_dir/now_inside.txt", "inside\n");
+  std::filesystem::remove_all(repo.path() / "was_dir");
+  repo.write("was_dir", "now a file\n");
+  repo.remove("gone/one.txt");
+  repo.remove("gone/deeper/two.txt");
+  repo.write("fresh/new/dir/n.txt", "new\n");
+  std::filesystem::permissions(repo.path() / "tool.sh", std::filesystem::perms::owner_exec,
+                               std::filesystem::perm_options::add);
+  repo.git({"commit", "-q", "-am", "everything at once"});
+  repo.git({"add", "-A"});
+  repo.git({"commit", "-q", "-m", "new files"});
+  ChangeSet change = build();
+
+  // The same comparison without naming paths: libgit2 walks both trees whole.
+  git::Repository handle = git::open_repository(repo.dir());
+  git::Commit old_commit =
+      git::lookup_commit(handle.get(), *git::resolve_commit(handle.get(), "main"));
+  git::Commit new_commit =
+      git::lookup_commit(handle.get(), *git::resolve_commit(handle.get(), "HEAD"));
+  git::Tree old_tree = git::commit_tree(old_commit.get());
+  git::Tree new_tree = git::commit_tree(new_commit.get());
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+  git_diff* raw = nullptr;
+  git::check(git_diff_tree_to_tree(&raw, handle.get(), old_tree.get(), new_tree.get(), &options),
+             "diff");
+  git::Diff full(raw);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
+  git::check(git_diff_find_similar(full.get(), &find), "similar");
+  std::vector<std::string> expected;
+  for (size_t i = 0; i < git_diff_num_deltas(full.get()); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(full.get(), i);
+    bool deleted = delta->status == GIT_DELTA_DELETED;
+    std::string path = deleted ? delta->old_file.path : delta->new_file.path;
+    expected.push_back(path + " " + git_diff_status_char(delta->status) + " " +
+                       delta->old_file.path);
+  }
+  std::sort(expected.begin(), expected.end());
+  std::vector<std::string> actual;
+  for (const auto& f : change.files) {
+    char status = f.status == ChangeStatus::added          ? 'A'
+                  : f.status == ChangeStatus::deleted      ? 'D'
+                  : f.status == ChangeStatus::renamed      ? 'R'
+                  : f.status == ChangeStatus::copied       ? 'C'
+                  : f.status == ChangeStatus::type_changed ? 'T'
+                                                           : 'M';
+    actual.push_back(f.path + " " + status + " " + (f.old_path.empty() ? f.path : f.old_path));
+  }
+  std::sort(actual.begin(), actual.end());
+  EXPECT_EQ(actual, expected);
+  // The cases this repository was built to contain are all there.
+  EXPECT_EQ(file(change, "moves/to/elsewhere/model.py").status, ChangeStatus::renamed);
+  EXPECT_EQ(file(change, "copies/elsewhere/copy.py").status, ChangeStatus::copied);
+  EXPECT_EQ(file(change, "becomes_dir/now_inside.txt").status, ChangeStatus::added);
+  EXPECT_EQ(file(change, "was_dir/inner/a.txt").status, ChangeStatus::deleted);
+  EXPECT_EQ(file(change, "gone/deeper/two.txt").status, ChangeStatus::deleted);
+  EXPECT_EQ(file(change, "tool.sh").new_kind, EntryKind::executable);
+  EXPECT_EQ(change.files.size(), expected.size());
+}
+
+TEST_F(ChangeSetTest, NoFileChangesGiveAnEmptyChangeSetWithItsCommits) {
+  repo.write("a", "1\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.git({"commit", "-q", "--allow-empty", "-m", "nothing changed"});
+  ChangeSet change = build();
+  EXPECT_TRUE(change.files.empty());
+  ASSERT_EQ(change.commits.size(), 1u);
+  EXPECT_EQ(change.commits[0].summary, "nothing changed");
 }
 
 }  // namespace
