@@ -2,18 +2,21 @@
 """Generates the change-set benchmark repository with git fast-import.
 
 main: FILES files of about 12 lines each, spread over nested directories.
-feature: CHANGED of them modified, with ADDED_LINES lines added in total.
+feature: CHANGED of them modified, with ADDED_LINES lines added in total: at the end of each file
+(EDIT=append, the default) or in its middle (EDIT=insert).
 Deterministic: the same arguments give the same repository.
 """
 import subprocess
 import sys
 
 
-def blob_lines(index, extra=0):
+def blob_lines(index, extra=0, edit="append"):
     lines = [f"# module {index}", f"def handler_{index}(request):"]
     lines += [f"    value_{n} = compute({index}, {n})" for n in range(9)]
     lines.append(f"    return value_{index % 9}")
-    lines += [f"    audit_{index}_{n} = record({n}, 'added line {n} of file {index}')" for n in range(extra)]
+    added = [f"    audit_{index}_{n} = record({n}, 'added line {n} of file {index}')" for n in range(extra)]
+    at = len(lines) if edit == "append" else 6
+    lines[at:at] = added
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -23,6 +26,7 @@ def path_of(index):
 
 def main():
     target, files, changed, added = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    edit = sys.argv[5] if len(sys.argv) > 5 else "append"
     subprocess.run(["git", "init", "-q", "-b", "main", target], check=True)
     proc = subprocess.Popen(["git", "-C", target, "fast-import", "--quiet"], stdin=subprocess.PIPE)
     out = proc.stdin
@@ -44,7 +48,7 @@ def main():
     commit("refs/heads/main", "base", ((path_of(i), blob_lines(i)) for i in range(files)))
     per_file = added // changed
     step = max(1, files // changed)
-    commit("refs/heads/feature", "change", ((path_of(i * step), blob_lines(i * step, per_file))
+    commit("refs/heads/feature", "change", ((path_of(i * step), blob_lines(i * step, per_file, edit))
                                            for i in range(changed)), parent="refs/heads/main")
     out.close()
     if proc.wait() != 0:

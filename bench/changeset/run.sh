@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `gate check` against its floor, `git diff --numstat base...head`, on a
 # generated repository: FILES files, a change touching CHANGED files with ADDED_LINES added lines.
-# Usage: bench/changeset/run.sh [GATE_BINARY]   (env: FILES, CHANGED, ADDED_LINES, RUNS, WORK)
+# Usage: bench/changeset/run.sh [GATE_BINARY]   (env: FILES, CHANGED, ADDED_LINES, RUNS, WORK, EDIT)
+# EDIT=append (default) adds the lines at the end of each changed file; EDIT=insert adds them in
+# the middle, so every file needs a line diff.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 gate="${1:-$root/build/release/gate}"
@@ -9,12 +11,14 @@ files="${FILES:-100000}"
 changed="${CHANGED:-5000}"
 added="${ADDED_LINES:-200000}"
 runs="${RUNS:-5}"
+edit="${EDIT:-append}"
 work="${WORK:-$(mktemp -d)}"
 repo="$work/repo"
+[ "$edit" = append ] || repo="$work/repo-$edit"
 
 if [ ! -d "$repo/.git" ]; then
   echo "generating $files files, $changed changed, $added added lines in $repo" >&2
-  python3 "$root/bench/changeset/make_repo.py" "$repo" "$files" "$changed" "$added"
+  python3 "$root/bench/changeset/make_repo.py" "$repo" "$files" "$changed" "$added" "$edit"
   git -C "$repo" gc -q --aggressive --prune=now 2>/dev/null || git -C "$repo" gc -q
 fi
 cat > "$work/policy.yaml" <<'YAML'
@@ -35,24 +39,13 @@ rules:
     then: ["models/**/metrics.json"]
 YAML
 
-# Median wall time in milliseconds of RUNS runs of a command.
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-}
-
-git_ms=$(median_ms git -C "$repo" diff --numstat main...feature)
-gate_ms=$(median_ms "$gate" check --repo "$repo" --base main --head feature \
+measure() { python3 "$root/bench/changeset/measure.py" "$runs" "$@"; }
+read -r git_ms git_cpu < <(measure git -C "$repo" diff --numstat main...feature)
+read -r gate_ms gate_cpu < <(measure "$gate" check --repo "$repo" --base main --head feature \
   --policy "$work/policy.yaml" --format json --output /dev/null)
 lines=$(git -C "$repo" diff --numstat main...feature | awk '{s += $1} END {print s}')
-echo "change set: $files files, $changed changed, $lines added lines (median of $runs runs)"
-echo "floor  git diff --numstat base...head : ${git_ms} ms"
-echo "gate   check (generic rules, json)   : ${gate_ms} ms"
-awk -v g="$gate_ms" -v f="$git_ms" 'BEGIN { printf "ratio  gate / git floor               : %.2fx (goal <= 1.5x)\n", g / f }'
+echo "change set: $files files, $changed changed ($edit), $lines added lines (median of $runs runs)"
+echo "floor  git diff --numstat base...head : ${git_ms} ms wall, ${git_cpu} ms CPU"
+echo "gate   check (generic rules, json)   : ${gate_ms} ms wall, ${gate_cpu} ms CPU"
+awk -v g="$gate_ms" -v f="$git_ms" -v gc="$gate_cpu" -v fc="$git_cpu" 'BEGIN {
+  printf "ratio  gate / git floor               : %.2fx wall (goal <= 1.5x), %.2fx CPU\n", g / f, gc / fc }'

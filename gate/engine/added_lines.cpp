@@ -43,6 +43,8 @@ bool appended_lines(std::string_view old_text, std::string_view new_text,
   if (!old_text.empty() && last_line(old_text) == last_line(new_text)) return false;
 
   auto number = static_cast<uint32_t>(std::count(old_text.begin(), old_text.end(), '\n'));
+  size_t tail_lines = static_cast<size_t>(std::count(tail.begin(), tail.end(), '\n'));
+  lines.reserve(lines.size() + tail_lines + (tail.back() == '\n' ? 0 : 1));
   while (!tail.empty()) {
     size_t end = tail.find('\n');
     size_t length = end == std::string_view::npos ? tail.size() : end + 1;
