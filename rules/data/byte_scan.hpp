@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -26,6 +27,26 @@ class ByteFinder {
     }
   }
 
+  // Bit i set when p[i] is one of the bytes, for the 16 bytes at p (all readable). Sets bits of
+  // `non_ascii` when one of them is not ASCII.
+  unsigned mask16(const char* p, unsigned& non_ascii) const {
+#if defined(__SSE2__)
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_cmpeq_epi8(chunk, needles_[0]);
+    for (size_t i = 1; i < N; ++i) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(chunk, needles_[i]));
+    non_ascii |= static_cast<unsigned>(_mm_movemask_epi8(chunk));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+#else
+    unsigned mask = 0;
+    for (unsigned i = 0; i < 16; ++i) {
+      auto c = static_cast<unsigned char>(p[i]);
+      non_ascii |= c & 0x80u;
+      mask |= static_cast<unsigned>(table_[c]) << i;
+    }
+    return mask;
+#endif
+  }
+
   // The first position in [p, end) holding one of the bytes, or `end`. Sets bits of `non_ascii`
   // when a byte looked at (possibly past the returned position) is not ASCII.
   const char* find(const char* p, const char* end, unsigned& non_ascii) const {
@@ -36,7 +57,7 @@ class ByteFinder {
       for (size_t i = 1; i < N; ++i) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(chunk, needles_[i]));
       non_ascii |= static_cast<unsigned>(_mm_movemask_epi8(chunk));
       if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit))) {
-        return p + __builtin_ctz(mask);
+        return p + std::countr_zero(mask);
       }
       p += 16;
     }

@@ -1,14 +1,11 @@
 #include "rules/data/csv_reader.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "rules/data/utf8.hpp"
 
 namespace gate::data {
-
-namespace {
-constexpr size_t kBufferSize = 256 * 1024;
-}
 
 CsvReader::CsvReader(ByteStream& stream, char delimiter, ReaderLimits limits)
     : stream_(stream),
@@ -159,44 +156,74 @@ bool CsvReader::read_plain_record(Row& row) {
     row.fields.clear();
     return false;
   };
-  for (size_t count = 0;; ++count) {
-    if (count >= max_fields) return give_up();
-    const char* field_begin = p;
-    const char* field_end;
-    if (p < end && *p == '"') {
-      field_begin = ++p;
-      bool escaped = false;
-      for (;;) {
-        p = quoted_special_.find(p, end, non_ascii);
-        if (p == end || *p == '\0') return give_up();
-        if (*p == '\n') {
-          ++quoted_newlines;
-          ++p;
-          continue;
-        }
-        if (p + 1 == end) return give_up();  // closing quote or the first of ""?
-        if (p[1] != '"') break;
-        escaped = true;
-        p += 2;
-      }
-      field_end = p++;
-      if (p == end || (*p != delimiter && *p != '\n' && *p != '\r')) return give_up();
-      if (escaped) escaped_fields_.push_back(count);
-    } else {
-      p = unquoted_special_.find(p, end, non_ascii);
-      if (p == end || *p == '"' || *p == '\0') return give_up();
-      field_end = p;
-    }
-    size_t field_bytes = static_cast<size_t>(field_end - field_begin);
+  size_t count = 0;
+  // Adds the field [begin, field_end); false when the general path must take the record.
+  auto add_field = [&](const char* begin, const char* field_end) {
+    if (count++ >= max_fields) return false;
+    size_t field_bytes = static_cast<size_t>(field_end - begin);
     if (check_sizes) {
       // Raw sizes: "" counted twice can only make this stricter than the general path.
       content_bytes += field_bytes;
       if (field_bytes > limits_.max_field_bytes || content_bytes > limits_.max_record_bytes) {
-        return give_up();
+        return false;
       }
     }
-    row.fields.emplace_back(field_begin, field_bytes);
-    if (*p++ != delimiter) break;  // LF or CR: the record is complete
+    row.fields.emplace_back(begin, field_bytes);
+    return true;
+  };
+  const char* field_begin = p;
+  for (;;) {
+    if (p == field_begin && p < end && *p == '"') {  // a quoted field: scanned to its end
+      bool escaped = false;
+      const char* q = p + 1;
+      for (;;) {
+        q = quoted_special_.find(q, end, non_ascii);
+        if (q == end || *q == '\0') return give_up();
+        if (*q == '\n') {
+          ++quoted_newlines;
+          ++q;
+          continue;
+        }
+        if (q + 1 == end) return give_up();  // closing quote or the first of ""?
+        if (q[1] != '"') break;
+        escaped = true;
+        q += 2;
+      }
+      if (q[1] != delimiter && q[1] != '\n' && q[1] != '\r') return give_up();
+      if (escaped) escaped_fields_.push_back(count);
+      if (!add_field(p + 1, q)) return give_up();
+      p = q + 2;
+      if (q[1] != delimiter) break;  // LF or CR: the record is complete
+      field_begin = p;
+      continue;
+    }
+    // Unquoted fields, sixteen bytes at a time: each special byte ends a field (or the record)
+    // unless it is a quote or NUL, which only the general path reports.
+    if (end - p < 16) return give_up();
+    unsigned mask = unquoted_special_.mask16(p, non_ascii);
+    bool record_done = false;
+    bool quote_next = false;
+    while (mask != 0) {
+      const char* special = p + std::countr_zero(mask);
+      mask &= mask - 1;
+      char c = *special;
+      if (c != delimiter && c != '\n' && c != '\r') return give_up();
+      if (!add_field(field_begin, special)) return give_up();
+      field_begin = special + 1;
+      if (c != delimiter) {
+        record_done = true;
+        break;
+      }
+      if (field_begin < end && *field_begin == '"') {
+        quote_next = true;
+        break;
+      }
+    }
+    if (record_done) {
+      p = field_begin;
+      break;
+    }
+    p = quote_next ? field_begin : p + 16;
   }
   // Delimiters, quotes and line ends are ASCII, so the raw record is valid UTF-8 exactly when
   // every field is. An invalid one goes to the general path for its per-field report.

@@ -1,5 +1,6 @@
 #include "rules/data/utf8.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -19,7 +20,7 @@ const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end
   while (end - p >= 16) {
     __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     if (unsigned high = static_cast<unsigned>(_mm_movemask_epi8(chunk))) {
-      return p + __builtin_ctz(high);
+      return p + std::countr_zero(high);
     }
     p += 16;
   }

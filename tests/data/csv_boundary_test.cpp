@@ -1,4 +1,4 @@
-// The CSV reader has a fast path for records that lie wholly in its 256 KiB buffer and a general
+// The CSV reader has a fast path for records that lie wholly in its read buffer and a general
 // one for the rest; these tests pin that both give the same rows, wherever the buffer ends.
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 namespace gate::data {
 namespace {
 
-constexpr size_t kReaderBuffer = 256 * 1024;
+constexpr size_t kReaderBuffer = CsvReader::kBufferSize;
 
 // Hands out at most `chunk` bytes a read: with small chunks nearly every record crosses a
 // refill and takes the general path.
