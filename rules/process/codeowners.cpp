@@ -122,22 +122,29 @@ class Parser {
       return;
     }
     std::vector<Token> tokens = tokenize(line, i);
-    const Token& pattern = tokens.front();
-    if (pattern.text.front() == '!') {
-      fail(number, pattern.column,
-           "negated pattern '" + pattern.text +
-               "': CODEOWNERS has no '!' patterns; the last "
-               "matching line wins, so list a later pattern with other owners instead");
+    Token pattern = tokens.front();
+    bool exclusion = pattern.text.front() == '!';
+    if (exclusion) {
+      pattern.text.erase(0, 1);
+      if (pattern.text.empty()) fail(number, pattern.column, "'!' without a pattern to exclude");
+      if (tokens.size() > 1) {
+        fail(number, tokens[1].column,
+             "an exclusion ('!" + pattern.text +
+                 "') takes no owners: it removes the paths from the section's approval");
+      }
     }
     if (pattern.text.find('\0') != std::string::npos) {
       fail(number, pattern.column, "pattern contains a NUL byte");
     }
     CodeownersSection& section = result_.sections[current_];
-    std::vector<std::string> line_owners = owners(tokens, 1, number);
-    if (line_owners.empty()) line_owners = section.default_owners;
+    std::vector<std::string> line_owners;
+    if (!exclusion) {
+      line_owners = owners(tokens, 1, number);
+      if (line_owners.empty()) line_owners = section.default_owners;
+    }
     try {
-      CodeownersEntry entry{pattern.text,       number, std::move(line_owners),
-                            Glob(pattern.text), false,  0};
+      CodeownersEntry entry{
+          pattern.text, number, std::move(line_owners), Glob(pattern.text), false, 0, exclusion};
       std::string body = pattern.text.front() == '/' ? pattern.text.substr(1) : pattern.text;
       size_t slash = body.rfind('/');
       if (slash != std::string::npos && body.substr(slash) == "/*" &&
@@ -238,8 +245,11 @@ Codeowners parse_codeowners(std::string_view text, const std::string& path) {
 std::vector<CodeownersMatch> match_codeowners(const Codeowners& codeowners, std::string_view path) {
   std::vector<CodeownersMatch> out;
   for (const auto& section : codeowners.sections) {
+    bool excluded = std::any_of(section.entries.begin(), section.entries.end(),
+                                [&](const auto& e) { return e.exclusion && e.matches(path); });
+    if (excluded) continue;
     for (auto it = section.entries.rbegin(); it != section.entries.rend(); ++it) {
-      if (it->matches(path)) {
+      if (!it->exclusion && it->matches(path)) {
         out.push_back({&section, &*it});
         break;
       }

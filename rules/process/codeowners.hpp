@@ -20,6 +20,9 @@ struct CodeownersEntry {
   // GitHub and GitLab read "dir/*" as the files directly in dir, unlike .gitignore.
   bool direct_children_only = false;
   size_t depth = 0;  // segments of the pattern, for direct_children_only
+  // GitLab's `!pattern`: matching paths need no approval from this section, whatever other lines
+  // of the section say (exclusions are final; there is no re-inclusion).
+  bool exclusion = false;
 
   bool matches(std::string_view path) const;
 };
@@ -33,7 +36,7 @@ struct CodeownersSection {
   bool optional = false;
   uint32_t approvals = 1;
   std::vector<std::string> default_owners;
-  std::vector<CodeownersEntry> entries;
+  std::vector<CodeownersEntry> entries;  // exclusions included, in file order
 };
 
 struct Codeowners {
@@ -42,12 +45,14 @@ struct Codeowners {
 };
 
 // Parses a CODEOWNERS file. Throws InputError `path:line:col: what is wrong` for a malformed
-// line: an unterminated or empty section header, a bad approval count, a negated ('!') or
-// invalid pattern, an owner that is neither @user, @org/team, @@role nor an email address.
+// line: an unterminated or empty section header, a bad approval count, an invalid pattern, an
+// exclusion ('!pattern') with owners, an owner that is neither @user, @org/team, @@role nor an
+// email address.
 Codeowners parse_codeowners(std::string_view text, const std::string& path);
 
 // For each section with a matching pattern, the last matching entry (last match wins within a
-// section). Entries without owners are included: they mean "unowned" in that section.
+// section). Entries without owners are included: they mean "unowned" in that section. A section
+// with a matching exclusion gives no match.
 struct CodeownersMatch {
   const CodeownersSection* section;
   const CodeownersEntry* entry;

@@ -111,13 +111,33 @@ TEST(CodeownersParser, MalformedLinesNameFileLineAndColumn) {
   EXPECT_THAT(error_of("[S][0] @a\n").message(), HasSubstr("from 1 to"));
   EXPECT_THAT(error_of("[S][x] @a\n").message(), HasSubstr("approval count 'x'"));
   EXPECT_THAT(error_of("[S]junk @a\n").message(), HasSubstr("unexpected text"));
-  EXPECT_THAT(error_of("!*.md @a\n").message(), HasSubstr("negated pattern"));
+  EXPECT_THAT(error_of("!*.md @a\n").message(), HasSubstr("takes no owners"));
+  EXPECT_EQ(error_of("!*.md @a\n").column(), 7u);
+  EXPECT_THAT(error_of("* @a\n!\n").message(), HasSubstr("'!' without a pattern"));
   EXPECT_THAT(error_of("src/[a-z @a\n").message(), HasSubstr("unterminated"));
   EXPECT_THAT(error_of("a//b @a\n").message(), HasSubstr("empty segment"));
   EXPECT_THAT(error_of("*.c @\n").message(), HasSubstr("not a valid user or team"));
   EXPECT_THAT(error_of("*.c @org//team\n").message(), HasSubstr("not a valid user or team"));
   EXPECT_THAT(error_of("*.c a@b@c.d\n").message(), HasSubstr("is not an owner"));
   EXPECT_THAT(std::string(error_of("*.c x\n").what()), HasSubstr("CODEOWNERS:1:5: "));
+}
+
+// GitLab 17.10+: `!pattern` takes matching paths out of its section, wherever the line stands in
+// the section and whatever later lines say; other sections are unaffected.
+TEST(CodeownersParser, GitLabExclusionsRemovePathsFromTheirSectionOnly) {
+  Codeowners file = parse_codeowners(
+      "* @default\n!pom.xml\n!/generated/\n"
+      "[Ruby] @ruby-devs\n*.rb\n!/config/*\nconfig/special.rb @special\n"
+      "[Build]\npom.xml @build\n",
+      "CODEOWNERS");
+  EXPECT_THAT(owners_of(file, "src/app.c"), ElementsAre("@default"));
+  EXPECT_THAT(owners_of(file, "pom.xml"), ElementsAre("[Build]@build"));
+  EXPECT_THAT(owners_of(file, "sub/pom.xml"), ElementsAre("[Build]@build"));
+  EXPECT_THAT(owners_of(file, "generated/x.c"), ElementsAre());
+  EXPECT_THAT(owners_of(file, "lib/a.rb"), ElementsAre("@default", "[Ruby]@ruby-devs"));
+  // Excluded in [Ruby] even though a later line of the section names it.
+  EXPECT_THAT(owners_of(file, "config/special.rb"), ElementsAre("@default"));
+  EXPECT_THAT(owners_of(file, "config/deeper/x.rb"), ElementsAre("@default", "[Ruby]@ruby-devs"));
 }
 
 TEST(CodeownersParser, HostileBytes) {
