@@ -44,36 +44,6 @@ bool valid_ymd(std::string_view text) {
   return d <= days[m - 1] + (m == 2 && leap(high * 100 + low) ? 1 : 0);
 }
 
-bool parse_integer(std::string_view text, ParsedCell& parsed) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty() || (text[0] == '-' && text.size() == 1)) return false;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return false;
-  parsed.number = static_cast<double>(value);
-  parsed.has_number = true;
-  return true;
-}
-
-bool parse_number(std::string_view text, ParsedCell& parsed) {
-  if (text == "NaN" || text == "INF" || text == "-INF" || text == "+INF") {
-    parsed.has_number = false;  // valid, but not comparable with bounds
-    return true;
-  }
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty()) return false;
-  // Only plain decimal and exponent forms: from_chars alone would accept "inf" and "nan".
-  for (char c : text) {
-    if (!is_digit(c) && c != '.' && c != '-' && c != 'e' && c != 'E' && c != '+') return false;
-  }
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return false;
-  parsed.number = value;
-  parsed.has_number = true;
-  return true;
-}
-
 bool valid_email(std::string_view text) {
   size_t at = text.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 >= text.size()) return false;
@@ -124,9 +94,70 @@ bool listed(const std::vector<std::string>& values, std::string_view cell) {
   return std::find(values.begin(), values.end(), cell) != values.end();
 }
 
+// "-?d+(.d+)?" with at most 15 digits, the usual form of a number in a table: its value is the
+// exact quotient of two exactly representable doubles (the digits, below 2^53, and a power of ten
+// up to 10^15), which IEEE division rounds once, to nearest, just as from_chars rounds the decimal.
+// Anything else is left to from_chars.
+bool plain_decimal(std::string_view text, double& value) {
+  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = text[0] == '-' ? 1 : 0;
+  const size_t integer_start = i;
+  uint64_t digits = 0;
+  while (i < text.size() && is_digit(text[i])) digits = digits * 10 + (text[i++] - '0');
+  const size_t integer_digits = i - integer_start;
+  size_t fraction_digits = 0;
+  if (i < text.size()) {
+    if (text[i] != '.') return false;
+    const size_t fraction_start = ++i;
+    while (i < text.size() && is_digit(text[i])) digits = digits * 10 + (text[i++] - '0');
+    fraction_digits = i - fraction_start;
+    if (fraction_digits == 0 || i != text.size()) return false;
+  }
+  // Checked after the loops: more than 15 digits may have wrapped `digits`, and is refused here.
+  if (integer_digits == 0 || integer_digits + fraction_digits > 15) return false;
+  double magnitude = static_cast<double>(digits) / kPowersOfTen[fraction_digits];
+  value = text[0] == '-' ? -magnitude : magnitude;
+  return true;
+}
+
 }  // namespace
 
 bool valid_date(std::string_view text) { return valid_ymd(text); }
+
+bool parse_integer(std::string_view text, ParsedCell& parsed) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty() || (text[0] == '-' && text.size() == 1)) return false;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+  parsed.number = static_cast<double>(value);
+  parsed.has_number = true;
+  return true;
+}
+
+bool parse_number(std::string_view text, ParsedCell& parsed) {
+  if (text == "NaN" || text == "INF" || text == "-INF" || text == "+INF") {
+    parsed.has_number = false;  // valid, but not comparable with bounds
+    return true;
+  }
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  if (plain_decimal(text, parsed.number)) {
+    parsed.has_number = true;
+    return true;
+  }
+  // Only plain decimal and exponent forms: from_chars alone would accept "inf" and "nan".
+  for (char c : text) {
+    if (!is_digit(c) && c != '.' && c != '-' && c != 'e' && c != 'E' && c != '+') return false;
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+  parsed.number = value;
+  parsed.has_number = true;
+  return true;
+}
 
 bool valid_datetime(std::string_view text) {
   if (text.size() < 19 || !valid_ymd(text.substr(0, 10)) || text[10] != 'T') return false;
@@ -150,6 +181,35 @@ bool valid_datetime(std::string_view text) {
     return false;
   }
   return pos + 6 == text.size() && oh <= 23 && om <= 59;
+}
+
+CellParser::CellParser(const Field& field) : field_(&field) {
+  std::string_view format = field.format;
+  switch (field.type) {
+    case FieldType::any:
+      kind_ = Kind::always_valid;
+      break;
+    case FieldType::string:
+      if (format != "email" && format != "uri" && format != "uuid" && format != "binary") {
+        kind_ = Kind::always_valid;
+      }
+      break;
+    case FieldType::integer:
+      kind_ = Kind::integer;
+      break;
+    case FieldType::number:
+      kind_ = Kind::number;
+      break;
+    case FieldType::date:
+      if (format != "any") kind_ = Kind::date;
+      break;
+    case FieldType::datetime:
+      if (format != "any") kind_ = Kind::datetime;
+      break;
+    case FieldType::boolean:
+    case FieldType::year:
+      break;
+  }
 }
 
 bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {

@@ -53,6 +53,7 @@ class Validator {
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       const Field& f = schema.fields[i];
       must_be_present_.push_back(f.required || key_part_[i]);
+      parsers_.emplace_back(f);
       fixed_patterns_.push_back(f.pattern ? fixed_pattern_of(*f.pattern) : std::nullopt);
       constrained_.push_back(f.minimum || f.maximum || f.minimum_text || f.maximum_text ||
                              f.min_length || f.max_length || f.pattern || f.has_enum || f.unique);
@@ -188,7 +189,7 @@ class Validator {
     }
     std::string_view cell = row.fields[i];
     ParsedCell parsed;
-    if (!parse_cell(field, cell, parsed)) return report(row, i, Failure::type);
+    if (!parsers_[i].parse(cell, parsed)) return report(row, i, Failure::type);
     if (!constrained_[i]) return;
     if (parsed.has_number) {
       if (field.minimum && parsed.number < *field.minimum) report(row, i, Failure::below);
@@ -327,6 +328,7 @@ class Validator {
   std::vector<uint8_t> must_be_present_;
   std::vector<uint8_t> constrained_;
   std::vector<std::optional<FixedPattern>> fixed_patterns_;
+  std::vector<CellParser> parsers_;
   bool only_empty_missing_ = true;
   std::vector<std::string_view> missing_values_;  // views of the schema's strings
   uint64_t missing_sizes_ = 0;                    // bit n: some missing value has n bytes

@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <random>
+
 #include <nlohmann/json.hpp>
 
 #include "rules/data/field_check.hpp"
@@ -139,6 +145,51 @@ TEST(FieldCheck, CalendarEdgesOfDatesAndTimes) {
         "2024-01-01T00:00:00+2:00", "2024-01-01T00:00"}) {
     EXPECT_FALSE(valid_datetime(bad)) << bad;
   }
+}
+
+// parse_number as it was before its fast path for plain decimals: from_chars alone.
+bool number_by_from_chars(std::string_view text, double& value) {
+  if (text == "NaN" || text == "INF" || text == "-INF" || text == "+INF") return true;
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && !std::strchr(".-eE+", c)) return false;
+  }
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+TEST(FieldCheck, NumbersParseExactlyAsFromChars) {
+  std::mt19937_64 random(99);
+  const std::string alphabet = "0123456789.-+eE";
+  for (int round = 0; round < 400000; ++round) {
+    std::string text;
+    if (round % 2 == 0) {  // random decimals of 1 to 18 digits, the usual case
+      if (random() % 4 == 0) text += '-';
+      size_t integer_digits = 1 + random() % 9;
+      size_t fraction_digits = random() % 10;
+      for (size_t i = 0; i < integer_digits; ++i) text += char('0' + random() % 10);
+      if (fraction_digits > 0) text += '.';
+      for (size_t i = 0; i < fraction_digits; ++i) text += char('0' + random() % 10);
+    } else {  // anything from the number alphabet
+      size_t length = random() % 12;
+      for (size_t i = 0; i < length; ++i) text += alphabet[random() % alphabet.size()];
+    }
+    ParsedCell parsed;
+    double expected = 0;
+    bool valid = number_by_from_chars(text, expected);
+    ASSERT_EQ(parse_number(text, parsed), valid) << text;
+    if (valid && parsed.has_number) {
+      ASSERT_EQ(std::memcmp(&parsed.number, &expected, sizeof expected), 0) << text;
+    }
+  }
+  ParsedCell parsed;
+  ASSERT_TRUE(parse_number("-0.00", parsed));
+  EXPECT_TRUE(std::signbit(parsed.number));
+  ASSERT_TRUE(parse_number("123456789012345.6", parsed));  // 16 digits: from_chars decides
+  EXPECT_EQ(parsed.number, 123456789012345.6);
+  ASSERT_TRUE(parse_number("0.1", parsed));
+  EXPECT_EQ(parsed.number, 0.1);
 }
 
 }  // namespace
