@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "rules/data/utf8.hpp"
 
@@ -143,6 +144,9 @@ bool CsvReader::read_plain_record(Row& row) {
   const char* const record_start = base + pos_;
   const char* p = record_start;
   unsigned non_ascii = 0;
+  // Where the first scan that met a byte above ASCII began: every byte before it is ASCII, so
+  // UTF-8 checking can start there, on a character boundary.
+  const char* validate_from = nullptr;
   uint64_t quoted_newlines = 0;
   size_t content_bytes = 0;
   // Locals, not members: stores into row.fields could otherwise alias them in the compiler's eyes.
@@ -177,7 +181,9 @@ bool CsvReader::read_plain_record(Row& row) {
       bool escaped = false;
       const char* q = p + 1;
       for (;;) {
+        const char* from = q;
         q = quoted_special_.find(q, end, non_ascii);
+        if (non_ascii != 0 && validate_from == nullptr) validate_from = from;
         if (q == end || *q == '\0') return give_up();
         if (*q == '\n') {
           ++quoted_newlines;
@@ -201,6 +207,7 @@ bool CsvReader::read_plain_record(Row& row) {
     // unless it is a quote or NUL, which only the general path reports.
     if (end - p < 16) return give_up();
     unsigned mask = unquoted_special_.mask16(p, non_ascii);
+    if (non_ascii != 0 && validate_from == nullptr) validate_from = p;
     bool record_done = false;
     bool quote_next = false;
     while (mask != 0) {
@@ -227,18 +234,26 @@ bool CsvReader::read_plain_record(Row& row) {
   }
   // Delimiters, quotes and line ends are ASCII, so the raw record is valid UTF-8 exactly when
   // every field is. An invalid one goes to the general path for its per-field report.
-  if (non_ascii != 0 && !valid_utf8(std::string_view(record_start, p - record_start))) {
+  if (non_ascii != 0 && !valid_utf8(std::string_view(validate_from, p - validate_from))) {
     return give_up();
   }
   for (size_t index : escaped_fields_) {
+    // Every quote inside is the first of a "" pair: keep it, drop the second, moving the text
+    // after it down. Nothing before the first pair moves.
     std::string_view field = row.fields[index];
-    char* out = base + (field.data() - base);
-    char* const begin = out;
-    for (size_t i = 0; i < field.size(); ++i) {
-      *out++ = field[i];
-      if (field[i] == '"') ++i;  // the second quote of ""
+    char* const begin = base + (field.data() - base);
+    const char* const stop = field.data() + field.size();
+    char* out = static_cast<char*>(std::memchr(begin, '"', field.size())) + 1;
+    const char* in = out + 1;
+    while (in < stop) {
+      const auto* quote = static_cast<const char*>(std::memchr(in, '"', stop - in));
+      const char* piece_end = quote != nullptr ? quote + 1 : stop;
+      std::memmove(out, in, static_cast<size_t>(piece_end - in));
+      out += piece_end - in;
+      if (quote == nullptr) break;
+      in = quote + 2;
     }
-    row.fields[index] = std::string_view(begin, out - begin);
+    row.fields[index] = std::string_view(begin, static_cast<size_t>(out - begin));
   }
   skip_lf_ = p[-1] == '\r';
   row.number = ++records_;

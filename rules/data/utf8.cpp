@@ -14,8 +14,10 @@ namespace {
 
 bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// Skips ASCII sixteen (SSE2) or eight bytes at a time; stops at or before the first non-ASCII one.
-const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end) {
+// The first non-ASCII byte in [p, end), or `end`; sixteen bytes at a time with SSE2. `begin`
+// (at or before p) lets the last, partial chunk be read as the 16 bytes ending at `end`.
+const unsigned char* skip_ascii(const unsigned char* begin, const unsigned char* p,
+                                const unsigned char* end) {
 #if defined(__SSE2__)
   while (end - p >= 16) {
     __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -23,6 +25,11 @@ const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end
       return p + std::countr_zero(high);
     }
     p += 16;
+  }
+  if (p < end && end - begin >= 16) {
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
+    unsigned high = static_cast<unsigned>(_mm_movemask_epi8(chunk)) >> (p - (end - 16));
+    return high != 0 ? p + std::countr_zero(high) : end;
   }
 #endif
   while (end - p >= 8) {
@@ -38,10 +45,11 @@ const unsigned char* skip_ascii(const unsigned char* p, const unsigned char* end
 }  // namespace
 
 bool valid_utf8(std::string_view bytes) {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const unsigned char* end = p + bytes.size();
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const unsigned char* end = begin + bytes.size();
+  const unsigned char* p = begin;
   for (;;) {
-    p = skip_ascii(p, end);
+    p = skip_ascii(begin, p, end);
     if (p == end) return true;
     // The well-formed sequences of the Unicode standard (table 3-7): the ranges of the second
     // byte rule out overlongs, surrogates and code points above U+10FFFF.
