@@ -1,5 +1,5 @@
-#include "rules/code/secrets/secrets_rule.hpp"
 #include "rules/code/license_header.hpp"
+#include "rules/code/secrets/secrets_rule.hpp"
 #include "rules/registry.hpp"
 
 namespace gate::rules {

@@ -1,4 +1,5 @@
 #include "rules/model/dataset_declarations.hpp"
+#include "gate/types/text.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -13,12 +14,6 @@ namespace gate::rules::model {
 namespace {
 
 constexpr uint64_t kMaxDeclarationBytes = 4u << 20;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::string folder_of(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -69,7 +64,7 @@ void add_names(DatasetIndex& index, const std::vector<std::string>& names,
 void read_frictionless_hash(const nlohmann::json& resource, DeclaredDataset& entry) {
   auto hash = resource.find("hash");
   if (hash == resource.end() || !hash->is_string()) return;
-  std::string text = lower(hash->get<std::string>());
+  std::string text = ascii_lower(hash->get<std::string>());
   if (text.rfind("sha256:", 0) == 0) {
     entry.sha256 = text.substr(7);
   } else if (text.rfind("md5:", 0) == 0) {
@@ -87,7 +82,7 @@ void add_dvc_outs(const std::string& path, const YAML::Node& outs, DatasetIndex&
     std::string relative = yaml_field(out, "path").Scalar();
     DeclaredDataset entry;
     entry.declared_in = path;
-    if (yaml_field(out, "md5").IsScalar()) entry.md5 = lower(yaml_field(out, "md5").Scalar());
+    if (yaml_field(out, "md5").IsScalar()) entry.md5 = ascii_lower(yaml_field(out, "md5").Scalar());
     std::string full = resolve(folder, relative);
     add_names(index, {full, relative, base_name(full)}, entry);
   }

@@ -1,4 +1,5 @@
 #include "rules/model/model_lineage.hpp"
+#include "gate/types/text.hpp"
 
 #include <algorithm>
 
@@ -17,12 +18,6 @@ struct CardDataset {
   std::string name;
   std::optional<std::string> digest;  // as written: md5:..., sha256:... or bare hex
 };
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // The datasets a card names: `datasets:` entries (names, or mappings with name and a digest
 // under md5/sha256/digest) and `dataset_digests:` (name -> digest).
@@ -72,7 +67,7 @@ std::vector<CardDataset> card_datasets(const model::ModelCard& card) {
 // Algorithm and lowercase hex of a card digest; the algorithm is guessed from the length when
 // the card writes bare hex.
 std::pair<std::string, std::string> split_digest(const std::string& text) {
-  std::string digest = lower(text);
+  std::string digest = ascii_lower(text);
   size_t colon = digest.find(':');
   if (colon != std::string::npos) return {digest.substr(0, colon), digest.substr(colon + 1)};
   std::string bare = digest.substr(0, digest.find(".dir"));

@@ -5,17 +5,9 @@
 
 namespace gate::rules {
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return out;
-}
-
 std::string normalize_owner(std::string_view owner) {
   if (!owner.empty() && owner.front() == '@') owner.remove_prefix(1);
-  return lowercase(owner);
+  return ascii_lower(owner);
 }
 
 bool is_team(std::string_view owner) {
@@ -44,7 +36,7 @@ ApprovalState current_approvals(const Evidence& evidence, const ChangeSet& chang
       state.self.insert(reviewer);
       continue;
     }
-    if (dismiss_stale && lowercase(approval->commit) != lowercase(change.head)) {
+    if (dismiss_stale && ascii_lower(approval->commit) != ascii_lower(change.head)) {
       state.stale.insert(reviewer);
       continue;
     }

@@ -8,6 +8,7 @@
 #include "gate/types/changeset.hpp"
 #include "gate/types/evidence.hpp"
 #include "gate/types/policy.hpp"
+#include "gate/types/text.hpp"
 
 namespace gate::rules {
 
@@ -25,7 +26,6 @@ struct ApprovalState {
 ApprovalState current_approvals(const Evidence& evidence, const ChangeSet& change,
                                 bool dismiss_stale);
 
-std::string lowercase(std::string_view text);
 // "@Alice" -> "alice", "@Org/Team" -> "org/team", "a@b.c" -> "a@b.c".
 std::string normalize_owner(std::string_view owner);
 bool is_team(std::string_view owner);  // "@org/team", "@group/sub/team", "@@role"

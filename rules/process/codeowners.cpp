@@ -207,9 +207,9 @@ class Parser {
     std::vector<std::string> defaults = owners(tokenize(line, i), 0, number);
     // GitLab combines sections of the same name (case-insensitive); the first header's
     // optionality and approval count stay.
-    std::string key = lowercase(name);
+    std::string key = ascii_lower(name);
     for (size_t s = 1; s < result_.sections.size(); ++s) {
-      if (lowercase(result_.sections[s].name) == key) {
+      if (ascii_lower(result_.sections[s].name) == key) {
         current_ = s;
         result_.sections[s].default_owners = std::move(defaults);
         return;

@@ -51,10 +51,10 @@ std::vector<std::string> signoff_emails(const Commit& commit) {
     size_t open = value.rfind('<');
     size_t close = value.rfind('>');
     if (open == std::string_view::npos || close == std::string_view::npos || close < open) return;
-    out.push_back(lowercase(trim(value.substr(open + 1, close - open - 1))));
+    out.push_back(ascii_lower(trim(value.substr(open + 1, close - open - 1))));
   };
   for (const auto& trailer : commit.trailers) {
-    if (lowercase(trailer.key) == "signed-off-by") take(trailer.value);
+    if (ascii_lower(trailer.key) == "signed-off-by") take(trailer.value);
   }
   std::string_view message = commit.message;
   size_t start = 0;
@@ -63,7 +63,7 @@ std::vector<std::string> signoff_emails(const Commit& commit) {
     if (end == std::string_view::npos) end = message.size();
     std::string_view line = message.substr(start, end - start);
     constexpr std::string_view key = "signed-off-by:";
-    if (line.size() > key.size() && lowercase(line.substr(0, key.size())) == key) {
+    if (line.size() > key.size() && ascii_lower(line.substr(0, key.size())) == key) {
       take(line.substr(key.size()));
     }
     start = end + 1;
@@ -93,7 +93,7 @@ std::string conventional_problem(std::string_view subject, const Settings& setti
     has_scope = true;
     type = head.substr(0, open);
   }
-  std::string lowered = lowercase(type);
+  std::string lowered = ascii_lower(type);
   if (std::find(settings.types.begin(), settings.types.end(), lowered) == settings.types.end()) {
     return "subject type '" + std::string(type) + "' is not one of " + join(settings.types, ", ");
   }
@@ -139,7 +139,7 @@ class CommitMessage : public Rule {
       if (merge && settings_.skip_merges) continue;
       if (settings_.dco) {
         std::vector<std::string> emails = signoff_emails(commit);
-        std::string author = lowercase(trim(commit.author_email));
+        std::string author = ascii_lower(trim(commit.author_email));
         if (emails.empty()) {
           add("has no 'Signed-off-by:' line (DCO); add one with git commit -s", "dco");
         } else if (std::find(emails.begin(), emails.end(), author) == emails.end()) {
@@ -218,7 +218,7 @@ RuleType commit_message_type() {
                         "test", "build", "ci",   "chore", "revert"};
     }
     for (auto& t : settings.types) {
-      t = lowercase(t);
+      t = ascii_lower(t);
       if (t.empty() || t.find_first_of(" :()!") != std::string::npos) {
         params.fail("types", "'" + t + "' is not a Conventional Commits type",
                     "e.g. types: [feat, fix]");

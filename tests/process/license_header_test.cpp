@@ -4,6 +4,8 @@
 
 #include "gate/types/errors.hpp"
 #include "rules/code/license_header.hpp"
+#include "rules/code/reuse_annotations.hpp"
+#include "rules/code/spdx.hpp"
 #include "tests/process/harness.hpp"
 
 namespace gate::test {
@@ -107,6 +109,109 @@ precedence = "override"
 SPDX-License-Identifier = "Apache-2.0"
 )");
   EXPECT_THAT(scenario.messages(), IsEmpty());
+}
+
+// REUSE.toml globs: `*` stops at '/', `**` does not, wherever it stands.
+TEST(ReuseToml, GlobsFollowTheReuseSpecification) {
+  auto annotations = gate::rules::parse_reuse_toml(R"(version = 1
+[[annotations]]
+path = ["src/*.py", "gen/**", "assets/icon**.svg", "a\\*b"]
+SPDX-License-Identifier = "MIT"
+)",
+                                                   "REUSE.toml");
+  ASSERT_EQ(annotations.size(), 1u);
+  const auto& a = annotations[0];
+  EXPECT_TRUE(a.matches("src/x.py"));
+  EXPECT_FALSE(a.matches("src/sub/x.py"));
+  EXPECT_TRUE(a.matches("gen/deep/er/x.c"));
+  EXPECT_TRUE(a.matches("assets/icons/dark/x.svg"));
+  EXPECT_TRUE(a.matches("a*b"));
+  EXPECT_FALSE(a.matches("axb"));
+  EXPECT_EQ(a.source, "REUSE.toml");
+  EXPECT_EQ(a.line, 2u);
+}
+
+const char* kDep5 =
+    "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+    "Upstream-Name: acme\n"
+    "\n"
+    "# generated code\n"
+    "Files: gen/*\n"
+    "  docs/*.md\n"
+    "Copyright: 2025 Acme\n"
+    "License: MIT\n"
+    "\n"
+    "Files: vendor/lib?.c\n"
+    "Copyright: 2019 Someone\n"
+    "License: GPL-2.0-only\n"
+    " Full text of the license,\n"
+    " .\n"
+    " on continuation lines.\n"
+    "\n"
+    "License: GPL-2.0-only\n"
+    " A standalone license paragraph: not an annotation.\n";
+
+TEST(ReuseDep5, FilesParagraphsBecomeAggregateAnnotations) {
+  auto annotations = gate::rules::parse_dep5(kDep5, ".reuse/dep5");
+  ASSERT_EQ(annotations.size(), 2u);
+  EXPECT_EQ(annotations[0].license, "MIT");
+  EXPECT_EQ(annotations[0].precedence, gate::rules::ReusePrecedence::aggregate);
+  EXPECT_EQ(annotations[0].line, 5u);
+  EXPECT_TRUE(annotations[0].matches("gen/a/b/c.py"));  // dep5's `*` crosses folders
+  EXPECT_TRUE(annotations[0].matches("docs/sub/x.md"));
+  EXPECT_FALSE(annotations[0].matches("src/gen/x.py"));
+  EXPECT_EQ(annotations[1].license, "GPL-2.0-only");
+  EXPECT_TRUE(annotations[1].matches("vendor/lib1.c"));
+  EXPECT_FALSE(annotations[1].matches("vendor/lib12.c"));
+}
+
+TEST(ReuseDep5, MalformedLinesNameTheLine) {
+  auto error_of = [](const std::string& text) {
+    try {
+      gate::rules::parse_dep5(text, ".reuse/dep5");
+    } catch (const InputError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error for: " << text;
+    return InputError("none");
+  };
+  InputError e = error_of("Format: x\n\nFiles: *\nthis is not a field\n");
+  EXPECT_EQ(e.file(), ".reuse/dep5");
+  EXPECT_EQ(e.line(), 4u);
+  EXPECT_THAT(e.message(), HasSubstr("is not a `Field: value` line"));
+  EXPECT_EQ(error_of(" leading continuation\n").line(), 1u);
+  EXPECT_THAT(error_of("Files: *\nFiles: b\nLicense: MIT\n").message(), HasSubstr("twice"));
+  EXPECT_THAT(error_of("Files: *\nLicense:\n text only\n").message(),
+              HasSubstr("no license expression"));
+  EXPECT_THAT(error_of("Files: a\\\nLicense: MIT\n").message(), HasSubstr("lone backslash"));
+  // Hostile bytes: NULs, invalid UTF-8 and CRLF are data, not crashes.
+  auto odd = gate::rules::parse_dep5(std::string("Files: caf\xE9\0*\r\nLicense: MIT\r\n", 29),
+                                     ".reuse/dep5");
+  ASSERT_EQ(odd.size(), 1u);
+  EXPECT_TRUE(odd[0].matches(std::string("caf\xE9\0x", 6)));
+}
+
+TEST_F(LicenseHeader, Dep5AnnotationsApplyWhenThereIsNoReuseToml) {
+  add_file("gen/a.py", "x = 1\n");
+  add_file("vendor/lib1.c", "// SPDX-License-Identifier: MIT\n");
+  scenario.blobs.put(Tree::head, ".reuse/dep5", kDep5);
+  // gen/a.py takes MIT from dep5; vendor/lib1.c aggregates its own MIT with dep5's GPL.
+  EXPECT_THAT(scenario.messages(),
+              ElementsAre("'vendor/lib1.c' (.reuse/dep5): license 'GPL-2.0-only' is not allowed "
+                          "(GPL-2.0-only) (allowed: Apache-2.0, MIT, LLVM-exception)"));
+}
+
+TEST_F(LicenseHeader, ReuseTomlAndDep5TogetherIsInputError) {
+  add_file("a.py", "x = 1\n");
+  scenario.blobs.put(Tree::head, "REUSE.toml", "version = 1\n");
+  scenario.blobs.put(Tree::head, ".reuse/dep5", kDep5);
+  try {
+    scenario.run();
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), ".reuse/dep5");
+    EXPECT_THAT(e.message(), HasSubstr("both REUSE.toml and .reuse/dep5"));
+  }
 }
 
 TEST_F(LicenseHeader, MalformedReuseTomlIsInputError) {

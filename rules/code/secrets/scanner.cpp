@@ -1,4 +1,5 @@
 #include "rules/code/secrets/scanner.hpp"
+#include "gate/types/text.hpp"
 
 #include <re2/re2.h>
 #include <spdlog/spdlog.h>
@@ -20,14 +21,6 @@ constexpr unsigned kKeywordBase = 1u << 24;
 // RE2 confirmations per rule and window: each is a reported secret or a filtered one, so a
 // line with more is hostile or generated; the cap keeps the work linear.
 constexpr size_t kMaxMatchesPerWindow = 256;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Why Vectorscan's byte-oriented prefilter could miss what RE2 matches, or "" when it cannot.
 std::string prefilter_unsafe(const std::string& regex) {
@@ -80,7 +73,7 @@ bool allowlist_matches(const Allowlist& list, std::string_view path, std::string
   }
   if (!list.stopwords.empty()) {
     ++present;
-    std::string lowered = lower(secret);
+    std::string lowered = ascii_lower(secret);
     for (const auto& word : list.stopwords) {
       if (lowered.find(word) != std::string::npos) {
         ++hit;
