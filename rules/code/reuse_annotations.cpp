@@ -91,17 +91,8 @@ class Dep5Reader {
   Dep5Reader(std::string_view text, const std::string& path) : text_(text), path_(path) {}
 
   std::vector<ReuseAnnotation> read() {
-    size_t start = 0;
-    uint32_t number = 0;
-    while (start <= text_.size()) {
-      size_t end = text_.find('\n', start);
-      if (end == std::string_view::npos) end = text_.size();
-      std::string_view line = text_.substr(start, end - start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      read_line(line, ++number);
-      if (end == text_.size()) break;
-      start = end + 1;
-    }
+    for_each_line(text_,
+                  [this](std::string_view line, uint32_t number) { read_line(line, number); });
     finish_paragraph();
     return std::move(annotations_);
   }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "gate/types/errors.hpp"
+#include "gate/types/text.hpp"
 #include "rules/process/approvals.hpp"
 
 namespace gate::rules {
@@ -79,18 +80,8 @@ class Parser {
   Codeowners parse() {
     result_.sections.push_back({});
     current_ = 0;
-    size_t start = 0;
-    uint32_t number = 0;
-    while (start <= text_.size()) {
-      size_t end = text_.find('\n', start);
-      if (end == std::string_view::npos) end = text_.size();
-      std::string_view line = text_.substr(start, end - start);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      ++number;
-      parse_line(line, number);
-      if (end == text_.size()) break;
-      start = end + 1;
-    }
+    for_each_line(text_,
+                  [this](std::string_view line, uint32_t number) { parse_line(line, number); });
     return std::move(result_);
   }
 
