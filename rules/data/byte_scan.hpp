@@ -47,6 +47,13 @@ class ByteFinder {
 #endif
   }
 
+  // mask16 over the 64 bytes at p, bit i for p[i].
+  uint64_t mask64(const char* p, unsigned& non_ascii) const {
+    uint64_t mask = 0;
+    for (unsigned i = 0; i < 4; ++i) mask |= uint64_t{mask16(p + 16 * i, non_ascii)} << (16 * i);
+    return mask;
+  }
+
   // The first position in [p, end) holding one of the bytes, or `end`. Sets bits of `non_ascii`
   // when a byte looked at (possibly past the returned position) is not ASCII.
   const char* find(const char* p, const char* end, unsigned& non_ascii) const {

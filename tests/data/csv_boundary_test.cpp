@@ -66,7 +66,7 @@ TEST(CsvBoundary, RandomTablesReadTheSameInOnePieceAndByteByByte) {
   small.max_fields = 4;
   for (int table = 0; table < 400; ++table) {
     std::string text;
-    size_t count = random() % 60;
+    size_t count = random() % 200;
     for (size_t i = 0; i < count; ++i) {
       const std::string& piece = pieces[random() % pieces.size()];
       text += piece.empty() ? std::string(1, '\0') : piece;  // "\0" reads as an empty literal
