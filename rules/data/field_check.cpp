@@ -90,10 +90,6 @@ bool valid_base64(std::string_view text) {
   return padding <= 2;
 }
 
-bool listed(const std::vector<std::string>& values, std::string_view cell) {
-  return std::find(values.begin(), values.end(), cell) != values.end();
-}
-
 // "-?d+(.d+)?" with at most 15 digits, the usual form of a number in a table: its value is the
 // exact quotient of two exactly representable doubles (the digits, below 2^53, and a power of ten
 // up to 10^15), which IEEE division rounds once, to nearest, just as from_chars rounds the decimal.
@@ -207,6 +203,8 @@ CellParser::CellParser(const Field& field) : field_(&field) {
       if (format != "any") kind_ = Kind::datetime;
       break;
     case FieldType::boolean:
+      kind_ = Kind::boolean;
+      break;
     case FieldType::year:
       break;
   }
@@ -231,7 +229,7 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
     case FieldType::number:
       return parse_number(cell, parsed);
     case FieldType::boolean:
-      return listed(field.true_values, cell) || listed(field.false_values, cell);
+      return one_of(field.true_values, cell) || one_of(field.false_values, cell);
     case FieldType::date:
       return std::string_view(field.format) == "any" ? !cell.empty() : valid_ymd(cell);
     case FieldType::datetime:

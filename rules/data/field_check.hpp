@@ -1,6 +1,8 @@
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/data/table_schema.hpp"
 
@@ -18,6 +20,18 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed);
 // ISO 8601 checks used by the date and datetime types.
 bool valid_date(std::string_view text);      // YYYY-MM-DD
 bool valid_datetime(std::string_view text);  // YYYY-MM-DDThh:mm:ss[.f][Z|+hh:mm]
+
+// Whether `cell` is one of `values` (enum and boolean lists: a few short strings). Compared in
+// line, sizes first: a memcmp call per candidate cost more than the comparison.
+inline bool one_of(const std::vector<std::string>& values, std::string_view cell) {
+  for (const std::string& value : values) {
+    if (value.size() != cell.size()) continue;
+    size_t i = 0;
+    while (i < cell.size() && value[i] == cell[i]) ++i;
+    if (i == cell.size()) return true;
+  }
+  return false;
+}
 
 // The integer and number types (default formats), as parse_cell checks them.
 bool parse_integer(std::string_view text, ParsedCell& parsed);
@@ -42,6 +56,8 @@ class CellParser {
         return valid_date(cell);
       case Kind::datetime:
         return valid_datetime(cell);
+      case Kind::boolean:
+        return one_of(field_->true_values, cell) || one_of(field_->false_values, cell);
       case Kind::other:
         break;
     }
@@ -49,7 +65,7 @@ class CellParser {
   }
 
  private:
-  enum class Kind { always_valid, integer, number, date, datetime, other };
+  enum class Kind { always_valid, integer, number, date, datetime, boolean, other };
   const Field* field_;
   Kind kind_ = Kind::other;
 };

@@ -46,17 +46,15 @@ class Validator {
       primary_ = std::make_unique<KeySet>(limits.max_unique_keys);
       for (size_t i : schema.primary_key) in_key_.push_back(i);
     }
-    key_part_.assign(schema.fields.size(), 0);
-    for (size_t i : in_key_) {
-      if (i < key_part_.size()) key_part_[i] = 1;
-    }
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       const Field& f = schema.fields[i];
-      must_be_present_.push_back(f.required || key_part_[i]);
-      parsers_.emplace_back(f);
-      fixed_patterns_.push_back(f.pattern ? fixed_pattern_of(*f.pattern) : std::nullopt);
-      constrained_.push_back(f.minimum || f.maximum || f.minimum_text || f.maximum_text ||
-                             f.min_length || f.max_length || f.pattern || f.has_enum || f.unique);
+      Column& column = columns_.emplace_back(f);
+      column.key_part = std::find(in_key_.begin(), in_key_.end(), i) != in_key_.end();
+      column.must_be_present = f.required || column.key_part;
+      column.constrained = f.minimum || f.maximum || f.minimum_text || f.maximum_text ||
+                           f.min_length || f.max_length || f.pattern || f.has_enum || f.unique;
+      if (f.pattern) column.fixed_pattern = fixed_pattern_of(*f.pattern);
+      column.unique = unique_[i].get();
     }
     only_empty_missing_ = schema.missing_values.size() == 1 && schema.missing_values[0].empty();
     missing_values_.assign(schema.missing_values.begin(), schema.missing_values.end());
@@ -182,15 +180,16 @@ class Validator {
   };
 
   void check_cell(const Row& row, size_t i) {
-    const Field& field = schema_.fields[i];
+    const Column& column = columns_[i];
     if (missing(row, i)) {
-      if (must_be_present_[i]) report(row, i, Failure::missing);
+      if (column.must_be_present) report(row, i, Failure::missing);
       return;
     }
     std::string_view cell = row.fields[i];
     ParsedCell parsed;
-    if (!parsers_[i].parse(cell, parsed)) return report(row, i, Failure::type);
-    if (!constrained_[i]) return;
+    if (!column.parser.parse(cell, parsed)) return report(row, i, Failure::type);
+    if (!column.constrained) return;
+    const Field& field = *column.field;
     if (parsed.has_number) {
       if (field.minimum && parsed.number < *field.minimum) report(row, i, Failure::below);
       if (field.maximum && parsed.number > *field.maximum) report(row, i, Failure::above);
@@ -207,15 +206,15 @@ class Validator {
       if (field.max_length && length > *field.max_length) report(row, i, Failure::too_long, length);
     }
     if (field.pattern) {
-      const std::optional<FixedPattern>& fixed = fixed_patterns_[i];
+      const std::optional<FixedPattern>& fixed = column.fixed_pattern;
       if (fixed ? !fixed->full_match(cell)
                 : !RE2::FullMatch(re2::StringPiece(cell.data(), cell.size()), *field.pattern)) {
         report(row, i, Failure::pattern);
       }
     }
     if (field.has_enum && !in_enum(field, cell, parsed)) report(row, i, Failure::not_in_enum);
-    if (unique_[i]) {
-      if (uint64_t first = unique_[i]->insert(hash_bytes(cell), row.number)) {
+    if (column.unique) {
+      if (uint64_t first = column.unique->insert(hash_bytes(cell), row.number)) {
         report(row, i, Failure::repeated, first);
       }
     }
@@ -229,7 +228,8 @@ class Validator {
     switch (failure) {
       case Failure::missing:
         return violation(
-            row, i, key_part_[i] ? "primary key value is missing" : "required value is missing",
+            row, i,
+            columns_[i].key_part ? "primary key value is missing" : "required value is missing",
             "required");
       case Failure::type: {
         std::string kind = field.format == "default" ? field.type_name
@@ -296,10 +296,7 @@ class Validator {
       return std::find(field.enum_numbers.begin(), field.enum_numbers.end(), parsed.number) !=
              field.enum_numbers.end();
     }
-    for (const std::string& value : field.enum_text) {
-      if (std::string_view(value) == cell) return true;
-    }
-    return false;
+    return one_of(field.enum_text, cell);
   }
 
   // The plain fixed-length form of a pattern, when it has one under the options it was built with.
@@ -323,12 +320,18 @@ class Validator {
   std::vector<std::unique_ptr<KeySet>> unique_;
   std::unique_ptr<KeySet> primary_;
   std::vector<size_t> in_key_;
-  // By field index: part of the primary key; required or key part; has any constraint.
-  std::vector<uint8_t> key_part_;
-  std::vector<uint8_t> must_be_present_;
-  std::vector<uint8_t> constrained_;
-  std::vector<std::optional<FixedPattern>> fixed_patterns_;
-  std::vector<CellParser> parsers_;
+  // What check_cell needs of a field, worked out once and kept together.
+  struct Column {
+    explicit Column(const Field& f) : field(&f), parser(f) {}
+    const Field* field;
+    CellParser parser;
+    std::optional<FixedPattern> fixed_pattern;  // the pattern, when a plain one
+    KeySet* unique = nullptr;                   // owned by unique_
+    bool key_part = false;                      // part of the primary key
+    bool must_be_present = false;               // required or part of the key
+    bool constrained = false;                   // has a check beyond its type
+  };
+  std::vector<Column> columns_;
   bool only_empty_missing_ = true;
   std::vector<std::string_view> missing_values_;  // views of the schema's strings
   uint64_t missing_sizes_ = 0;                    // bit n: some missing value has n bytes
