@@ -7,7 +7,6 @@ namespace gate::data {
 namespace {
 
 constexpr size_t kMaxLength = 1024;  // longer fixed patterns are left to RE2
-constexpr size_t kMaxClasses = 256;  // class indexes fit a byte
 
 bool is_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -95,12 +94,8 @@ std::optional<FixedPattern> FixedPattern::parse(std::string_view pattern) {
     std::optional<std::bitset<128>> atom = read_atom(pattern, pos);
     if (!atom) return std::nullopt;
     std::optional<size_t> count = read_count(pattern, pos);
-    if (!count || fixed.class_of_.size() + *count > kMaxLength) return std::nullopt;
-    if (*count == 0) continue;
-    if (fixed.classes_.size() == kMaxClasses) return std::nullopt;
-    fixed.classes_.push_back(*atom);
-    fixed.class_of_.insert(fixed.class_of_.end(), *count,
-                           static_cast<uint8_t>(fixed.classes_.size() - 1));
+    if (!count || fixed.positions_.size() + *count > kMaxLength) return std::nullopt;
+    fixed.positions_.insert(fixed.positions_.end(), *count, *atom);
   }
   return fixed;
 }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <bitset>
-#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -21,17 +20,17 @@ class FixedPattern {
 
   // Whether the whole text matches, as RE2::FullMatch would decide.
   bool full_match(std::string_view text) const {
-    if (text.size() != class_of_.size()) return false;
+    if (text.size() != positions_.size()) return false;
     for (size_t i = 0; i < text.size(); ++i) {
       auto byte = static_cast<unsigned char>(text[i]);
-      if (byte >= 128 || !classes_[class_of_[i]][byte]) return false;
+      if (byte >= 128 || !positions_[i][byte]) return false;
     }
     return true;
   }
 
  private:
-  std::vector<std::bitset<128>> classes_;  // ASCII only: a byte of 128 and up matches none
-  std::vector<uint8_t> class_of_;          // by text position: index into classes_
+  // The class of each text position (ASCII only: a byte of 128 and up matches none).
+  std::vector<std::bitset<128>> positions_;
 };
 
 }  // namespace gate::data
