@@ -196,10 +196,10 @@ class Validator {
     }
     if (field.minimum_text && cell < *field.minimum_text) report(row, i, Failure::before);
     if (field.maximum_text && cell > *field.maximum_text) report(row, i, Failure::after);
-    // A code point takes one to four bytes, so the byte size alone clears most cells.
-    bool may_be_short = field.min_length && cell.size() / 4 < *field.min_length;
+    // A cell never has more code points than bytes, so its size alone clears most cells of a
+    // maxLength. No such bound holds below: invalid UTF-8 can count fewer code points than size/4.
     bool may_be_long = field.max_length && cell.size() > *field.max_length;
-    if (may_be_short || may_be_long) {
+    if (field.min_length || may_be_long) {
       size_t length = code_points(cell);
       if (field.min_length && length < *field.min_length)
         report(row, i, Failure::too_short, length);

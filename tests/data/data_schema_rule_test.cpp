@@ -184,5 +184,19 @@ TEST(DataSchemaValidator, LongStreamsKeepOnlyTheFindingBudget) {
   EXPECT_EQ(result.suppressed, result.rows - 10);
 }
 
+TEST(DataSchemaValidator, LengthsCountCodePointsEvenOfInvalidUtf8) {
+  // Continuation bytes alone count as no code point: eight of them are below minLength 1, and
+  // the cell is reported for its bytes as well as its length.
+  data::TableSchema schema = data::parse_table_schema_text(R"({"fields": [
+      {"name": "s", "constraints": {"minLength": 1}},
+      {"name": "t", "constraints": {"maxLength": 3}}]})");
+  auto stream = stream_over("s,t\n" + std::string(8, '\x80') + ",\xc3\xa9\xc3\xa9\xc3\xa9\n");
+  auto result = data::validate_table(*stream, data::TableFormat::csv, schema, {});
+  std::vector<std::string> messages;
+  for (const auto& v : result.violations) messages.push_back(v.message);
+  EXPECT_EQ(messages, (Strings{"row 2, column 1 (field 's'): invalid UTF-8",
+                               "row 2, column 1 (field 's'): length 0 is below minLength 1"}));
+}
+
 }  // namespace
 }  // namespace gate::test
