@@ -87,6 +87,41 @@ TEST_F(LogStoreTest, BatchAppendEqualsSingleAppends) {
   EXPECT_TRUE(verify_log(batch, options).ok);
 }
 
+// Each batch starts from the right edge of the tree stored by the batches before it, at sizes
+// with every mix of complete subtrees; the stored nodes must be those of the whole tree.
+TEST_F(LogStoreTest, BatchesOnTopOfEachOtherStoreEverySubtreeOfTheWholeTree) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  merkle::MemoryTree tree;
+  uint64_t next = 0;
+  for (uint64_t batch_size : {1, 2, 5, 3, 11, 1, 17, 24}) {
+    std::vector<std::string> envelopes;
+    for (uint64_t i = 0; i < batch_size; ++i, ++next) {
+      Decision decision;
+      decision.head = commit_id(next);
+      envelopes.push_back(make_envelope(signer, decision));
+      tree.append(merkle::leaf_hash(envelopes.back()));
+    }
+    EXPECT_EQ(log.append_batch(envelopes, log_key), next - batch_size);
+    EXPECT_EQ(log.root(next), tree.root());
+  }
+  size_t inner_nodes = 0;
+  log.for_each_node(false, [&](int level, uint64_t index, std::string_view hash) {
+    ++inner_nodes;
+    ASSERT_LT(level, tree.height());
+    ASSERT_LT(index, tree.level(level).size());
+    EXPECT_EQ(hash, as_bytes(tree.subtree(level, index))) << level << "," << index;
+  });
+  size_t expected_inner = 0;
+  for (int level = 1; level < tree.height(); ++level) expected_inner += tree.level(level).size();
+  EXPECT_EQ(inner_nodes, expected_inner);
+  LogVerifyOptions options;
+  options.trusted = {signer.public_key()};
+  options.log_key = log_key.public_key();
+  LogVerifyResult result = verify_log(log, options);
+  EXPECT_TRUE(result.ok) << result.problem;
+  EXPECT_EQ(result.entries, 64u);
+}
+
 TEST_F(LogStoreTest, TriggersRefuseUpdateAndDelete) {
   LogStore log = LogStore::open(path, true, Durability::normal);
   append_decisions(log, signer, log_key, 0, 3);
