@@ -1,4 +1,4 @@
-#include "gate/engine/added_lines.hpp"
+#include "gate/engine/appended_lines.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -30,8 +30,7 @@ std::string_view without_line_end(std::string_view line) {
   return line;
 }
 
-bool appended_lines(std::string_view old_text, std::string_view new_text,
-                    std::vector<AddedLine>& lines) {
+bool appended_lines(std::string_view old_text, std::string_view new_text, AddedLines& lines) {
   if (new_text.size() < old_text.size() || new_text.substr(0, old_text.size()) != old_text) {
     return false;
   }
@@ -44,11 +43,11 @@ bool appended_lines(std::string_view old_text, std::string_view new_text,
 
   auto number = static_cast<uint32_t>(std::count(old_text.begin(), old_text.end(), '\n'));
   size_t tail_lines = static_cast<size_t>(std::count(tail.begin(), tail.end(), '\n'));
-  lines.reserve(lines.size() + tail_lines + (tail.back() == '\n' ? 0 : 1));
+  lines.reserve(lines.size() + tail_lines + (tail.back() == '\n' ? 0 : 1), tail.size());
   while (!tail.empty()) {
     size_t end = tail.find('\n');
     size_t length = end == std::string_view::npos ? tail.size() : end + 1;
-    lines.push_back({++number, std::string(without_line_end(tail.substr(0, length)))});
+    lines.push_back({++number, without_line_end(tail.substr(0, length))});
     tail.remove_prefix(length);
   }
   return true;

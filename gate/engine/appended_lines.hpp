@@ -11,8 +11,7 @@ namespace gate {
 // line diff reports as well, since it matches the common prefix first. Returns false, leaving
 // `lines` untouched, when the change is not such an append or when a diff could place the added
 // block elsewhere (the last old line repeats the last new one); the caller then diffs.
-bool appended_lines(std::string_view old_text, std::string_view new_text,
-                    std::vector<AddedLine>& lines);
+bool appended_lines(std::string_view old_text, std::string_view new_text, AddedLines& lines);
 
 // Whether a diff treats the content as binary: a NUL byte among the first 8000 bytes, as git and
 // libgit2 decide it.

@@ -5,7 +5,7 @@
 #include <exception>
 #include <thread>
 
-#include "gate/engine/added_lines.hpp"
+#include "gate/engine/appended_lines.hpp"
 #include "gate/engine/changed_paths.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/types/errors.hpp"
@@ -108,7 +108,7 @@ int collect_line(const git_diff_delta*, const git_diff_hunk*, const git_diff_lin
   if (line->origin != GIT_DIFF_LINE_ADDITION) return 0;
   static_cast<FileChange*>(payload)->added_lines.push_back(
       {static_cast<uint32_t>(line->new_lineno),
-       std::string(without_line_end({line->content, line->content_len}))});
+       without_line_end({line->content, line->content_len})});
   return 0;
 }
 

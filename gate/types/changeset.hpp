@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "gate/types/added_lines.hpp"
+
 namespace gate {
 
 enum class ChangeStatus { added, modified, deleted, renamed, copied, type_changed };
@@ -14,11 +16,6 @@ std::string_view to_string(ChangeStatus status);
 // What a tree entry is. Symlinks and submodules are reported as such, never followed.
 enum class EntryKind { none, file, executable, symlink, submodule };
 std::string_view to_string(EntryKind kind);
-
-struct AddedLine {
-  uint32_t number = 0;  // 1-based line number in the new file
-  std::string text;     // without the trailing newline
-};
 
 struct FileChange {
   ChangeStatus status = ChangeStatus::modified;
@@ -34,7 +31,7 @@ struct FileChange {
   uint16_t similarity = 0;  // 0..100 for renames and copies
   // Added lines of text files. Files over the scan limit are marked `too_large_for_lines`
   // and carry none: rules that need content stream the blob instead.
-  std::vector<AddedLine> added_lines;
+  AddedLines added_lines;
   bool too_large_for_lines = false;
   // Asset classes of the policy this path belongs to; "other" when none.
   std::vector<std::string> assets;

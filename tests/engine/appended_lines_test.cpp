@@ -1,5 +1,5 @@
 // The no-diff path for added files and appends must report exactly what a line diff reports.
-#include "gate/engine/added_lines.hpp"
+#include "gate/engine/appended_lines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,16 +10,16 @@
 namespace gate {
 namespace {
 
-std::vector<AddedLine> diffed_lines(std::string_view old_text, std::string_view new_text) {
-  std::vector<AddedLine> lines;
+AddedLines diffed_lines(std::string_view old_text, std::string_view new_text) {
+  AddedLines lines;
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   options.context_lines = 0;
   auto on_line = [](const git_diff_delta*, const git_diff_hunk*, const git_diff_line* line,
                     void* payload) {
     if (line->origin == GIT_DIFF_LINE_ADDITION) {
-      static_cast<std::vector<AddedLine>*>(payload)->push_back(
+      static_cast<AddedLines*>(payload)->push_back(
           {static_cast<uint32_t>(line->new_lineno),
-           std::string(without_line_end({line->content, line->content_len}))});
+           without_line_end({line->content, line->content_len})});
     }
     return 0;
   };
@@ -30,8 +30,7 @@ std::vector<AddedLine> diffed_lines(std::string_view old_text, std::string_view 
   return lines;
 }
 
-void expect_same_lines(const std::vector<AddedLine>& a, const std::vector<AddedLine>& b,
-                       const std::string& context) {
+void expect_same_lines(const AddedLines& a, const AddedLines& b, const std::string& context) {
   ASSERT_EQ(a.size(), b.size()) << context;
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].number, b[i].number) << context;
@@ -44,7 +43,7 @@ class AddedLinesTest : public ::testing::Test {
 };
 
 TEST_F(AddedLinesTest, AnAddedFileIsAllAddedLines) {
-  std::vector<AddedLine> lines;
+  AddedLines lines;
   ASSERT_TRUE(appended_lines("", "one\r\ntwo\n\nlast", lines));
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0].number, 1u);
@@ -55,7 +54,7 @@ TEST_F(AddedLinesTest, AnAddedFileIsAllAddedLines) {
 }
 
 TEST_F(AddedLinesTest, AnAppendNumbersLinesAfterTheOldContent) {
-  std::vector<AddedLine> lines;
+  AddedLines lines;
   ASSERT_TRUE(appended_lines("a\nb\n", "a\nb\nc\nd\n", lines));
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].number, 3u);
@@ -64,7 +63,7 @@ TEST_F(AddedLinesTest, AnAppendNumbersLinesAfterTheOldContent) {
 }
 
 TEST_F(AddedLinesTest, OtherEditsAreLeftToTheDiff) {
-  std::vector<AddedLine> lines;
+  AddedLines lines;
   EXPECT_FALSE(appended_lines("a\nb\n", "a\nX\nb\n", lines));     // an insertion
   EXPECT_FALSE(appended_lines("a\nb\n", "a\n", lines));           // a deletion
   EXPECT_FALSE(appended_lines("a\nb", "a\nbc\n", lines));         // old last line extended
@@ -95,7 +94,7 @@ TEST_F(AddedLinesTest, AgreesWithTheLineDiffOnRandomAppends) {
     new_text = old_text;
     int added = static_cast<int>(random() % 4);
     for (int i = 0; i < added; ++i) new_text += alphabet[random() % alphabet.size()];
-    std::vector<AddedLine> fast;
+    AddedLines fast;
     if (!appended_lines(old_text, new_text, fast)) continue;
     ++answered;
     expect_same_lines(fast, diffed_lines(old_text, new_text),
