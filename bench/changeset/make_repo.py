@@ -3,7 +3,8 @@
 
 main: FILES files of about 12 lines each, spread over nested directories.
 feature: CHANGED of them modified, with ADDED_LINES lines added in total: at the end of each file
-(EDIT=append, the default) or in its middle (EDIT=insert).
+(EDIT=append, the default), in its middle (EDIT=insert), or in its middle with two of its lines
+rewritten (EDIT=replace, which needs a real line diff).
 Deterministic: the same arguments give the same repository.
 """
 import subprocess
@@ -16,6 +17,9 @@ def blob_lines(index, extra=0, edit="append"):
     lines.append(f"    return value_{index % 9}")
     added = [f"    audit_{index}_{n} = record({n}, 'added line {n} of file {index}')" for n in range(extra)]
     at = len(lines) if edit == "append" else 6
+    if edit == "replace" and extra:
+        lines[3] = f"    value_1 = recompute({index}, 1)"
+        lines[8] = f"    value_6 = recompute({index}, 6)"
     lines[at:at] = added
     return ("\n".join(lines) + "\n").encode()
 

@@ -3,7 +3,7 @@
 # generated repository: FILES files, a change touching CHANGED files with ADDED_LINES added lines.
 # Usage: bench/changeset/run.sh [GATE_BINARY]   (env: FILES, CHANGED, ADDED_LINES, RUNS, WORK, EDIT)
 # EDIT=append (default) adds the lines at the end of each changed file; EDIT=insert adds them in
-# the middle, so every file needs a line diff.
+# the middle; EDIT=replace also rewrites two existing lines of each, so every file needs a diff.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 gate="${1:-$root/build/release/gate}"

@@ -5,9 +5,9 @@
 #include <exception>
 #include <thread>
 
-#include "gate/engine/appended_lines.hpp"
 #include "gate/engine/changed_paths.hpp"
 #include "gate/engine/git.hpp"
+#include "gate/engine/inserted_lines.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate {
@@ -143,8 +143,8 @@ void collect_added_lines(git_repository* repo, FileChange& file, const ChangeSet
   file.binary = has_nul_prefix(old_text) || has_nul_prefix(new_text) ||
                 git_blob_is_binary(new_blob.get()) == 1;
   if (file.binary) return;
-  // Added files and appends, most of what a change adds, need no diff.
-  if (appended_lines(old_text, new_text, file.added_lines)) return;
+  // Added files and inserted blocks, most of what a change adds, need no diff.
+  if (inserted_lines(old_text, new_text, file.added_lines)) return;
   git_diff_options diff_options = GIT_DIFF_OPTIONS_INIT;
   diff_options.context_lines = 0;
   diff_options.interhunk_lines = 0;
