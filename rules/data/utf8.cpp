@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "gate/types/utf8.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -11,8 +13,6 @@
 namespace gate::data {
 
 namespace {
-
-bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 // The first non-ASCII byte in [p, end), or `end`; sixteen bytes at a time with SSE2. `begin`
 // (at or before p) lets the last, partial chunk be read as the 16 bytes ending at `end`.
@@ -51,29 +51,9 @@ bool valid_utf8(std::string_view bytes) {
   for (;;) {
     p = skip_ascii(begin, p, end);
     if (p == end) return true;
-    // The well-formed sequences of the Unicode standard (table 3-7): the ranges of the second
-    // byte rule out overlongs, surrogates and code points above U+10FFFF.
-    unsigned char lead = *p;
-    size_t length;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) < length || p[1] < low || p[1] > high) return false;
-    for (size_t i = 2; i < length; ++i) {
-      if (!continuation(p[i])) return false;
-    }
+    size_t length = utf8_sequence_length(
+        std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(end - p)), 0);
+    if (length == 0) return false;
     p += length;
   }
 }
