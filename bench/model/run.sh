@@ -1,13 +1,16 @@
 #!/bin/sh
 # Pickle scanning of a 1 GB PyTorch-style checkpoint against reading the file, same run.
 # Usage: bench/model/run.sh [build-dir] [size-mb]
-# The build must be configured with -DGATE_BENCH=ON (and ideally -DCMAKE_BUILD_TYPE=Release).
+# Configures (Release, -DGATE_BENCH=ON) and builds model_bench in build-dir (default
+# build-model-bench) first.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../../build-bench}
+build=${1:-$here/../../build-model-bench}
 size_mb=${2:-1024}
 bench=$build/bench/model/model_bench
-[ -x "$bench" ] || { echo "build $bench first: ninja -C $build model_bench" >&2; exit 2; }
+cmake -S "$here/../.." -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGATE_BENCH=ON \
+  -DGATE_TESTS=OFF >/dev/null
+ninja -C "$build" -j2 model_bench >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 "$here/gen_checkpoint.py" "$work/model.pt" "$size_mb"
