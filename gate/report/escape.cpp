@@ -95,53 +95,31 @@ std::string markdown(std::string_view text) {
   return out;
 }
 
-std::string github_data(std::string_view text) {
+namespace {
+
+// GitHub workflow commands percent-encode '%', CR and LF, plus `extra` in property values.
+std::string github_encode(std::string_view text, std::string_view extra) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    switch (c) {
-      case '%':
-        out += "%25";
-        break;
-      case '\r':
-        out += "%0D";
-        break;
-      case '\n':
-        out += "%0A";
-        break;
-      default:
-        out += c;
+    if (c == '%' || c == '\r' || c == '\n' || extra.find(c) != std::string_view::npos) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      auto byte = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    } else {
+      out += c;
     }
   }
   return out;
 }
 
-std::string github_property(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '%':
-        out += "%25";
-        break;
-      case '\r':
-        out += "%0D";
-        break;
-      case '\n':
-        out += "%0A";
-        break;
-      case ':':
-        out += "%3A";
-        break;
-      case ',':
-        out += "%2C";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string github_data(std::string_view text) { return github_encode(text, ""); }
+
+std::string github_property(std::string_view text) { return github_encode(text, ":,"); }
 
 std::string uri_path(std::string_view path) {
   static constexpr char kHex[] = "0123456789ABCDEF";
