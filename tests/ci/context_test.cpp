@@ -21,6 +21,18 @@ Environment environment(std::map<std::string, std::string> vars) {
   };
 }
 
+// The range a context asks Gate to judge and where each end of it came from ("" when unknown).
+void expect_range(const CiContext& c, const std::string& base, const std::string& base_source,
+                  const std::string& head, const std::string& head_source) {
+  EXPECT_EQ(c.base.value_or(""), base);
+  EXPECT_EQ(c.base_source, base_source);
+  EXPECT_EQ(c.head.value_or(""), head);
+  EXPECT_EQ(c.head_source, head_source);
+}
+
+const std::string kBase = "2222222222222222222222222222222222222222";
+const std::string kHead = "1111111111111111111111111111111111111111";
+
 std::map<std::string, std::string> github(const std::string& event, const std::string& payload) {
   return {{"CI", "true"},
           {"GITHUB_ACTIONS", "true"},
@@ -47,25 +59,23 @@ TEST(GithubContext, PullRequestTakesBaseAndHeadFromThePayloadNotGithubSha) {
   EXPECT_EQ(c.actor, "grace");
   EXPECT_EQ(c.change_id, "42");
   EXPECT_EQ(c.target_branch, "main");
-  EXPECT_EQ(c.base, "2222222222222222222222222222222222222222");
-  EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
-  EXPECT_EQ(c.base_source, "GITHUB_EVENT_PATH pull_request.base.sha");
-  EXPECT_EQ(c.head_source, "GITHUB_EVENT_PATH pull_request.head.sha");
+  expect_range(c, kBase, "GITHUB_EVENT_PATH pull_request.base.sha", kHead,
+               "GITHUB_EVENT_PATH pull_request.head.sha");
 }
 
 TEST(GithubContext, PullRequestTargetReadsTheSamePayloadFields) {
   CiContext c = detect_context(
       environment(github("pull_request_target", kFixtures + "github_pull_request.json")));
-  EXPECT_EQ(c.base, "2222222222222222222222222222222222222222");
-  EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
+  expect_range(c, kBase, "GITHUB_EVENT_PATH pull_request.base.sha", kHead,
+               "GITHUB_EVENT_PATH pull_request.head.sha");
 }
 
 TEST(GithubContext, ReviewEventsJudgeThePullRequestRange) {
   // An approval re-runs the gate on `pull_request_review`, whose payload has the same object.
   CiContext c = detect_context(
       environment(github("pull_request_review", kFixtures + "github_pull_request.json")));
-  EXPECT_EQ(c.base, "2222222222222222222222222222222222222222");
-  EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
+  expect_range(c, kBase, "GITHUB_EVENT_PATH pull_request.base.sha", kHead,
+               "GITHUB_EVENT_PATH pull_request.head.sha");
   EXPECT_EQ(c.change_id, "42");
 }
 
@@ -81,10 +91,8 @@ TEST(GithubContext, PushJudgesBeforeToAfter) {
   vars["GITHUB_SHA"] = "4444444444444444444444444444444444444444";
   vars["GITHUB_REF"] = "refs/heads/main";
   CiContext c = detect_context(environment(vars));
-  EXPECT_EQ(c.base, "3333333333333333333333333333333333333333");
-  EXPECT_EQ(c.base_source, "GITHUB_EVENT_PATH before");
-  EXPECT_EQ(c.head, "4444444444444444444444444444444444444444");
-  EXPECT_EQ(c.head_source, "GITHUB_EVENT_PATH after");
+  expect_range(c, "3333333333333333333333333333333333333333", "GITHUB_EVENT_PATH before",
+               "4444444444444444444444444444444444444444", "GITHUB_EVENT_PATH after");
   EXPECT_EQ(c.target_branch, "main");
   EXPECT_EQ(c.change_id, "");
 }
@@ -92,27 +100,22 @@ TEST(GithubContext, PushJudgesBeforeToAfter) {
 TEST(GithubContext, PushOfANewBranchLeavesTheBaseToTheLocalDefault) {
   CiContext c =
       detect_context(environment(github("push", kFixtures + "github_push_new_branch.json")));
-  EXPECT_FALSE(c.base.has_value());
-  EXPECT_EQ(c.base_source, "");
-  EXPECT_EQ(c.head, "4444444444444444444444444444444444444444");
+  expect_range(c, "", "", "4444444444444444444444444444444444444444", "GITHUB_EVENT_PATH after");
 }
 
 TEST(GithubContext, MergeGroupJudgesTheQueuedChange) {
   CiContext c =
       detect_context(environment(github("merge_group", kFixtures + "github_merge_group.json")));
-  EXPECT_EQ(c.base, "2222222222222222222222222222222222222222");
-  EXPECT_EQ(c.base_source, "GITHUB_EVENT_PATH merge_group.base_sha");
-  EXPECT_EQ(c.head, "6666666666666666666666666666666666666666");
-  EXPECT_EQ(c.head_source, "GITHUB_EVENT_PATH merge_group.head_sha");
+  expect_range(c, kBase, "GITHUB_EVENT_PATH merge_group.base_sha",
+               "6666666666666666666666666666666666666666",
+               "GITHUB_EVENT_PATH merge_group.head_sha");
   EXPECT_EQ(c.target_branch, "main");
 }
 
 TEST(GithubContext, OtherEventsOnlyKnowTheHead) {
   auto vars = github("workflow_dispatch", "");
   CiContext c = detect_context(environment(vars));
-  EXPECT_FALSE(c.base.has_value());
-  EXPECT_EQ(c.head, "9999999999999999999999999999999999999999");
-  EXPECT_EQ(c.head_source, "GITHUB_SHA");
+  expect_range(c, "", "", "9999999999999999999999999999999999999999", "GITHUB_SHA");
 }
 
 void expect_input_error(const std::map<std::string, std::string>& vars, const std::string& file,
@@ -190,10 +193,7 @@ TEST(GitlabContext, MergeRequestPipelineUsesTheDiffBase) {
   EXPECT_EQ(c.actor, "grace");
   EXPECT_EQ(c.change_id, "17");
   EXPECT_EQ(c.target_branch, "main");
-  EXPECT_EQ(c.base, "2222222222222222222222222222222222222222");
-  EXPECT_EQ(c.base_source, "CI_MERGE_REQUEST_DIFF_BASE_SHA");
-  EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
-  EXPECT_EQ(c.head_source, "CI_COMMIT_SHA");
+  expect_range(c, kBase, "CI_MERGE_REQUEST_DIFF_BASE_SHA", kHead, "CI_COMMIT_SHA");
 }
 
 TEST(GitlabContext, MergedResultsPipelineJudgesTheSourceBranchHead) {
@@ -201,8 +201,8 @@ TEST(GitlabContext, MergedResultsPipelineJudgesTheSourceBranchHead) {
   vars["CI_COMMIT_SHA"] = "9999999999999999999999999999999999999999";  // GitLab's merge commit
   vars["CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"] = "1111111111111111111111111111111111111111";
   CiContext c = detect_context(environment(vars));
-  EXPECT_EQ(c.head, "1111111111111111111111111111111111111111");
-  EXPECT_EQ(c.head_source, "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
+  expect_range(c, kBase, "CI_MERGE_REQUEST_DIFF_BASE_SHA", kHead,
+               "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
 }
 
 TEST(GitlabContext, BranchPipelineUsesTheCommitBefore) {
@@ -214,9 +214,8 @@ TEST(GitlabContext, BranchPipelineUsesTheCommitBefore) {
       {"CI_COMMIT_BEFORE_SHA", "3333333333333333333333333333333333333333"},
       {"CI_COMMIT_SHA", "4444444444444444444444444444444444444444"}};
   CiContext c = detect_context(environment(vars));
-  EXPECT_EQ(c.base, "3333333333333333333333333333333333333333");
-  EXPECT_EQ(c.base_source, "CI_COMMIT_BEFORE_SHA");
-  EXPECT_EQ(c.head, "4444444444444444444444444444444444444444");
+  expect_range(c, "3333333333333333333333333333333333333333", "CI_COMMIT_BEFORE_SHA",
+               "4444444444444444444444444444444444444444", "CI_COMMIT_SHA");
   EXPECT_EQ(c.change_id, "");
   EXPECT_EQ(c.target_branch, "main");
 }
@@ -228,8 +227,7 @@ TEST(GitlabContext, FirstPipelineOfABranchHasNoBase) {
       {"CI_COMMIT_BEFORE_SHA", "0000000000000000000000000000000000000000"},
       {"CI_COMMIT_SHA", "4444444444444444444444444444444444444444"}};
   CiContext c = detect_context(environment(vars));
-  EXPECT_FALSE(c.base.has_value());
-  EXPECT_EQ(c.head, "4444444444444444444444444444444444444444");
+  expect_range(c, "", "", "4444444444444444444444444444444444444444", "CI_COMMIT_SHA");
 }
 
 TEST(GitlabContext, HostileVariableIsAnInputError) {
