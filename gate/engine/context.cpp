@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -52,6 +53,20 @@ std::string commit_from_variable(const Environment& env, const std::string& name
         "the CI sets it to 40 hex digits; unset it or pass --base/--head");
   }
   return value;
+}
+
+// Sets `revision`, and `source` to the variable's name, from the first of `names` that holds a
+// commit id; leaves both as they are when none does. Later names are not read once one holds one.
+void take_commit(const Environment& env, std::initializer_list<const char*> names,
+                 std::optional<std::string>& revision, std::string& source) {
+  for (const char* name : names) {
+    std::string value = commit_from_variable(env, name);
+    if (!value.empty()) {
+      revision = std::move(value);
+      source = name;
+      return;
+    }
+  }
 }
 
 std::string strip_prefix(std::string text, std::string_view prefix) {
@@ -208,11 +223,7 @@ void detect_github(const Environment& env, CiContext& context) {
         strip_prefix(payload.text("merge_group.base_ref").value_or(""), "refs/heads/");
   } else {
     // Other events (workflow_dispatch, schedule, ...): only the commit the run is for.
-    std::string sha = commit_from_variable(env, "GITHUB_SHA");
-    if (!sha.empty()) {
-      context.head = sha;
-      context.head_source = "GITHUB_SHA";
-    }
+    take_commit(env, {"GITHUB_SHA"}, context.head, context.head_source);
   }
 }
 
@@ -227,38 +238,18 @@ void detect_gitlab(const Environment& env, CiContext& context) {
 
   if (!context.change_id.empty()) {
     context.target_branch = value_or(env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
-    std::string base = commit_from_variable(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA");
-    if (!base.empty()) {
-      context.base = base;
-      context.base_source = "CI_MERGE_REQUEST_DIFF_BASE_SHA";
-    } else if (!(base = commit_from_variable(env, "CI_MERGE_REQUEST_TARGET_BRANCH_SHA")).empty()) {
-      context.base = base;
-      context.base_source = "CI_MERGE_REQUEST_TARGET_BRANCH_SHA";
-    }
+    take_commit(env, {"CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_MERGE_REQUEST_TARGET_BRANCH_SHA"},
+                context.base, context.base_source);
     // In merged-results pipelines CI_COMMIT_SHA is a merge commit GitLab made; the source
     // branch's own head is the change under review.
-    std::string head = commit_from_variable(env, "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
-    if (!head.empty()) {
-      context.head = head;
-      context.head_source = "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA";
-    } else if (!(head = commit_from_variable(env, "CI_COMMIT_SHA")).empty()) {
-      context.head = head;
-      context.head_source = "CI_COMMIT_SHA";
-    }
+    take_commit(env, {"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "CI_COMMIT_SHA"}, context.head,
+                context.head_source);
     return;
   }
 
   context.target_branch = value_or(env, "CI_COMMIT_BRANCH");
-  std::string before = commit_from_variable(env, "CI_COMMIT_BEFORE_SHA");
-  if (!before.empty()) {
-    context.base = before;
-    context.base_source = "CI_COMMIT_BEFORE_SHA";
-  }
-  std::string head = commit_from_variable(env, "CI_COMMIT_SHA");
-  if (!head.empty()) {
-    context.head = head;
-    context.head_source = "CI_COMMIT_SHA";
-  }
+  take_commit(env, {"CI_COMMIT_BEFORE_SHA"}, context.base, context.base_source);
+  take_commit(env, {"CI_COMMIT_SHA"}, context.head, context.head_source);
 }
 
 }  // namespace
