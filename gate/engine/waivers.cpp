@@ -10,6 +10,7 @@
 
 #include "gate/types/errors.hpp"
 #include "gate/types/params.hpp"
+#include "gate/types/text.hpp"
 
 // Waivers accept known findings for a while, with a reason and an approver; the ignore list
 // accepts single findings by fingerprint. Both are read from the revision waivers_tree() names:
@@ -174,18 +175,11 @@ std::vector<Waiver> parse_waivers(std::string_view text, const std::string& disp
 
 std::vector<IgnoreEntry> parse_ignore_list(std::string_view text, const std::string& display_path) {
   std::vector<IgnoreEntry> entries;
-  size_t start = 0;
-  uint32_t number = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++number;
+  for_each_line(text, [&](std::string_view line, uint32_t number) {
     size_t hash = line.find('#');
     if (hash != std::string_view::npos) line = line.substr(0, hash);
     size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) continue;
+    if (first == std::string_view::npos) return;
     size_t last = line.find_last_not_of(" \t\r");
     std::string_view entry = line.substr(first, last - first + 1);
     uint32_t column = static_cast<uint32_t>(first + 1);
@@ -214,7 +208,7 @@ std::vector<IgnoreEntry> parse_ignore_list(std::string_view text, const std::str
       }
     }
     entries.push_back(std::move(out));
-  }
+  });
   return entries;
 }
 
