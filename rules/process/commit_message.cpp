@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "gate/types/text.hpp"
 #include "rules/process/approvals.hpp"
 
 namespace gate::rules {
@@ -56,18 +57,12 @@ std::vector<std::string> signoff_emails(const Commit& commit) {
   for (const auto& trailer : commit.trailers) {
     if (ascii_lower(trailer.key) == "signed-off-by") take(trailer.value);
   }
-  std::string_view message = commit.message;
-  size_t start = 0;
-  while (start < message.size()) {
-    size_t end = message.find('\n', start);
-    if (end == std::string_view::npos) end = message.size();
-    std::string_view line = message.substr(start, end - start);
+  for_each_line(commit.message, [&](std::string_view line, uint32_t) {
     constexpr std::string_view key = "signed-off-by:";
     if (line.size() > key.size() && ascii_lower(line.substr(0, key.size())) == key) {
       take(line.substr(key.size()));
     }
-    start = end + 1;
-  }
+  });
   return out;
 }
 
