@@ -1,13 +1,14 @@
 #include "gate/engine/changeset_builder.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <thread>
 
 #include "gate/engine/changed_paths.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/engine/inserted_lines.hpp"
+#include "gate/engine/parallel_for.hpp"
+#include "gate/engine/renames.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate {
@@ -31,30 +32,18 @@ EntryKind kind_of(uint16_t mode) {
 
 bool is_regular(EntryKind kind) { return kind == EntryKind::file || kind == EntryKind::executable; }
 
-ChangeStatus status_of(git_delta_t status) {
-  switch (status) {
-    case GIT_DELTA_ADDED:
-      return ChangeStatus::added;
-    case GIT_DELTA_DELETED:
-      return ChangeStatus::deleted;
-    case GIT_DELTA_RENAMED:
-      return ChangeStatus::renamed;
-    case GIT_DELTA_COPIED:
-      return ChangeStatus::copied;
-    case GIT_DELTA_TYPECHANGE:
-      return ChangeStatus::type_changed;
-    default:
-      return ChangeStatus::modified;
-  }
+uint64_t object_size(git_odb* odb, const git_oid& id) {
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  git::check(git_odb_read_header(&size, &type, odb, &id),
+             "cannot read object header " + git::to_hex(id));
+  return size;
 }
 
 uint64_t object_size(git_odb* odb, const std::string& hex) {
   git_oid oid;
-  size_t size = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
   if (hex.empty() || git_oid_fromstr(&oid, hex.c_str()) < 0) return 0;
-  git::check(git_odb_read_header(&size, &type, odb, &oid), "cannot read object header " + hex);
-  return size;
+  return object_size(odb, oid);
 }
 
 std::string message_of(git_commit* commit) {
@@ -118,13 +107,17 @@ std::string_view content_of(const git::Blob& blob) {
           static_cast<size_t>(git_blob_rawsize(blob.get()))};
 }
 
+git::Blob lookup_blob(git_repository* repo, const git_oid& id) {
+  git_blob* blob = nullptr;
+  git::check(git_blob_lookup(&blob, repo, &id), "cannot read blob " + git::to_hex(id));
+  return git::Blob(blob);
+}
+
 git::Blob lookup_blob(git_repository* repo, const std::string& hex) {
   if (hex.empty()) return nullptr;
   git_oid oid;
   git::check(git_oid_fromstr(&oid, hex.c_str()), "bad blob id");
-  git_blob* blob = nullptr;
-  git::check(git_blob_lookup(&blob, repo, &oid), "cannot read blob " + hex);
-  return git::Blob(blob);
+  return lookup_blob(repo, oid);
 }
 
 // Fills binary and added_lines of one text-diffable file, with a repository of its own thread.
@@ -156,6 +149,148 @@ void collect_added_lines(git_repository* repo, FileChange& file, const ChangeSet
       "cannot diff '" + file.path + "'");
 }
 
+
+// One repository handle (and object database) a worker thread: libgit2 objects are not shared
+// between threads. Worker 0 is the calling thread and uses the caller's repository; the others
+// open theirs on first use, each in its own slot.
+class WorkerRepositories {
+ public:
+  WorkerRepositories(git_repository* repo, unsigned count)
+      : git_dir_(git_repository_path(repo)), slots_(std::max(count, 1u)) {
+    slots_[0].borrowed = repo;
+  }
+  unsigned count() const { return static_cast<unsigned>(slots_.size()); }
+  git_repository* repository(unsigned worker) {
+    Slot& slot = slots_[worker];
+    if (!slot.borrowed) {
+      slot.owned = git::open_repository(git_dir_);
+      slot.borrowed = slot.owned.get();
+    }
+    return slot.borrowed;
+  }
+  git_odb* odb(unsigned worker) {
+    Slot& slot = slots_[worker];
+    if (!slot.odb) {
+      git_odb* raw = nullptr;
+      git::check(git_repository_odb(&raw, repository(worker)), "cannot open the object database");
+      slot.odb.reset(raw);
+    }
+    return slot.odb.get();
+  }
+
+ private:
+  struct Slot {
+    git::Repository owned;
+    git_repository* borrowed = nullptr;
+    git::Odb odb;
+  };
+  std::string git_dir_;
+  std::vector<Slot> slots_;
+};
+
+// Rename detection reads sizes on the calling thread and signatures on all workers.
+class RepositoryRenameContent : public RenameContent {
+ public:
+  explicit RepositoryRenameContent(WorkerRepositories& workers) : workers_(workers) {}
+  uint64_t size(const git_oid& id) override { return object_size(workers_.odb(0), id); }
+  std::vector<SpanSignature> signatures(const std::vector<git_oid>& ids) override {
+    std::vector<SpanSignature> out(ids.size());
+    parallel_for(ids.size(), workers_.count(), [&](unsigned worker, size_t i) {
+      git::Blob blob = lookup_blob(workers_.repository(worker), ids[i]);
+      out[i] = span_signature(content_of(blob));
+    });
+    return out;
+  }
+
+ private:
+  WorkerRepositories& workers_;
+};
+
+// git's rename limit: the option, else the repository's diff.renameLimit, else git's default.
+int rename_limit(git_repository* repo, const ChangeSetOptions& options) {
+  if (options.rename_limit) return *options.rename_limit;
+  git_config* raw = nullptr;
+  git::check(git_repository_config_snapshot(&raw, repo), "cannot read the git configuration");
+  git::Handle<git_config, git_config_free> config(raw);
+  int32_t value = 0;
+  int found = git_config_get_int32(&value, config.get(), "diff.renameLimit");
+  if (found == GIT_ENOTFOUND) return kDefaultRenameLimit;
+  if (found < 0) {
+    const git_error* error = git_error_last();
+    throw InputError("the git configuration diff.renameLimit is not a number" +
+                         std::string(error && error->message ? ": " + std::string(error->message)
+                                                             : ""),
+                     "set it to a number of files, e.g. `git config diff.renameLimit 1000`");
+  }
+  return value;
+}
+
+FileChange file_of(const TreeDelta& delta) {
+  FileChange file;
+  file.path = delta.path;
+  file.old_kind = delta.old_mode ? kind_of(delta.old_mode) : EntryKind::none;
+  file.new_kind = delta.new_mode ? kind_of(delta.new_mode) : EntryKind::none;
+  if (delta.old_mode) file.old_blob = git::to_hex(delta.old_id);
+  if (delta.new_mode) file.new_blob = git::to_hex(delta.new_id);
+  file.status = !delta.old_mode                               ? ChangeStatus::added
+                : !delta.new_mode                             ? ChangeStatus::deleted
+                : ((delta.old_mode ^ delta.new_mode) & 0170000) ? ChangeStatus::type_changed
+                                                                : ChangeStatus::modified;
+  return file;
+}
+
+// The deltas as file changes, a deletion and an addition that git -M pairs becoming one rename.
+std::vector<FileChange> pair_renames(const std::vector<TreeDelta>& deltas,
+                                     const ChangeSetOptions& options, WorkerRepositories& workers,
+                                     size_t& rename_limit_needed) {
+  std::vector<FileChange> files;
+  files.reserve(deltas.size());
+  std::vector<RenameCandidate> sources;
+  std::vector<RenameCandidate> destinations;
+  std::vector<size_t> source_file;
+  std::vector<size_t> destination_file;
+  for (const TreeDelta& delta : deltas) {
+    files.push_back(file_of(delta));
+    if (!delta.new_mode) {
+      sources.push_back({delta.path, delta.old_mode, delta.old_id});
+      source_file.push_back(files.size() - 1);
+    } else if (!delta.old_mode) {
+      destinations.push_back({delta.path, delta.new_mode, delta.new_id});
+      destination_file.push_back(files.size() - 1);
+    }
+  }
+  if (sources.empty() || destinations.empty()) return files;
+  RenameOptions rename_options;
+  rename_options.limit = rename_limit(workers.repository(0), options);
+  rename_options.max_content_bytes = options.max_diff_bytes;
+  rename_options.threads = workers.count();
+  RepositoryRenameContent content(workers);
+  RenameResult renames = find_renames(sources, destinations, rename_options, content);
+  std::vector<bool> gone(files.size(), false);
+  for (const RenamePair& pair : renames.pairs) {
+    FileChange& source = files[source_file[pair.source]];
+    FileChange& renamed = files[destination_file[pair.destination]];
+    renamed.status = ChangeStatus::renamed;
+    renamed.old_path = source.path;
+    renamed.old_kind = source.old_kind;
+    renamed.old_blob = source.old_blob;
+    renamed.similarity = pair.similarity;
+    gone[source_file[pair.source]] = true;
+  }
+  std::vector<FileChange> kept;
+  kept.reserve(files.size() - renames.pairs.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!gone[i]) kept.push_back(std::move(files[i]));
+  }
+  rename_limit_needed = renames.limit_needed;
+  if (rename_limit_needed) {
+    spdlog::warn(
+        "exhaustive rename detection was skipped due to too many files: only unchanged and "
+        "same-name renames were found; set diff.renameLimit to at least {} to search them all",
+        rename_limit_needed);
+  }
+  return kept;
+}
 }  // namespace
 
 ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_oid& head,
@@ -186,85 +321,24 @@ ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_o
   git::Tree old_tree = git::commit_tree(old_commit.get());
   git::Tree new_tree = git::commit_tree(new_commit.get());
 
-  // libgit2 expands every subtree of both sides; naming the changed paths up front lets it skip
-  // the unchanged ones, so a change of 5,000 files in a 100,000-file tree reads a few hundred
-  // trees instead of all of them. Rename and copy detection see the same deltas either way.
-  std::vector<std::string> paths = changed_paths(repo, old_tree.get(), new_tree.get());
-  if (paths.empty()) {
-    change.commits = read_commits(repo, merge_base, head);
-    return change;
-  }
-  std::vector<char*> path_list;
-  path_list.reserve(paths.size());
-  for (auto& path : paths) path_list.push_back(path.data());
-  git_diff_options diff_options = GIT_DIFF_OPTIONS_INIT;
-  diff_options.flags =
-      GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK | GIT_DIFF_DISABLE_PATHSPEC_MATCH;
-  diff_options.pathspec = {path_list.data(), path_list.size()};
-  git_diff* raw_diff = nullptr;
-  git::check(git_diff_tree_to_tree(&raw_diff, repo, old_tree.get(), new_tree.get(), &diff_options),
-             "cannot compare the trees");
-  git::Diff diff(raw_diff);
-  git_diff_find_options find_options = GIT_DIFF_FIND_OPTIONS_INIT;
-  find_options.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
-  git::check(git_diff_find_similar(diff.get(), &find_options), "cannot detect renames");
-
-  size_t count = git_diff_num_deltas(diff.get());
-  change.files.resize(count);
-  for (size_t i = 0; i < count; ++i) {
-    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-    FileChange& file = change.files[i];
-    file.status = status_of(delta->status);
-    bool deleted = delta->status == GIT_DELTA_DELETED;
-    file.path = deleted ? delta->old_file.path : delta->new_file.path;
-    if (delta->old_file.path && std::string_view(delta->old_file.path) != file.path) {
-      file.old_path = delta->old_file.path;
-    }
-    file.old_kind =
-        delta->status == GIT_DELTA_ADDED ? EntryKind::none : kind_of(delta->old_file.mode);
-    file.new_kind = deleted ? EntryKind::none : kind_of(delta->new_file.mode);
-    if (!git_oid_is_zero(&delta->old_file.id)) file.old_blob = git::to_hex(delta->old_file.id);
-    if (!git_oid_is_zero(&delta->new_file.id)) file.new_blob = git::to_hex(delta->new_file.id);
-    file.similarity = delta->similarity;
-  }
+  // Reading only the subtrees whose ids differ keeps the cost with the size of the change, so a
+  // change of 5,000 files in a 100,000-file tree reads a few hundred trees instead of all.
+  std::vector<TreeDelta> deltas = changed_paths(repo, old_tree.get(), new_tree.get());
+  WorkerRepositories workers(repo, worker_count(options.threads, deltas.size() / 16));
+  change.files = pair_renames(deltas, options, workers, change.rename_limit_needed);
+  size_t count = change.files.size();
 
   // Line diffs are the expensive part: spread them over threads, each with its own repository
   // handle (libgit2 objects are not shared between threads). Results land by index, so the
   // outcome does not depend on scheduling.
-  const char* git_dir = git_repository_path(repo);
-  unsigned threads =
-      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, count / 16)));
-  std::atomic<size_t> next{0};
-  std::vector<std::exception_ptr> errors(threads);
-  auto worker = [&](unsigned index, git_repository* own) {
-    try {
-      git::Repository opened;
-      if (!own) {
-        opened = git::open_repository(git_dir);
-        own = opened.get();
-      }
-      git_odb* raw_odb = nullptr;
-      git::check(git_repository_odb(&raw_odb, own), "cannot open the object database");
-      git::Odb odb(raw_odb);
-      for (size_t i = next++; i < count; i = next++) {
-        FileChange& file = change.files[i];
-        // Sizes come from object headers, so a huge blob is sized without being read.
-        if (is_regular(file.old_kind)) file.old_size = object_size(odb.get(), file.old_blob);
-        if (is_regular(file.new_kind)) file.new_size = object_size(odb.get(), file.new_blob);
-        collect_added_lines(own, file, options);
-      }
-    } catch (...) {
-      errors[index] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, t, nullptr);
-  worker(0, repo);
-  for (auto& thread : pool) thread.join();
-  for (auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  parallel_for(count, workers.count(), [&](unsigned worker, size_t i) {
+    FileChange& file = change.files[i];
+    // Sizes come from object headers, so a huge blob is sized without being read.
+    git_odb* odb = workers.odb(worker);
+    if (is_regular(file.old_kind)) file.old_size = object_size(odb, file.old_blob);
+    if (is_regular(file.new_kind)) file.new_size = object_size(odb, file.new_blob);
+    collect_added_lines(workers.repository(worker), file, options);
+  });
 
   std::sort(change.files.begin(), change.files.end(),
             [](const FileChange& a, const FileChange& b) { return a.path < b.path; });

@@ -66,6 +66,9 @@ struct ChangeSet {
   std::string merge_base;         // commit id the diff starts from
   std::vector<FileChange> files;  // sorted by path
   std::vector<Commit> commits;    // oldest first
+  // Nonzero when the search for edited renames was skipped because the change has more
+  // candidates than diff.renameLimit allows (git's warning): the limit that would search them all.
+  size_t rename_limit_needed = 0;
 };
 
 }  // namespace gate
