@@ -224,6 +224,7 @@ Report run_check(const CheckRequest& request, git::Repository* repository) {
   report.mode = request.mode;
   report.files_changed = change.files.size();
   report.commits = change.commits.size();
+  report.rename_limit_needed = change.rename_limit_needed;
   report.rules = std::move(evaluation.outcomes);
   report.findings = std::move(evaluation.findings);
   report.waivers = std::move(waivers);

@@ -50,6 +50,7 @@ std::string render_json(const Report& report, const RenderOptions&) {
                     {"warnings", report.count(Severity::warning)},
                     {"notices", report.count(Severity::notice)},
                     {"waived", report.waived_count()}};
+  if (report.rename_limit_needed) doc["summary"]["rename_limit_needed"] = report.rename_limit_needed;
   Json rules = Json::array();
   for (const auto& r : report.rules) {
     rules.push_back({{"id", r.id},

@@ -59,6 +59,7 @@ struct Report {
   int exit_code = 0;
   size_t files_changed = 0;
   size_t commits = 0;
+  size_t rename_limit_needed = 0;  // see ChangeSet: nonzero when rename detection was bounded
   std::vector<RuleOutcome> rules;  // in policy order
   std::vector<Finding> findings;   // sorted (finding_less)
   std::vector<WaiverRecord> waivers;

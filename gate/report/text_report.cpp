@@ -62,7 +62,12 @@ std::string render_text(const Report& report, const RenderOptions& options) {
          "; head " + report.head.substr(0, 12) + " from " + printable(report.head_source) + "\n";
   out += "  policy: " + printable(report.policy.source);
   if (report.policy.overridden) out += " (local trial: not the base revision's policy)";
-  out += "\n\n";
+  out += "\n";
+  if (report.rename_limit_needed) {
+    out += "  warning: edited renames were not searched (too many files); set diff.renameLimit to "
+           "at least " + std::to_string(report.rename_limit_needed) + " to search them all\n";
+  }
+  out += "\n";
 
   for (const auto& rule : report.rules) {
     const char* color = rule.status == "fail"
