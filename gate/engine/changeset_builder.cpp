@@ -149,7 +149,6 @@ void collect_added_lines(git_repository* repo, FileChange& file, const ChangeSet
       "cannot diff '" + file.path + "'");
 }
 
-
 // One repository handle (and object database) a worker thread: libgit2 objects are not shared
 // between threads. Worker 0 is the calling thread and uses the caller's repository; the others
 // open theirs on first use, each in its own slot.
@@ -217,10 +216,10 @@ int rename_limit(git_repository* repo, const ChangeSetOptions& options) {
   if (found == GIT_ENOTFOUND) return kDefaultRenameLimit;
   if (found < 0) {
     const git_error* error = git_error_last();
-    throw InputError("the git configuration diff.renameLimit is not a number" +
-                         std::string(error && error->message ? ": " + std::string(error->message)
-                                                             : ""),
-                     "set it to a number of files, e.g. `git config diff.renameLimit 1000`");
+    throw InputError(
+        "the git configuration diff.renameLimit is not a number" +
+            std::string(error && error->message ? ": " + std::string(error->message) : ""),
+        "set it to a number of files, e.g. `git config diff.renameLimit 1000`");
   }
   return value;
 }
@@ -232,8 +231,8 @@ FileChange file_of(const TreeDelta& delta) {
   file.new_kind = delta.new_mode ? kind_of(delta.new_mode) : EntryKind::none;
   if (delta.old_mode) file.old_blob = git::to_hex(delta.old_id);
   if (delta.new_mode) file.new_blob = git::to_hex(delta.new_id);
-  file.status = !delta.old_mode                               ? ChangeStatus::added
-                : !delta.new_mode                             ? ChangeStatus::deleted
+  file.status = !delta.old_mode                                 ? ChangeStatus::added
+                : !delta.new_mode                               ? ChangeStatus::deleted
                 : ((delta.old_mode ^ delta.new_mode) & 0170000) ? ChangeStatus::type_changed
                                                                 : ChangeStatus::modified;
   return file;

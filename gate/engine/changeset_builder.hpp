@@ -23,9 +23,10 @@ struct ChangeSetOptions {
   std::optional<int> rename_limit;
 };
 
-// The change merge_base..head, with renames detected as `git diff -M` detects them (no copies), each file's kinds, blob ids and
-// sizes, the added lines of text files, and the commits of the range (oldest first).
-// Throws InputError when the revisions cannot be compared (no common ancestor, shallow clone).
+// The change merge_base..head, with renames detected as `git diff -M` detects them (no copies),
+// each file's kinds, blob ids and sizes, the added lines of text files, and the commits of the
+// range (oldest first). Throws InputError when the revisions cannot be compared (no common
+// ancestor, shallow clone).
 ChangeSet build_changeset(git_repository* repo, const git_oid& base, const git_oid& head,
                           const ChangeSetOptions& options);
 

@@ -28,7 +28,9 @@ std::string_view basename_of(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-bool same_basename(std::string_view a, std::string_view b) { return basename_of(a) == basename_of(b); }
+bool same_basename(std::string_view a, std::string_view b) {
+  return basename_of(a) == basename_of(b);
+}
 
 struct OidHash {
   size_t operator()(const git_oid& id) const {
@@ -101,8 +103,9 @@ class Search {
         find_similar(open_sources, open_destinations);
       }
     }
-    std::sort(result_.pairs.begin(), result_.pairs.end(),
-              [](const RenamePair& a, const RenamePair& b) { return a.destination < b.destination; });
+    std::sort(
+        result_.pairs.begin(), result_.pairs.end(),
+        [](const RenamePair& a, const RenamePair& b) { return a.destination < b.destination; });
     return std::move(result_);
   }
 
@@ -157,7 +160,8 @@ class Search {
     }
     for (size_t d = 0; d < destinations_.size(); ++d) {
       if (destination_done_[d]) continue;
-      auto [at, inserted] = destination_by_name.emplace(basename_of(destinations_[d].path), long(d));
+      auto [at, inserted] =
+          destination_by_name.emplace(basename_of(destinations_[d].path), long(d));
       if (!inserted) at->second = -1;
     }
     std::vector<std::pair<size_t, size_t>> pairs;

@@ -18,8 +18,8 @@ struct RenameCandidate {
 };
 
 struct RenamePair {
-  size_t source = 0;       // index into the sources
-  size_t destination = 0;  // index into the destinations
+  size_t source = 0;        // index into the sources
+  size_t destination = 0;   // index into the destinations
   uint16_t similarity = 0;  // 0..100, as `git diff -M` prints it
 };
 
