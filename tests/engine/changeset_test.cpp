@@ -8,6 +8,7 @@
 
 #include "gate/engine/git.hpp"
 #include "gate/types/errors.hpp"
+#include "tests/engine/changeset_fixture.hpp"
 #include "tests/support/support.hpp"
 
 namespace gate {
@@ -15,27 +16,7 @@ namespace {
 
 using test::GitRepo;
 
-class ChangeSetTest : public ::testing::Test {
- protected:
-  ChangeSet build(const std::string& base_rev = "main", const std::string& head_rev = "HEAD",
-                  ChangeSetOptions options = {}) {
-    git::Repository handle = git::open_repository(repo.dir());
-    auto base = git::resolve_commit(handle.get(), base_rev);
-    auto head = git::resolve_commit(handle.get(), head_rev);
-    EXPECT_TRUE(base && head);
-    return build_changeset(handle.get(), *base, *head, options);
-  }
-
-  const FileChange& file(const ChangeSet& change, const std::string& path) {
-    for (const auto& f : change.files) {
-      if (f.path == path) return f;
-    }
-    throw std::runtime_error("no change for " + path);
-  }
-
-  git::Library library;
-  GitRepo repo;
-};
+class ChangeSetTest : public ChangeSetFixture {};
 
 TEST_F(ChangeSetTest, AddedLinesCarryTheirNewLineNumbers) {
   repo.write("a.txt", "one\ntwo\nthree\n");

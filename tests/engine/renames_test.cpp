@@ -7,8 +7,7 @@
 #include <random>
 #include <sstream>
 
-#include "gate/engine/changeset_builder.hpp"
-#include "gate/engine/git.hpp"
+#include "tests/engine/changeset_fixture.hpp"
 #include "tests/support/support.hpp"
 
 namespace gate {
@@ -44,18 +43,8 @@ std::string name_status(const FileChange& file) {
   return "?";
 }
 
-class RenameTest : public ::testing::Test {
+class RenameTest : public ChangeSetFixture {
  protected:
-  ChangeSet build(ChangeSetOptions options = {}) { return build_in(repo, options); }
-
-  static ChangeSet build_in(GitRepo& repo, ChangeSetOptions options = {}) {
-    git::Repository handle = git::open_repository(repo.dir());
-    auto base = git::resolve_commit(handle.get(), "main");
-    auto head = git::resolve_commit(handle.get(), "HEAD");
-    EXPECT_TRUE(base && head);
-    return build_changeset(handle.get(), *base, *head, options);
-  }
-
   static std::vector<std::string> lines_of(const ChangeSet& change) {
     std::vector<std::string> lines;
     for (const auto& file : change.files) lines.push_back(name_status(file));
@@ -83,16 +72,6 @@ class RenameTest : public ::testing::Test {
     std::sort(lines.begin(), lines.end());
     return lines;
   }
-
-  const FileChange& file(const ChangeSet& change, const std::string& path) {
-    for (const auto& f : change.files) {
-      if (f.path == path) return f;
-    }
-    throw std::runtime_error("no change for " + path);
-  }
-
-  git::Library library;
-  GitRepo repo;
 };
 
 TEST_F(RenameTest, ExactRenamesAreFoundUnderAnyName) {
@@ -184,14 +163,14 @@ class BoundedRenameTest : public RenameTest {
 TEST_F(BoundedRenameTest, TheLimitSkipsTheSearchAndSaysSo) {
   ChangeSetOptions options;
   options.rename_limit = 3;
-  ChangeSet change = build(options);
+  ChangeSet change = build("main", "HEAD", options);
   EXPECT_EQ(lines_of(change), oracle(3));
   EXPECT_EQ(change.rename_limit_needed, 4u);
   EXPECT_EQ(file(change, "to/moved").status, ChangeStatus::renamed);
   EXPECT_EQ(file(change, "to/g0").status, ChangeStatus::added);
   // Within the limit (16 <= 4 x 4) the same change pairs every file.
   options.rename_limit = 4;
-  ChangeSet full = build(options);
+  ChangeSet full = build("main", "HEAD", options);
   EXPECT_EQ(lines_of(full), oracle(4));
   EXPECT_EQ(full.rename_limit_needed, 0u);
   EXPECT_EQ(file(full, "to/g0").status, ChangeStatus::renamed);
@@ -366,7 +345,7 @@ TEST_F(RenameTest, GeneratedHistoriesEqualGitDiffMNameStatus) {
     // The same histories with the search bounded.
     ChangeSetOptions options;
     options.rename_limit = 3;
-    ChangeSet limited = build_in(generated, options);
+    ChangeSet limited = build_in(generated, "main", "HEAD", options);
     EXPECT_EQ(lines_of(limited), oracle_of(generated, 3));
     if (limited.rename_limit_needed) ++bounded;
   }
