@@ -36,6 +36,9 @@ struct RuleResult {
   std::vector<Finding> findings;
   // Set when the rule had nothing to judge (no file in scope, ...): reported as "skipped".
   std::optional<std::string> skipped;
+  // What the rule measured and the signed decision keeps (a JSON object's text; empty for none),
+  // e.g. the profiles data-drift compared: the audit log then holds what the data looked like.
+  std::string record;
 };
 
 // One configured rule. Constructed by its type's factory from validated parameters; evaluate()

@@ -255,4 +255,33 @@ const std::vector<std::string>& codeowners_locations() {
   return locations;
 }
 
+// GitHub ignores a CODEOWNERS file larger than 3 MB; Gate refuses it rather than guessing.
+constexpr uint64_t kMaxCodeownersBytes = 3'000'000;
+
+std::optional<Codeowners> read_codeowners(const BlobSource& blobs,
+                                          const std::vector<std::string>& where) {
+  for (const auto& path : where) {
+    std::optional<std::string> text;
+    try {
+      text = blobs.read(Tree::base, path, kMaxCodeownersBytes);
+    } catch (const RuleError&) {
+      throw InputError(path, 0, 0, "CODEOWNERS is larger than 3 MB",
+                       "GitHub ignores such a file too; split ownership into fewer, broader "
+                       "patterns");
+    }
+    if (text) return parse_codeowners(*text, path);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> all_owners_of(const Codeowners& codeowners, std::string_view path) {
+  std::vector<std::string> owners;
+  for (const auto& match : match_codeowners(codeowners, path)) {
+    for (const auto& owner : match.entry->owners) {
+      if (std::find(owners.begin(), owners.end(), owner) == owners.end()) owners.push_back(owner);
+    }
+  }
+  return owners;
+}
+
 }  // namespace gate::rules

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gate/types/blob_source.hpp"
 #include "gate/types/glob.hpp"
 
 namespace gate::rules {
@@ -61,5 +63,14 @@ std::vector<CodeownersMatch> match_codeowners(const Codeowners& codeowners, std:
 
 // Where GitHub and GitLab look for the file, in the order Gate tries them (first found wins).
 const std::vector<std::string>& codeowners_locations();
+
+// The first CODEOWNERS of `where` in the base revision (the one that judges the change), parsed;
+// nullopt when there is none. Throws InputError for a file over GitHub's 3 MB limit or a
+// malformed line.
+std::optional<Codeowners> read_codeowners(const BlobSource& blobs,
+                                          const std::vector<std::string>& where);
+// Everyone a matching line names, over all sections (optional sections included): who owns the
+// path at all.
+std::vector<std::string> all_owners_of(const Codeowners& codeowners, std::string_view path);
 
 }  // namespace gate::rules

@@ -11,30 +11,6 @@ namespace gate::rules {
 
 namespace {
 
-// GitHub ignores a CODEOWNERS file larger than 3 MB; Gate refuses it rather than guessing.
-constexpr uint64_t kMaxCodeownersBytes = 3'000'000;
-
-struct Located {
-  std::string path;
-  std::string text;
-};
-
-std::optional<Located> find_codeowners(const BlobSource& blobs,
-                                       const std::vector<std::string>& where) {
-  for (const auto& path : where) {
-    std::optional<std::string> text;
-    try {
-      text = blobs.read(Tree::base, path, kMaxCodeownersBytes);
-    } catch (const RuleError&) {
-      throw InputError(path, 0, 0, "CODEOWNERS is larger than 3 MB",
-                       "GitHub ignores such a file too; split ownership into fewer, broader "
-                       "patterns");
-    }
-    if (text) return Located{path, std::move(*text)};
-  }
-  return std::nullopt;
-}
-
 std::string describe_section(const CodeownersSection& section) {
   return section.name.empty() ? std::string() : " in section [" + section.name + "]";
 }
@@ -59,8 +35,8 @@ class CodeownersApproval : public Rule {
       result.skipped = "no changed file in scope";
       return result;
     }
-    std::optional<Located> located = find_codeowners(context.blobs, locations_);
-    if (!located) {
+    std::optional<Codeowners> found = read_codeowners(context.blobs, locations_);
+    if (!found) {
       Finding f = context.finding("", "no CODEOWNERS file in the base revision (looked at " +
                                           join(locations_, ", ") +
                                           "), so no change can show its owners' approval");
@@ -68,7 +44,7 @@ class CodeownersApproval : public Rule {
       result.findings.push_back(std::move(f));
       return result;
     }
-    Codeowners codeowners = parse_codeowners(located->text, located->path);
+    const Codeowners& codeowners = *found;
     ApprovalState state = current_approvals(context.evidence, context.change, dismiss_stale_);
 
     size_t owned = 0;
