@@ -94,7 +94,8 @@ std::shared_ptr<EVP_PKEY> rsa_key(const nlohmann::json& jwk, std::string& proble
   size_t leading = n->find_first_not_of('\0');
   size_t bits = leading == std::string::npos ? 0 : (n->size() - leading) * 8;
   if (bits < 2048 || bits > 8192) {
-    problem = bits < 2048 ? "an RSA key shorter than 2048 bits" : "an RSA key longer than 8192 bits";
+    problem =
+        bits < 2048 ? "an RSA key shorter than 2048 bits" : "an RSA key longer than 8192 bits";
     return nullptr;
   }
   std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
@@ -153,11 +154,11 @@ std::optional<std::string> es256_to_der(std::string_view raw) {
 
 bool verify_sha256(EVP_PKEY* key, std::string_view message, std::string_view signature) {
   std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-  bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
-            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                             signature.size(),
-                             reinterpret_cast<const unsigned char*>(message.data()),
-                             message.size()) == 1;
+  bool ok =
+      ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size()) == 1;
   ERR_clear_error();
   return ok;
 }

@@ -92,7 +92,8 @@ constexpr const char* kLogTables[] = {"log_meta", "entries",     "entry_rules",
                                       "nodes",    "checkpoints", "identities"};
 
 void require_identifier(const std::string& name) {
-  bool ok = !name.empty() && name.size() < 64 && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
+  bool ok =
+      !name.empty() && name.size() < 64 && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
   for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   if (!ok) {
     throw std::invalid_argument("role name '" + name +
@@ -115,6 +116,8 @@ std::string trigger(const std::string& table, const std::string& name, const std
 void install_log_schema(Connection& owner, const std::string& service_role) {
   require_identifier(service_role);
   Transaction transaction(owner);
+  // IF NOT EXISTS and DROP ... IF EXISTS would each print a NOTICE on a second install.
+  owner.exec("SET LOCAL client_min_messages = warning");
   owner.exec(kTables);
   std::string sql;
   for (const std::string table : kLogTables) {
@@ -131,13 +134,12 @@ void install_log_schema(Connection& owner, const std::string& service_role) {
                  "gate_log_refuse_change");
   sql += trigger("log_sequence", "log_sequence_forward", "BEFORE UPDATE", Per::row,
                  "gate_log_sequence_forward");
-  sql += trigger("entries", "entries_reserved_seq", "BEFORE INSERT", Per::row,
-                 "gate_log_check_seq");
+  sql +=
+      trigger("entries", "entries_reserved_seq", "BEFORE INSERT", Per::row, "gate_log_check_seq");
   sql += "REVOKE ALL ON log_sequence FROM PUBLIC;\n";
   sql += "GRANT SELECT ON log_sequence TO " + service_role + ";\n";
-  for (const char* function :
-       {"gate_log_next_seq()", "gate_log_check_seq()", "gate_log_refuse_change()",
-        "gate_log_sequence_forward()"}) {
+  for (const char* function : {"gate_log_next_seq()", "gate_log_check_seq()",
+                               "gate_log_refuse_change()", "gate_log_sequence_forward()"}) {
     sql += std::string("REVOKE ALL ON FUNCTION ") + function + " FROM PUBLIC;\n";
   }
   sql += "GRANT EXECUTE ON FUNCTION gate_log_next_seq() TO " + service_role + ";\n";

@@ -11,10 +11,9 @@
 namespace {
 
 // An EC P-256 key (RFC 7515 appendix A.3), enough for the verifier to reach the signature check.
-constexpr const char* kJwks =
-    R"({"keys":[{"kty":"EC","kid":"k","crv":"P-256",)"
-    R"("x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",)"
-    R"("y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})";
+constexpr const char* kJwks = R"({"keys":[{"kty":"EC","kid":"k","crv":"P-256",)"
+                              R"("x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",)"
+                              R"("y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})";
 
 }  // namespace
 

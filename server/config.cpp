@@ -135,7 +135,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
     config.write_timeout_seconds =
         static_cast<int>(number(path, root["write_timeout"], "write_timeout", 1, 600));
   }
-  if (root["threads"]) config.threads = static_cast<int>(number(path, root["threads"], "threads", 1, 1024));
+  if (root["threads"])
+    config.threads = static_cast<int>(number(path, root["threads"], "threads", 1, 1024));
   if (root["oidc"]) {
     if (!root["oidc"].IsSequence()) fail(path, root["oidc"], "'oidc' must be a list of issuers");
     for (const auto& node : root["oidc"]) config.issuers.push_back(read_issuer(path, node));
@@ -160,7 +161,8 @@ ListenAddress parse_listen(const std::string& value) {
   }
   if (address.host.empty()) address.host = "0.0.0.0";
   std::string port = value.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
     throw bad();
   }
   address.port = std::stoi(port);

@@ -21,9 +21,9 @@ constexpr const char* kJson = "application/json";
 void send_error(httplib::Response& res, int status, const std::string& code,
                 const std::string& message) {
   res.status = status;
-  res.set_content(nlohmann::json{{"status", status}, {"error", code}, {"message", message}}.dump() +
-                      "\n",
-                  kJson);
+  res.set_content(
+      nlohmann::json{{"status", status}, {"error", code}, {"message", message}}.dump() + "\n",
+      kJson);
 }
 
 void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200) {
@@ -34,7 +34,8 @@ void send_json(httplib::Response& res, const nlohmann::json& body, int status = 
 std::optional<uint64_t> number_param(const httplib::Request& req, const char* name) {
   if (!req.has_param(name)) return std::nullopt;
   std::string value = req.get_param_value(name);
-  if (value.empty() || value.size() > 19 || value.find_first_not_of("0123456789") != std::string::npos) {
+  if (value.empty() || value.size() > 19 ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
     throw ServiceError{400, "bad_request",
                        std::string("parameter '") + name + "' must be a whole number"};
   }
@@ -88,8 +89,8 @@ QueryRequest query_request(const httplib::Request& req) {
 // Metric label of a request: the route it matched, never the raw path (unbounded cardinality).
 std::string route_label(const httplib::Request& req) {
   static const std::vector<std::string> kRoutes = {
-      "/v1/entries", "/v1/checkpoint", "/v1/proof/inclusion", "/v1/proof/consistency",
-      "/v1/export",  "/healthz",       "/metrics"};
+      "/v1/entries", "/v1/checkpoint", "/v1/proof/inclusion", "/v1/proof/consistency", "/v1/export",
+      "/healthz",    "/metrics"};
   for (const auto& route : kRoutes) {
     if (req.path == route) return req.method + " " + route;
   }
@@ -135,26 +136,27 @@ struct HttpServer::Impl {
   }
 
   void routes() {
-    http.Post("/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      auto started = std::chrono::steady_clock::now();
-      nlohmann::json answer =
-          service.append(req.body, req.get_header_value("Authorization"), now_seconds());
-      metrics.observe_append(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      send_json(res, answer, 201);
-    }));
+    http.Post(
+        "/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
+          auto started = std::chrono::steady_clock::now();
+          nlohmann::json answer =
+              service.append(req.body, req.get_header_value("Authorization"), now_seconds());
+          metrics.observe_append(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+          send_json(res, answer, 201);
+        }));
     http.Get("/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
-      send_json(res, service.query(query_request(req)));
-    }));
+               send_json(res, service.query(query_request(req)));
+             }));
     http.Get(R"(/v1/entries/(\d{1,19}))",
              guarded([this](const httplib::Request& req, httplib::Response& res) {
                send_json(res, service.entry(std::stoull(req.matches[1].str())));
              }));
     http.Get("/v1/checkpoint", guarded([this](const httplib::Request&, httplib::Response& res) {
-      auto note = service.latest_checkpoint();
-      if (!note) throw ServiceError{404, "empty_log", "the log has no checkpoint yet"};
-      res.set_content(*note, "text/plain; charset=utf-8");
-    }));
+               auto note = service.latest_checkpoint();
+               if (!note) throw ServiceError{404, "empty_log", "the log has no checkpoint yet"};
+               res.set_content(*note, "text/plain; charset=utf-8");
+             }));
     http.Get("/v1/proof/inclusion",
              guarded([this](const httplib::Request& req, httplib::Response& res) {
                auto seq = number_param(req, "seq");
@@ -168,24 +170,26 @@ struct HttpServer::Impl {
                send_json(res, service.consistency_proof(*old_size, number_param(req, "new")));
              }));
     http.Get("/v1/export", guarded([this](const httplib::Request&, httplib::Response& res) {
-      res.set_chunked_content_provider("application/x-ndjson", [this](size_t, httplib::DataSink& sink) {
-        service.export_lines([&](const std::string& line) {
-          return sink.is_writable() && sink.write(line.data(), line.size());
-        });
-        sink.done();
-        return true;
-      });
-    }));
+               res.set_chunked_content_provider(
+                   "application/x-ndjson", [this](size_t, httplib::DataSink& sink) {
+                     service.export_lines([&](const std::string& line) {
+                       return sink.is_writable() && sink.write(line.data(), line.size());
+                     });
+                     sink.done();
+                     return true;
+                   });
+             }));
     http.Get("/healthz", guarded([this](const httplib::Request&, httplib::Response& res) {
-      send_json(res, {{"status", "ok"}, {"origin", service.origin()}, {"size", service.size()}});
-    }));
+               send_json(
+                   res, {{"status", "ok"}, {"origin", service.origin()}, {"size", service.size()}});
+             }));
     http.Get("/metrics", guarded([this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(metrics.render(service.size()), "text/plain; version=0.0.4");
-    }));
+               res.set_content(metrics.render(service.size()), "text/plain; version=0.0.4");
+             }));
     // Responses httplib makes itself (404 unknown route, 413 too large, 400 unparsable request)
     // get the same JSON shape as the service's own errors.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
+    http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
           switch (res.status) {
             case 404:
@@ -215,7 +219,9 @@ HttpServer::HttpServer(LogService& service, const HttpLimits& limits)
   impl_->http.set_keep_alive_max_count(1000);
   int threads = std::max(1, limits.threads);
   // cpp-httplib takes ownership of the queue it is handed.
-  impl_->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  impl_->http.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
 }
 
 HttpServer::~HttpServer() = default;
@@ -234,8 +240,9 @@ void HttpServer::run() { impl_->http.listen_after_bind(); }
 void HttpServer::stop() { impl_->http.stop(); }
 
 int serve(const ServeConfig& config) {
-  for (auto [value, flag] : {std::pair{&config.store, "--store"}, std::pair{&config.origin, "--origin"},
-                             std::pair{&config.log_key, "--log-key"}}) {
+  for (auto [value, flag] :
+       {std::pair{&config.store, "--store"}, std::pair{&config.origin, "--origin"},
+        std::pair{&config.log_key, "--log-key"}}) {
     if (value->empty()) {
       throw InputError(std::string("gate log serve needs ") + flag,
                        "pass it as a flag or set it in the --config file");
@@ -247,8 +254,11 @@ int serve(const ServeConfig& config) {
                      "envelopes they verify");
   }
   ListenAddress address = parse_listen(config.listen);
-  ServiceSetup setup{config.store, config.origin, attest::PrivateKey::from_file(config.log_key),
-                     {}, Authenticator(config.issuers, config.tokens),
+  ServiceSetup setup{config.store,
+                     config.origin,
+                     attest::PrivateKey::from_file(config.log_key),
+                     {},
+                     Authenticator(config.issuers, config.tokens),
                      static_cast<size_t>(std::max(1, config.threads))};
   for (const auto& path : config.trust) setup.trusted.push_back(attest::PublicKey::from_file(path));
   if (setup.authenticator.open()) {

@@ -48,7 +48,8 @@ Identity Authenticator::from_oidc(std::string_view token, int64_t now) const {
     if (candidate.policy.issuer == issuer) trusted = &candidate;
   }
   if (!trusted) {
-    throw AuthFailure{401, "untrusted_issuer", "the token's issuer '" + issuer + "' is not trusted"};
+    throw AuthFailure{401, "untrusted_issuer",
+                      "the token's issuer '" + issuer + "' is not trusted"};
   }
   nlohmann::json claims;
   try {
@@ -83,7 +84,8 @@ Identity Authenticator::from_oidc(std::string_view token, int64_t now) const {
 Identity Authenticator::authenticate(std::string_view authorization, int64_t now) const {
   if (open()) return Identity{"anonymous", "", "anonymous", "", "", "", "", "", {"*"}};
   constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.substr(0, kBearer.size()) != kBearer || authorization.size() == kBearer.size()) {
+  if (authorization.substr(0, kBearer.size()) != kBearer ||
+      authorization.size() == kBearer.size()) {
     throw AuthFailure{401, "missing_token",
                       "send 'Authorization: Bearer <CI OIDC ID token or project token>'"};
   }
@@ -111,9 +113,9 @@ void Authenticator::authorize(const Identity& identity, const std::string& repos
       return;
     }
   }
-  throw AuthFailure{403, "not_allowed",
-                    "identity '" + identity.subject + "' may not append decisions about '" +
-                        repository + "'"};
+  throw AuthFailure{
+      403, "not_allowed",
+      "identity '" + identity.subject + "' may not append decisions about '" + repository + "'"};
 }
 
 }  // namespace gate::server

@@ -23,10 +23,14 @@ nlohmann::json hex_list(const std::vector<attest::Hash>& hashes) {
 }
 
 nlohmann::json identity_json(const Identity& identity) {
-  return {{"kind", identity.kind},         {"issuer", identity.issuer},
-          {"subject", identity.subject},   {"repository", identity.repository},
-          {"workflow_ref", identity.workflow_ref}, {"ref", identity.ref},
-          {"run_id", identity.run_id},     {"actor", identity.actor}};
+  return {{"kind", identity.kind},
+          {"issuer", identity.issuer},
+          {"subject", identity.subject},
+          {"repository", identity.repository},
+          {"workflow_ref", identity.workflow_ref},
+          {"ref", identity.ref},
+          {"run_id", identity.run_id},
+          {"actor", identity.actor}};
 }
 
 // Whether an entry found by the identity index also passes the other filters.
@@ -39,7 +43,8 @@ bool matches(const attest::LogEntry& entry, const attest::LogQuery& query) {
   return same(query.repository, entry.repository) && same(query.verdict, entry.verdict) &&
          same(query.actor, entry.actor) && rule_ok &&
          (!query.commit || entry.head.compare(0, query.commit->size(), *query.commit) == 0) &&
-         (!query.since || entry.time >= *query.since) && (!query.until || entry.time <= *query.until);
+         (!query.since || entry.time >= *query.since) &&
+         (!query.until || entry.time <= *query.until);
 }
 
 struct Cursor {
@@ -194,9 +199,9 @@ nlohmann::json LogService::inclusion_proof(uint64_t seq, std::optional<uint64_t>
                            std::to_string(latest) + ")"};
   }
   if (seq >= tree_size) {
-    throw ServiceError{404, "not_found",
-                       "entry " + std::to_string(seq) + " is not in a tree of size " +
-                           std::to_string(tree_size)};
+    throw ServiceError{
+        404, "not_found",
+        "entry " + std::to_string(seq) + " is not in a tree of size " + std::to_string(tree_size)};
   }
   auto leaf = store.leaf_hash(seq);
   if (!leaf) throw ServiceError{500, "store_damaged", "entry has no leaf hash"};
@@ -317,7 +322,8 @@ void LogService::export_lines(const std::function<bool(const std::string&)>& wri
     open = write(line.dump() + "\n");
   });
   if (!open) return;
-  if (auto note = store.latest_checkpoint()) write(nlohmann::json{{"checkpoint", *note}}.dump() + "\n");
+  if (auto note = store.latest_checkpoint())
+    write(nlohmann::json{{"checkpoint", *note}}.dump() + "\n");
 }
 
 uint64_t LogService::size() {

@@ -24,8 +24,8 @@ std::string Metrics::render(uint64_t log_size) const {
   out << "# HELP gate_log_requests_total HTTP requests answered, by route and status.\n"
       << "# TYPE gate_log_requests_total counter\n";
   for (const auto& [key, count] : requests_) {
-    out << "gate_log_requests_total{route=\"" << key.first << "\",status=\"" << key.second
-        << "\"} " << count << "\n";
+    out << "gate_log_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} "
+        << count << "\n";
   }
   out << "# HELP gate_log_append_seconds Time to verify, append and prove one entry.\n"
       << "# TYPE gate_log_append_seconds histogram\n";

@@ -78,8 +78,9 @@ int main(int argc, char** argv) {
 
   std::string token = "bench-token";
   server::StaticToken project{"bench", attest::to_hex(attest::sha256(token)), {"*"}};
-  server::ServiceSetup setup{(dir / "served.db").string(), "bench", log_key,
-                             {signer.public_key()}, server::Authenticator({}, {project}), 8};
+  server::ServiceSetup setup{
+      (dir / "served.db").string(),         "bench", log_key, {signer.public_key()},
+      server::Authenticator({}, {project}), 8};
   server::LogService service(std::move(setup));
   server::HttpServer http(service, {1 << 20, 10, 10, 48});
   int port = http.bind("127.0.0.1", 0);
@@ -113,8 +114,7 @@ int main(int argc, char** argv) {
     for (auto& thread : threads) thread.join();
     double rate = static_cast<double>(done) / seconds_since(start);
     std::printf("serve  POST /v1/entries %2d client%s %8.0f appends/s  %.2fx floor%s\n", clients,
-                clients == 1 ? " " : "s", rate, rate / floor_rate,
-                failed ? "  (FAILURES)" : "");
+                clients == 1 ? " " : "s", rate, rate / floor_rate, failed ? "  (FAILURES)" : "");
   }
 
   uint64_t size = service.size();
@@ -136,11 +136,12 @@ int main(int argc, char** argv) {
     if (!res || res->status != 200) std::printf("proof request failed\n");
     served_ms.push_back(seconds_since(start) * 1000);
   }
-  std::printf("proof  inclusion at %llu entries  direct p50 %.3f ms p99 %.3f ms | served p50 %.3f "
-              "ms p99 %.3f ms (%.1fx direct p50)\n",
-              static_cast<unsigned long long>(size), percentile(direct_ms, 0.5),
-              percentile(direct_ms, 0.99), percentile(served_ms, 0.5), percentile(served_ms, 0.99),
-              percentile(served_ms, 0.5) / percentile(direct_ms, 0.5));
+  std::printf(
+      "proof  inclusion at %llu entries  direct p50 %.3f ms p99 %.3f ms | served p50 %.3f "
+      "ms p99 %.3f ms (%.1fx direct p50)\n",
+      static_cast<unsigned long long>(size), percentile(direct_ms, 0.5),
+      percentile(direct_ms, 0.99), percentile(served_ms, 0.5), percentile(served_ms, 0.99),
+      percentile(served_ms, 0.5) / percentile(direct_ms, 0.5));
   http.stop();
   serving.join();
   fs::remove_all(dir);

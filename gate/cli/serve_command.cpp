@@ -45,8 +45,10 @@ void add_serve_command(CLI::App& log, int& exit_code) {
   serve->add_option("--log-key", flags->given.log_key, "Ed25519 private key signing checkpoints");
   serve->add_option("--trust", flags->given.trust,
                     "Public key whose signed decisions may be appended; repeatable");
-  serve->add_option("--listen", flags->given.listen, "HOST:PORT (default 127.0.0.1:8080; port 0: any)");
-  serve->add_option("--max-body", flags->max_body_bytes, "Largest request body in bytes (default 1 MiB)");
+  serve->add_option("--listen", flags->given.listen,
+                    "HOST:PORT (default 127.0.0.1:8080; port 0: any)");
+  serve->add_option("--max-body", flags->max_body_bytes,
+                    "Largest request body in bytes (default 1 MiB)");
   serve->add_option("--threads", flags->threads, "Worker threads (default 16)");
   serve->callback([flags, &exit_code] { exit_code = run_serve(*flags); });
 }

@@ -26,15 +26,16 @@ Authenticator gitlab_only(std::vector<AllowRule> allow) {
 }
 
 nlohmann::json gitlab_claims(const std::string& project) {
-  return {{"iss", gitlab().issuer()},
-          {"aud", "https://gate.example"},
-          {"sub", "project_path:" + project + ":ref_type:branch:ref:main"},
-          {"project_path", project},
-          {"ci_config_ref_uri", "gitlab.example.com/" + project + "//.gitlab-ci.yml@refs/heads/main"},
-          {"ref", "main"},
-          {"pipeline_id", "777"},
-          {"user_login", "alice"},
-          {"exp", kNow + 300}};
+  return {
+      {"iss", gitlab().issuer()},
+      {"aud", "https://gate.example"},
+      {"sub", "project_path:" + project + ":ref_type:branch:ref:main"},
+      {"project_path", project},
+      {"ci_config_ref_uri", "gitlab.example.com/" + project + "//.gitlab-ci.yml@refs/heads/main"},
+      {"ref", "main"},
+      {"pipeline_id", "777"},
+      {"user_login", "alice"},
+      {"exp", kNow + 300}};
 }
 
 TEST(Patterns, StarCrossesSlashesSoSubgroupsMatch) {

@@ -31,11 +31,18 @@ class TestIssuer {
 
   nlohmann::json jwk() const {
     if (alg_ == "RS256") {
-      return {{"kty", "RSA"}, {"kid", kid_}, {"alg", "RS256"}, {"use", "sig"},
-              {"n", bn_param(OSSL_PKEY_PARAM_RSA_N, 0)}, {"e", bn_param(OSSL_PKEY_PARAM_RSA_E, 0)}};
+      return {{"kty", "RSA"},
+              {"kid", kid_},
+              {"alg", "RS256"},
+              {"use", "sig"},
+              {"n", bn_param(OSSL_PKEY_PARAM_RSA_N, 0)},
+              {"e", bn_param(OSSL_PKEY_PARAM_RSA_E, 0)}};
     }
-    return {{"kty", "EC"}, {"kid", kid_}, {"crv", "P-256"},
-            {"x", bn_param(OSSL_PKEY_PARAM_EC_PUB_X, 32)}, {"y", bn_param(OSSL_PKEY_PARAM_EC_PUB_Y, 32)}};
+    return {{"kty", "EC"},
+            {"kid", kid_},
+            {"crv", "P-256"},
+            {"x", bn_param(OSSL_PKEY_PARAM_EC_PUB_X, 32)},
+            {"y", bn_param(OSSL_PKEY_PARAM_EC_PUB_Y, 32)}};
   }
   std::string jwks() const { return nlohmann::json{{"keys", {jwk()}}}.dump(); }
 
@@ -67,7 +74,8 @@ class TestIssuer {
     BIGNUM* bn = nullptr;
     if (EVP_PKEY_get_bn_param(key_.get(), name, &bn) != 1) throw std::runtime_error(name);
     std::string bytes(static_cast<size_t>(pad ? pad : BN_num_bytes(bn)), '\0');
-    BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(bytes.data()),
+                 static_cast<int>(bytes.size()));
     BN_free(bn);
     return attest::oidc::base64url_encode(bytes);
   }

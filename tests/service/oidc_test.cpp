@@ -49,8 +49,8 @@ TEST(Base64Url, RoundTripsEveryLengthAndRefusesNonCanonicalText) {
 TEST(OidcToken, Rs256AndEs256TokensVerifyAndReturnTheirClaims) {
   for (const TestIssuer* issuer : {&rsa_issuer(), &ec_issuer()}) {
     std::string token = issuer->sign(issuer->github_claims("acme/app", kNow));
-    auto claims = verify_token(token, Jwks::parse(issuer->jwks(), "jwks.json"),
-                               policy_for(*issuer), kNow + 10);
+    auto claims = verify_token(token, Jwks::parse(issuer->jwks(), "jwks.json"), policy_for(*issuer),
+                               kNow + 10);
     EXPECT_EQ(claims["repository"], "acme/app");
     EXPECT_EQ(claims["run_id"], "4242");
   }
@@ -90,8 +90,8 @@ TEST(OidcToken, TamperedPayloadFailsTheSignature) {
   auto claims = rsa_issuer().github_claims("acme/other", kNow);
   size_t first = token.find('.');
   size_t second = token.find('.', first + 1);
-  std::string forged = token.substr(0, first + 1) + base64url_encode(claims.dump()) +
-                       token.substr(second);
+  std::string forged =
+      token.substr(0, first + 1) + base64url_encode(claims.dump()) + token.substr(second);
   EXPECT_EQ(refusal(forged, rsa_issuer()), "the token's signature does not verify");
 }
 
@@ -116,7 +116,8 @@ TEST(OidcToken, AlgNoneHmacAndAlgorithmSwitchesAreRefused) {
 TEST(OidcToken, UnknownKidIsRefused) {
   auto claims = rsa_issuer().github_claims("acme/app", kNow);
   std::string token = rsa_issuer().sign(claims, {{"alg", "RS256"}, {"kid", "rotated-away"}});
-  EXPECT_EQ(refusal(token, rsa_issuer()), "the token's key id 'rotated-away' is not in the issuer's JWKS");
+  EXPECT_EQ(refusal(token, rsa_issuer()),
+            "the token's key id 'rotated-away' is not in the issuer's JWKS");
 }
 
 TEST(OidcToken, MalformedTokensAreRefusedWithoutEchoingThem) {

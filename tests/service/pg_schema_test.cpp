@@ -89,13 +89,15 @@ TEST_F(PgSchemaTest, TriggersRefuseChangesEvenToTheOwner) {
 TEST_F(PgSchemaTest, AnEntryMustTakeTheNumberItsTransactionReserved) {
   Connection conn = service();
   append(conn, "alice");
-  // Skipping ahead (a gap) or reusing a number (a fork) is refused.
-  EXPECT_EQ(refusal(conn, "INSERT INTO entries VALUES(5, 0, 'r', 'b', 'h', 'pass', 'p', 'a', '', "
-                          "'k', '\\x00')"),
+  // Skipping ahead (a gap) is refused by the trigger, reusing a number (a fork) by the key.
+  EXPECT_EQ(refusal(conn,
+                    "INSERT INTO entries VALUES(5, 0, 'r', 'b', 'h', 'pass', 'p', 'a', '', "
+                    "'k', '\\x00')"),
             "GL002");
-  EXPECT_EQ(refusal(conn, "INSERT INTO entries VALUES(0, 0, 'r', 'b', 'h', 'pass', 'p', 'a', '', "
-                          "'k', '\\x00')"),
-            "GL002");
+  EXPECT_EQ(refusal(conn,
+                    "INSERT INTO entries VALUES(0, 0, 'r', 'b', 'h', 'pass', 'p', 'a', '', "
+                    "'k', '\\x00')"),
+            "23505");
 }
 
 TEST_F(PgSchemaTest, SixteenConnectionsAppendingGetGaplessDistinctSequenceNumbers) {

@@ -52,8 +52,9 @@ TEST_F(ServiceTest, ProofsFromTheReadEndpointsVerifyAgainstSignedCheckpoints) {
   EXPECT_EQ(proof["tree_size"], 7);
   std::vector<std::string> path;
   for (const auto& hex : proof["proof"]) path.push_back(*attest::from_hex(hex.get<std::string>()));
-  EXPECT_FALSE(attest::merkle::verify_inclusion(2, 7, *attest::from_hex(proof["leaf_hash"].get<std::string>()), path,
-                                                *attest::from_hex(proof["root"].get<std::string>())));
+  EXPECT_FALSE(attest::merkle::verify_inclusion(
+      2, 7, *attest::from_hex(proof["leaf_hash"].get<std::string>()), path,
+      *attest::from_hex(proof["root"].get<std::string>())));
   // Every checkpoint a client was given is extended by the latest: no fork.
   for (const auto& answer : answers) {
     uint64_t size = answer["tree_size"];
@@ -61,7 +62,8 @@ TEST_F(ServiceTest, ProofsFromTheReadEndpointsVerifyAgainstSignedCheckpoints) {
     ASSERT_EQ(res->status, 200) << res->body;
     auto consistency = nlohmann::json::parse(res->body);
     std::vector<std::string> hashes;
-    for (const auto& hex : consistency["proof"]) hashes.push_back(*attest::from_hex(hex.get<std::string>()));
+    for (const auto& hex : consistency["proof"])
+      hashes.push_back(*attest::from_hex(hex.get<std::string>()));
     EXPECT_EQ(consistency["old_root"], answer["root"]);
     EXPECT_FALSE(attest::merkle::verify_consistency(
         size, 7, hashes, *attest::from_hex(answer["root"].get<std::string>()),
@@ -95,7 +97,8 @@ TEST_F(ServiceTest, QueriesFilterByDecisionAndIdentityAndPageWithoutRepeats) {
   int pages = 0;
   do {
     auto page = get("limit=5" + (token.empty() ? "" : "&page_token=" + token));
-    for (const auto& entry : page["entries"]) EXPECT_TRUE(seen.insert(entry["seq"].get<uint64_t>()).second);
+    for (const auto& entry : page["entries"])
+      EXPECT_TRUE(seen.insert(entry["seq"].get<uint64_t>()).second);
     token = page.value("next_page_token", "");
     ++pages;
   } while (!token.empty() && pages < 10);
@@ -133,11 +136,13 @@ TEST_F(ServiceTest, HealthAndMetricsSpeakPrometheusText) {
   EXPECT_EQ(nlohmann::json::parse(health->body)["size"], 3);
   auto metrics = http.Get("/metrics");
   ASSERT_EQ(metrics->status, 200);
-  EXPECT_NE(metrics->body.find("gate_log_requests_total{route=\"POST /v1/entries\",status=\"201\"} 3"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics->body.find("gate_log_requests_total{route=\"POST /v1/entries\",status=\"201\"} 3"),
+      std::string::npos)
       << metrics->body;
-  EXPECT_NE(metrics->body.find("gate_log_requests_total{route=\"POST /v1/entries\",status=\"400\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics->body.find("gate_log_requests_total{route=\"POST /v1/entries\",status=\"400\"} 1"),
+      std::string::npos);
   EXPECT_NE(metrics->body.find("gate_log_append_seconds_count 3"), std::string::npos);
   EXPECT_NE(metrics->body.find("gate_log_entries 3"), std::string::npos);
 }

@@ -36,8 +36,9 @@ class BadInputTest : public ServiceTest {
 
 TEST_F(BadInputTest, MalformedBodiesAre400) {
   auto http = client();
-  for (std::string body : {"", "not json", "{}", "[]", R"({"payload":"x","payloadType":"y"})",
-                           R"({"payload":"!!!","payloadType":"application/vnd.in-toto+json","signatures":[]})"}) {
+  for (std::string body :
+       {"", "not json", "{}", "[]", R"({"payload":"x","payloadType":"y"})",
+        R"({"payload":"!!!","payloadType":"application/vnd.in-toto+json","signatures":[]})"}) {
     expect_error(post(http, body, token_for("acme/app")), 400, "malformed_envelope");
   }
   expect_log_empty();
@@ -94,8 +95,7 @@ TEST_F(BadInputTest, RepositoriesAndWorkflowsTheRulesDoNotAdmitAre403) {
   claims["job_workflow_ref"] = "acme/app/.github/workflows/release.yml@refs/heads/main";
   expect_error(post(http, envelope("acme/app", 1), issuer().sign(claims)), 403, "not_allowed");
   // A token of acme/app appending a decision about acme/billing.
-  expect_error(post(http, envelope("acme/billing", 1), token_for("acme/app")), 403,
-               "not_allowed");
+  expect_error(post(http, envelope("acme/billing", 1), token_for("acme/app")), 403, "not_allowed");
   // The project token is for acme/legacy only.
   expect_error(post(http, envelope("acme/app", 1), kProjectToken), 403, "not_allowed");
   expect_log_empty();
@@ -136,8 +136,7 @@ TEST_F(BadInputTest, ASlowClientIsCutOffAfterTheReadTimeout) {
   ssize_t n;
   while ((n = recv(fd, buffer, sizeof(buffer), 0)) > 0) {
   }
-  double waited =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   close(fd);
   EXPECT_EQ(n, 0) << "the server kept the connection open";
   EXPECT_LT(waited, 8.0);  // read_timeout is 2 s in the fixture

@@ -63,7 +63,8 @@ TEST_F(ServiceTest, SixteenClientsAppendingInParallelLoseAndForkNothing) {
     auto proof = nlohmann::json::parse(res->body);
     ASSERT_EQ(proof["new_size"], final_size);
     std::vector<std::string> hashes;
-    for (const auto& hex : proof["proof"]) hashes.push_back(*attest::from_hex(hex.get<std::string>()));
+    for (const auto& hex : proof["proof"])
+      hashes.push_back(*attest::from_hex(hex.get<std::string>()));
     EXPECT_FALSE(attest::merkle::verify_consistency(
         size, final_size, hashes, *attest::from_hex(answer["root"].get<std::string>()),
         *attest::from_hex(proof["new_root"].get<std::string>())))

@@ -30,20 +30,20 @@ class ServiceTest : public ::testing::Test {
     gate::test::write_file(dir_ / "jwks.json", issuer().jwks());
     gate::test::write_file(
         dir_ / "serve.yaml",
-        "store: " + store() + "\n" + "origin: " + origin() + "\n" +
-            "log_key: " + (dir_ / "log.key").string() + "\n" + "trust: [" +
-            (dir_ / "decision.pub").string() + "]\n" + "read_timeout: 2\n" +
-            "max_body_bytes: 65536\n" + "threads: 40\n" + "oidc:\n" +
-            "  - issuer: " + issuer().issuer() + "\n" + "    audience: gate\n" +
-            "    jwks: " + (dir_ / "jwks.json").string() + "\n" + "    allow:\n" +
-            "      - repository: acme/*\n" +
+        "store: " + store() + "\n" + "origin: " + origin() + "\n" + "log_key: " +
+            (dir_ / "log.key").string() + "\n" + "trust: [" + (dir_ / "decision.pub").string() +
+            "]\n" + "read_timeout: 2\n" + "max_body_bytes: 65536\n" + "threads: 40\n" + "oidc:\n" +
+            "  - issuer: " + issuer().issuer() + "\n" + "    audience: gate\n" + "    jwks: " +
+            (dir_ / "jwks.json").string() + "\n" + "    allow:\n" + "      - repository: acme/*\n" +
             "        workflow: \"*/.github/workflows/gate.yml@refs/heads/*\"\n" + "tokens:\n" +
-            "  - name: legacy\n" + "    sha256: " +
-            attest::to_hex(attest::sha256(kProjectToken)) + "\n" +
-            "    repositories: [acme/legacy]\n");
+            "  - name: legacy\n" + "    sha256: " + attest::to_hex(attest::sha256(kProjectToken)) +
+            "\n" + "    repositories: [acme/legacy]\n");
   }
 
-  void start() { service_ = std::make_unique<ServiceProcess>(std::vector<std::string>{"--config", (dir_ / "serve.yaml").string()}); }
+  void start() {
+    service_ = std::make_unique<ServiceProcess>(
+        std::vector<std::string>{"--config", (dir_ / "serve.yaml").string()});
+  }
 
   static const TestIssuer& issuer() {
     static const TestIssuer issuer("RS256", "gh-1", "https://token.actions.githubusercontent.com");
@@ -52,9 +52,7 @@ class ServiceTest : public ::testing::Test {
   static int64_t now() { return static_cast<int64_t>(time(nullptr)); }
 
   std::string store() const { return (dir_ / "audit.db").string(); }
-  std::string origin() const {
-    return "gate.local/audit-log/" + log_key_.key_id().substr(0, 16);
-  }
+  std::string origin() const { return "gate.local/audit-log/" + log_key_.key_id().substr(0, 16); }
   std::string token_for(const std::string& repository) const {
     return issuer().sign(issuer().github_claims(repository, now()));
   }
@@ -87,10 +85,12 @@ class ServiceTest : public ::testing::Test {
     std::string leaf(attest::as_bytes(attest::merkle::leaf_hash(body)));
     EXPECT_EQ(answer["leaf_hash"], attest::to_hex(leaf));
     std::vector<std::string> proof;
-    for (const auto& hex : answer["inclusion_proof"]) proof.push_back(*attest::from_hex(hex.get<std::string>()));
+    for (const auto& hex : answer["inclusion_proof"])
+      proof.push_back(*attest::from_hex(hex.get<std::string>()));
     auto root = attest::from_hex(answer["root"].get<std::string>());
     ASSERT_TRUE(root.has_value());
-    auto problem = attest::merkle::verify_inclusion(answer["seq"], answer["tree_size"], leaf, proof, *root);
+    auto problem =
+        attest::merkle::verify_inclusion(answer["seq"], answer["tree_size"], leaf, proof, *root);
     EXPECT_FALSE(problem.has_value()) << *problem;
     auto checkpoint = attest::parse_checkpoint(answer["checkpoint"].get<std::string>(), "answer");
     EXPECT_TRUE(attest::checkpoint_signed_by(checkpoint, log_key_.public_key()));

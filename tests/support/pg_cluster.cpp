@@ -53,20 +53,20 @@ PgCluster::PgCluster() {
     }
     run_as_ = kUser;
   }
-  RunResult init = as_owner({bin("initdb"), "-D", (dir_ / "data").string(), "-U", "postgres",
-                             "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync",
-                             "--no-instructions"});
+  RunResult init =
+      as_owner({bin("initdb"), "-D", (dir_ / "data").string(), "-U", "postgres", "-A", "trust",
+                "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"});
   if (init.exit_code != 0) throw std::runtime_error("initdb failed: " + init.err + init.out);
   start();
 }
 
 void PgCluster::start() {
   // Only the Unix socket in the temp folder: no TCP port, nothing reachable from outside.
-  std::string options = "-k " + dir_.path().string() +
-                        " -c listen_addresses= -c fsync=off -c max_connections=64";
-  RunResult started = as_owner({bin("pg_ctl"), "-D", (dir_ / "data").string(), "-l",
-                                (dir_ / "server.log").string(), "-o", options, "-w", "-t", "30",
-                                "start"});
+  std::string options =
+      "-k " + dir_.path().string() + " -c listen_addresses= -c fsync=off -c max_connections=64";
+  RunResult started =
+      as_owner({bin("pg_ctl"), "-D", (dir_ / "data").string(), "-l", (dir_ / "server.log").string(),
+                "-o", options, "-w", "-t", "30", "start"});
   if (started.exit_code != 0) {
     std::string log;
     try {

@@ -36,8 +36,8 @@ class PgCluster {
 }  // namespace gate::test
 
 // Skips the current test when PostgreSQL is not installed.
-#define GATE_REQUIRE_POSTGRES()                                                  \
-  do {                                                                           \
+#define GATE_REQUIRE_POSTGRES()                                                 \
+  do {                                                                          \
     if (auto why = ::gate::test::PgCluster::unavailable_reason(); !why.empty()) \
-      GTEST_SKIP() << why;                                                       \
+      GTEST_SKIP() << why;                                                      \
   } while (0)
