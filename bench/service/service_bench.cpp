@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
       threads.emplace_back([&] {
         httplib::Client client("127.0.0.1", port);
         client.set_keep_alive(true);
+        client.set_tcp_nodelay(true);
         httplib::Headers headers = {{"Authorization", "Bearer " + token}};
         for (uint64_t i = next++; i < until; i = next++) {
           auto res = client.Post("/v1/entries", headers, envelopes[i % envelopes.size()],
@@ -130,6 +131,7 @@ int main(int argc, char** argv) {
   }
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   for (uint64_t i = 0; i < proofs; ++i) {
     auto start = Clock::now();
     auto res = client.Get("/v1/proof/inclusion?seq=" + std::to_string(random() % size));
