@@ -32,12 +32,14 @@ TEST_F(ServiceTest, SixteenClientsAppendingInParallelLoseAndForkNothing) {
   std::string token = token_for("acme/app");
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
+      // Debian's cpp-httplib listens with a backlog of 5: connect in a quick ramp, not one burst.
+      std::this_thread::sleep_for(std::chrono::milliseconds(15 * c));
       auto http = client();
       for (int i = 0; i < kEach; ++i) {
         std::string body = envelope("acme/app", static_cast<uint64_t>(c * kEach + i));
         auto res = post(http, body, token);
         if (!res || res->status != 201) {
-          ADD_FAILURE() << (res ? res->body : "no answer");
+          ADD_FAILURE() << (res ? res->body : "no answer: " + httplib::to_string(res.error()));
           return;
         }
         auto answer = nlohmann::json::parse(res->body);
