@@ -305,6 +305,7 @@ void add_log_command(CLI::App& app, int& exit_code) {
       log->add_subcommand("export", "Write every entry as JSON lines (then the checkpoint)");
   export_->add_option("--out", options->out, "File to write (default: stdout)");
   export_->callback([options, &exit_code] { exit_code = run_export(*options); });
+  add_serve_command(*log, exit_code);
 }
 
 }  // namespace gate::cli

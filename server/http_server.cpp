@@ -1,0 +1,307 @@
+#include "server/http_server.hpp"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "attest/statement.hpp"
+#include "gate/types/errors.hpp"
+#include "server/config.hpp"
+
+namespace gate::server {
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& message) {
+  res.status = status;
+  res.set_content(
+      nlohmann::json{{"status", status}, {"error", code}, {"message", message}}.dump() + "\n",
+      kJson);
+}
+
+void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200) {
+  res.status = status;
+  res.set_content(body.dump() + "\n", kJson);
+}
+
+std::optional<uint64_t> number_param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  std::string value = req.get_param_value(name);
+  if (value.empty() || value.size() > 19 ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
+    throw ServiceError{400, "bad_request",
+                       std::string("parameter '") + name + "' must be a whole number"};
+  }
+  return std::stoull(value);
+}
+
+std::optional<std::string> text_param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  return req.get_param_value(name);
+}
+
+std::optional<int64_t> time_param(const httplib::Request& req, const char* name, bool until) {
+  auto text = text_param(req, name);
+  if (!text) return std::nullopt;
+  auto time = attest::parse_time(*text);
+  if (!time) {
+    throw ServiceError{400, "bad_request",
+                       std::string("parameter '") + name +
+                           "' is not a time (2026-03-01, 2026-03-01T12:00:00Z or epoch seconds)"};
+  }
+  // A date alone as `until` means the whole day, as `gate log query --until` reads it.
+  return *time + (until && text->size() == 10 ? 86399 : 0);
+}
+
+QueryRequest query_request(const httplib::Request& req) {
+  QueryRequest request;
+  request.query.repository = text_param(req, "repository");
+  request.query.commit = text_param(req, "commit");
+  request.query.verdict = text_param(req, "verdict");
+  request.query.rule = text_param(req, "rule");
+  request.query.actor = text_param(req, "actor");
+  request.query.since = time_param(req, "since", false);
+  request.query.until = time_param(req, "until", true);
+  request.identity = text_param(req, "identity");
+  request.page_token = text_param(req, "page_token");
+  if (auto limit = number_param(req, "limit")) {
+    if (*limit == 0 || *limit > 1000) {
+      throw ServiceError{400, "bad_request", "parameter 'limit' must be between 1 and 1000"};
+    }
+    request.page_size = *limit;
+  }
+  if (request.query.commit) {
+    const std::string& commit = *request.query.commit;
+    if (commit.size() < 4 || commit.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      throw ServiceError{400, "bad_request", "parameter 'commit' must be 4 or more hex digits"};
+    }
+  }
+  return request;
+}
+
+// Metric label of a request: the route it matched, never the raw path (unbounded cardinality).
+std::string route_label(const httplib::Request& req) {
+  static const std::vector<std::string> kRoutes = {
+      "/v1/entries", "/v1/checkpoint", "/v1/proof/inclusion", "/v1/proof/consistency", "/v1/export",
+      "/healthz",    "/metrics"};
+  for (const auto& route : kRoutes) {
+    if (req.path == route) return req.method + " " + route;
+  }
+  if (req.path.rfind("/v1/entries/", 0) == 0) return req.method + " /v1/entries/{seq}";
+  return "other";
+}
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  LogService& service;
+  Metrics metrics;
+  httplib::Server http;
+
+  explicit Impl(LogService& owner) : service(owner) {}
+
+  // Runs a handler, turning its ServiceError (or any failure) into a JSON error response.
+  template <typename Handler>
+  httplib::Server::Handler guarded(Handler handler) {
+    return [handler](const httplib::Request& req, httplib::Response& res) {
+      try {
+        handler(req, res);
+      } catch (const ServiceError& e) {
+        send_error(res, e.status, e.code, e.message);
+      } catch (const InputError& e) {
+        spdlog_failure(req, e.describe());
+        send_error(res, 500, "store_error", e.message());
+      } catch (const std::exception& e) {
+        spdlog_failure(req, e.what());
+        send_error(res, 500, "internal_error", "the log could not answer; see the service's log");
+      }
+    };
+  }
+
+  static void spdlog_failure(const httplib::Request& req, const std::string& what) {
+    std::cerr << "gate: error: " << req.method << " " << req.path << ": " << what << "\n";
+  }
+
+  void routes() {
+    http.Post(
+        "/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
+          auto started = std::chrono::steady_clock::now();
+          nlohmann::json answer =
+              service.append(req.body, req.get_header_value("Authorization"), now_seconds());
+          metrics.observe_append(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+          send_json(res, answer, 201);
+        }));
+    http.Get("/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
+               send_json(res, service.query(query_request(req)));
+             }));
+    http.Get(R"(/v1/entries/(\d{1,19}))",
+             guarded([this](const httplib::Request& req, httplib::Response& res) {
+               send_json(res, service.entry(std::stoull(req.matches[1].str())));
+             }));
+    http.Get("/v1/checkpoint", guarded([this](const httplib::Request&, httplib::Response& res) {
+               auto note = service.latest_checkpoint();
+               if (!note) throw ServiceError{404, "empty_log", "the log has no checkpoint yet"};
+               res.set_content(*note, "text/plain; charset=utf-8");
+             }));
+    http.Get("/v1/proof/inclusion",
+             guarded([this](const httplib::Request& req, httplib::Response& res) {
+               auto seq = number_param(req, "seq");
+               if (!seq) throw ServiceError{400, "bad_request", "parameter 'seq' is required"};
+               send_json(res, service.inclusion_proof(*seq, number_param(req, "size")));
+             }));
+    http.Get("/v1/proof/consistency",
+             guarded([this](const httplib::Request& req, httplib::Response& res) {
+               auto old_size = number_param(req, "old");
+               if (!old_size) throw ServiceError{400, "bad_request", "parameter 'old' is required"};
+               send_json(res, service.consistency_proof(*old_size, number_param(req, "new")));
+             }));
+    http.Get("/v1/export", guarded([this](const httplib::Request&, httplib::Response& res) {
+               res.set_chunked_content_provider(
+                   "application/x-ndjson", [this](size_t, httplib::DataSink& sink) {
+                     service.export_lines([&](const std::string& line) {
+                       return sink.is_writable() && sink.write(line.data(), line.size());
+                     });
+                     sink.done();
+                     return true;
+                   });
+             }));
+    http.Get("/healthz", guarded([this](const httplib::Request&, httplib::Response& res) {
+               send_json(
+                   res, {{"status", "ok"}, {"origin", service.origin()}, {"size", service.size()}});
+             }));
+    http.Get("/metrics", guarded([this](const httplib::Request&, httplib::Response& res) {
+               res.set_content(metrics.render(service.size()), "text/plain; version=0.0.4");
+             }));
+    // Responses httplib makes itself (404 unknown route, 413 too large, 400 unparsable request)
+    // get the same JSON shape as the service's own errors.
+    http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          switch (res.status) {
+            case 404:
+              send_error(res, 404, "not_found", "no such route; see docs/audit-service.md");
+              break;
+            case 413:
+              send_error(res, 413, "body_too_large", "the request body is over the size limit");
+              break;
+            default:
+              send_error(res, res.status, "bad_request", "the request is not valid HTTP/1.1");
+          }
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      metrics.count_request(route_label(req), res.status);
+    });
+  }
+};
+
+HttpServer::HttpServer(LogService& service, const HttpLimits& limits)
+    : impl_(std::make_unique<Impl>(service)) {
+  impl_->routes();
+  impl_->http.set_payload_max_length(limits.max_body_bytes);
+  impl_->http.set_read_timeout(limits.read_timeout_seconds, 0);
+  impl_->http.set_write_timeout(limits.write_timeout_seconds, 0);
+  impl_->http.set_keep_alive_timeout(limits.read_timeout_seconds);
+  impl_->http.set_keep_alive_max_count(1000);
+  // Answers are small writes: without TCP_NODELAY, Nagle's algorithm meets the client's delayed
+  // ACK and every keep-alive request waits ~40 ms.
+  impl_->http.set_tcp_nodelay(true);
+  int threads = std::max(1, limits.threads);
+  // cpp-httplib takes ownership of the queue it is handed.
+  impl_->http.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind(const std::string& host, int port) {
+  int bound = port == 0 ? impl_->http.bind_to_any_port(host)
+                        : (impl_->http.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    throw InputError("cannot listen on " + host + ":" + std::to_string(port),
+                     "pick a free port, or an address of this machine");
+  }
+  return bound;
+}
+
+void HttpServer::run() { impl_->http.listen_after_bind(); }
+void HttpServer::stop() { impl_->http.stop(); }
+
+int serve(const ServeConfig& config) {
+  for (auto [value, flag] :
+       {std::pair{&config.store, "--store"}, std::pair{&config.origin, "--origin"},
+        std::pair{&config.log_key, "--log-key"}}) {
+    if (value->empty()) {
+      throw InputError(std::string("gate log serve needs ") + flag,
+                       "pass it as a flag or set it in the --config file");
+    }
+  }
+  if (config.trust.empty()) {
+    throw InputError("gate log serve needs at least one --trust key",
+                     "pass the public key(s) that sign Gate decisions: the service appends only "
+                     "envelopes they verify");
+  }
+  ListenAddress address = parse_listen(config.listen);
+  ServiceSetup setup{config.store,
+                     config.origin,
+                     attest::PrivateKey::from_file(config.log_key),
+                     {},
+                     Authenticator(config.issuers, config.tokens),
+                     static_cast<size_t>(std::max(1, config.threads))};
+  for (const auto& path : config.trust) setup.trusted.push_back(attest::PublicKey::from_file(path));
+  if (setup.authenticator.open()) {
+    std::cerr << "gate: warning: no oidc issuer and no token configured: anyone who reaches "
+                 "this port may append (for local trials only)\n";
+  }
+  std::string expected_origin = "gate.local/audit-log/" + setup.log_key.key_id().substr(0, 16);
+  LogService service(std::move(setup));
+
+  // SIGTERM and SIGINT are taken by one thread (sigwait) so the server stops from normal code,
+  // never from a signal handler. Blocked before any other thread exists, so all inherit it.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  HttpLimits limits{config.max_body_bytes, config.read_timeout_seconds,
+                    config.write_timeout_seconds, config.threads};
+  HttpServer server(service, limits);
+  int port = server.bind(address.host, address.port);
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    server.stop();
+  });
+  if (!service.size() && config.origin != expected_origin) {
+    std::cerr << "gate: note: this store names its origin itself on the first append ('"
+              << expected_origin << "')\n";
+  }
+  std::cerr << "gate: serving " << config.origin << " on http://" << address.host << ":" << port
+            << "\n"
+            << std::flush;
+  server.run();
+  // run() also returns when listening fails; wake the waiter so it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::cerr << "gate: stopped; " << service.size() << " entries\n";
+  return 0;
+}
+
+}  // namespace gate::server

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "tests/support/support.hpp"
+
+namespace gate::test {
+
+// A throwaway PostgreSQL 15 cluster: initdb into a temp folder as an unprivileged user (the
+// system user `gate-test`, created when the tests run as root), listening only on a Unix socket
+// in that folder; stopped and removed when the object dies.
+class PgCluster {
+ public:
+  // Empty when a cluster can be started here; else why not (tests skip with it).
+  static std::string unavailable_reason();
+
+  PgCluster();  // throws std::runtime_error with the server's log when it does not start
+  ~PgCluster();
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  // libpq connection string for `user` (the superuser is "postgres") on `database`.
+  std::string conninfo(const std::string& user = "postgres",
+                       const std::string& database = "postgres") const;
+  void stop();
+  void start();
+
+ private:
+  RunResult as_owner(std::vector<std::string> argv) const;
+  TempDir dir_;
+  std::optional<std::string> run_as_;
+  bool running_ = false;
+};
+
+}  // namespace gate::test
+
+// Skips the current test when PostgreSQL is not installed.
+#define GATE_REQUIRE_POSTGRES()                                                 \
+  do {                                                                          \
+    if (auto why = ::gate::test::PgCluster::unavailable_reason(); !why.empty()) \
+      GTEST_SKIP() << why;                                                      \
+  } while (0)
