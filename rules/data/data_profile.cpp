@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -22,26 +23,69 @@ uint64_t mix(uint64_t x) {  // splitmix64's finalizer
   return x;
 }
 
-uint64_t hash_bytes(std::string_view value) {  // FNV-1a, then mixed for HyperLogLog's top bits
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : value) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
+// Plain decimals ("-12", "3.25") of up to 15 digits are exact as digits / 10^k, and dividing two
+// exact doubles rounds correctly: the same value from_chars gives, without its cost.
+bool read_plain_decimal(std::string_view text, double& value) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = text[0] == '-' || text[0] == '+' ? 1 : 0;
+  uint64_t digits = 0;
+  int count = 0;
+  int decimals = -1;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (++count > 15) return false;
+      digits = digits * 10 + static_cast<uint64_t>(c - '0');
+      if (decimals >= 0) ++decimals;
+    } else if (c == '.' && decimals < 0) {
+      decimals = 0;
+    } else {
+      return false;
+    }
   }
-  return mix(h);
+  if (count == 0) return false;
+  value = static_cast<double>(digits) / kPowers[decimals < 0 ? 0 : decimals];
+  if (text[0] == '-') value = -value;
+  return true;
 }
 
 bool read_number(std::string_view text, double& value) {
   if (text.empty()) return false;
+  if (read_plain_decimal(text, value)) return true;
   const char* end = text.data() + text.size();
   auto [ptr, error] = std::from_chars(text.data(), end, value);
   return error == std::errc() && ptr == end && std::isfinite(value);
 }
 
+uint64_t load_little_endian(const char* bytes, size_t size) {
+  uint64_t word = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(&word, bytes, size);
+  } else {
+    for (size_t b = 0; b < size; ++b) {
+      word |= uint64_t{static_cast<unsigned char>(bytes[b])} << (8 * b);
+    }
+  }
+  return word;
+}
+
 }  // namespace
 
-void DistinctCounter::add(std::string_view value) {
-  uint64_t h = hash_bytes(value);
+uint64_t hash_value(std::string_view value) {
+  // Eight bytes a step (little-endian loads, so every machine agrees), each step mixed, then
+  // splitmix64's finalizer for HyperLogLog's top bits.
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ value.size();
+  size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    h = (h ^ load_little_endian(value.data() + i, 8)) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  h = (h ^ load_little_endian(value.data() + i, value.size() - i)) * 0xc4ceb9fe1a85ec53ULL;
+  return mix(h);
+}
+
+void DistinctCounter::add(uint64_t h) {
   size_t index = h >> (64 - kBits);
   // The guard bit bounds the rank when the remaining bits are all zero.
   uint64_t rest = (h << kBits) | (uint64_t{1} << (kBits - 1));
@@ -63,16 +107,32 @@ uint64_t DistinctCounter::estimate() const {
   return static_cast<uint64_t>(std::llround(estimate));
 }
 
+double NumberSample::next_uniform() {
+  state_ += 0x9e3779b97f4a7c15ULL;
+  return (static_cast<double>(mix(state_) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+void NumberSample::schedule_next() {
+  weight_ *= std::exp(std::log(next_uniform()) / static_cast<double>(kCapacity));
+  double skip = std::floor(std::log(next_uniform()) / std::log1p(-weight_));
+  next_replace_ += static_cast<uint64_t>(std::min(skip, 1e18)) + 1;
+}
+
 void NumberSample::add(double value) {
   ++seen_;
-  sorted_valid_ = false;
   if (values_.size() < kCapacity) {
     values_.push_back(value);
+    sorted_valid_ = false;
+    if (values_.size() == kCapacity) {
+      next_replace_ = kCapacity;
+      schedule_next();
+    }
     return;
   }
-  state_ += 0x9e3779b97f4a7c15ULL;
-  uint64_t slot = mix(state_) % seen_;
-  if (slot < kCapacity) values_[slot] = value;
+  if (seen_ != next_replace_) return;
+  values_[static_cast<size_t>(mix(state_ ^ seen_) % kCapacity)] = value;
+  sorted_valid_ = false;
+  schedule_next();
 }
 
 double NumberSample::quantile(double q) const {
@@ -87,6 +147,43 @@ double NumberSample::quantile(double q) const {
   size_t high = std::min(low + 1, sorted_.size() - 1);
   double fraction = position - static_cast<double>(low);
   return sorted_[low] + (sorted_[high] - sorted_[low]) * fraction;
+}
+
+bool CategoryCounts::add(uint64_t hash) {
+  for (size_t slot = hash & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
+    if (counts_[slot] == 0) {
+      if (size_ == kMax) return false;
+      keys_[slot] = hash;
+      counts_[slot] = 1;
+      ++size_;
+      return true;
+    }
+    if (keys_[slot] == hash) {
+      ++counts_[slot];
+      return true;
+    }
+  }
+}
+
+uint64_t CategoryCounts::count(uint64_t hash) const {
+  for (size_t slot = hash & (kSlots - 1);; slot = (slot + 1) & (kSlots - 1)) {
+    if (counts_[slot] == 0) return 0;
+    if (keys_[slot] == hash) return counts_[slot];
+  }
+}
+
+std::vector<std::pair<uint64_t, uint64_t>> CategoryCounts::entries() const {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  for (size_t slot = 0; slot < kSlots; ++slot) {
+    if (counts_[slot] != 0) out.emplace_back(keys_[slot], counts_[slot]);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void CategoryCounts::clear() {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  size_ = 0;
 }
 
 double ColumnProfile::null_rate() const {
@@ -122,7 +219,7 @@ std::string TableProfile::to_json() const {
       // Shares of the most frequent categories, without the values themselves: a category of a
       // data file may be personal data, and the log keeps what it is given for good.
       std::vector<uint64_t> counts;
-      for (const auto& [value, count] : c.categories) counts.push_back(count);
+      for (const auto& [hash, count] : c.categories.entries()) counts.push_back(count);
       std::sort(counts.rbegin(), counts.rend());
       json shares = json::array();
       for (size_t i = 0; i < counts.size() && i < 10; ++i) {
@@ -145,7 +242,10 @@ TableProfile profile_table(ByteStream& stream, const ProfileOptions& options) {
     if (profile.columns.empty() && name.substr(0, 3) == "\xEF\xBB\xBF") name.remove_prefix(3);
     profile.columns.emplace_back().name = std::string(name);
   }
+  bool only_empty_is_missing =
+      options.missing_values.size() == 1 && options.missing_values[0].empty();
   auto missing = [&](std::string_view value) {
+    if (only_empty_is_missing) return value.empty();
     return std::find(options.missing_values.begin(), options.missing_values.end(), value) !=
            options.missing_values.end();
   };
@@ -163,22 +263,21 @@ TableProfile profile_table(ByteStream& stream, const ProfileOptions& options) {
       }
       std::string_view value = row.fields[i];
       ++column.values;
-      column.distinct.add(value);
+      uint64_t hash = hash_value(value);
+      column.distinct.add(hash);
       double number = 0;
-      if (read_number(value, number)) {
-        if (column.numbers == 0 || number < column.min) column.min = number;
-        if (column.numbers == 0 || number > column.max) column.max = number;
-        ++column.numbers;
-        column.sum += number;
-        column.sample.add(number);
+      if (!column.non_numeric_seen) {
+        if (read_number(value, number)) {
+          if (column.numbers == 0 || number < column.min) column.min = number;
+          if (column.numbers == 0 || number > column.max) column.max = number;
+          ++column.numbers;
+          column.sum += number;
+          column.sample.add(number);
+        } else {
+          column.non_numeric_seen = true;
+        }
       }
-      if (column.categories_overflowed) continue;
-      auto it = column.categories.find(value);
-      if (it != column.categories.end()) {
-        ++it->second;
-      } else if (column.categories.size() < ColumnProfile::kMaxCategories) {
-        column.categories.emplace(std::string(value), 1);
-      } else {
+      if (!column.categories_overflowed && !column.categories.add(hash)) {
         column.categories_overflowed = true;
         column.categories.clear();
       }
@@ -229,12 +328,9 @@ double population_stability(const ColumnProfile& base, const ColumnProfile& head
   std::vector<double> head_shares;
   double base_rest = 1;
   double head_rest = 1;
-  for (const auto& [value, count] : base.categories) {
+  for (const auto& [hash, count] : base.categories.entries()) {
     double b = static_cast<double>(count) / static_cast<double>(base.values);
-    auto it = head.categories.find(value);
-    double h = it == head.categories.end()
-                   ? 0
-                   : static_cast<double>(it->second) / static_cast<double>(head.values);
+    double h = static_cast<double>(head.categories.count(hash)) / static_cast<double>(head.values);
     base_shares.push_back(b);
     head_shares.push_back(h);
     base_rest -= b;

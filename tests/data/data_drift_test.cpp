@@ -129,7 +129,7 @@ TEST(DataDrift, BadThresholdsNameTheirKey) {
 
 TEST(DataProfile, DistinctCountIsCloseAndSamplesAreDeterministic) {
   data::DistinctCounter counter;
-  for (int i = 0; i < 20000; ++i) counter.add("user-" + std::to_string(i));
+  for (int i = 0; i < 20000; ++i) counter.add(data::hash_value("user-" + std::to_string(i)));
   EXPECT_NEAR(static_cast<double>(counter.estimate()), 20000.0, 20000.0 * 0.05);
   data::NumberSample a;
   data::NumberSample b;
