@@ -33,6 +33,23 @@ class FileStream : public gate::ByteStream {
   uint64_t size_ = 0;
 };
 
+// Counts the bytes the scan pulls from the blob, to report how many times it is read.
+class CountingStream : public gate::ByteStream {
+ public:
+  CountingStream(std::unique_ptr<gate::ByteStream> inner, uint64_t& counter)
+      : inner_(std::move(inner)), counter_(counter) {}
+  size_t read(char* buffer, size_t size) override {
+    size_t n = inner_->read(buffer, size);
+    counter_ += n;
+    return n;
+  }
+  uint64_t total_size() const override { return inner_->total_size(); }
+
+ private:
+  std::unique_ptr<gate::ByteStream> inner_;
+  uint64_t& counter_;
+};
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -61,11 +78,17 @@ int main(int argc, char** argv) {
   double best_floor = 1e9;
   double best_scan = 1e9;
   size_t issues = 0;
+  uint64_t pulled = 0;
   for (int i = 0; i < repetitions; ++i) {
     best_floor = std::min(best_floor, read_floor(path));
+    pulled = 0;
     auto start = std::chrono::steady_clock::now();
     auto scan = gate::rules::model::scan_model_file(
-        path, size, [&] { return std::make_unique<FileStream>(path); }, options);
+        path, size,
+        [&] {
+          return std::make_unique<CountingStream>(std::make_unique<FileStream>(path), pulled);
+        },
+        options);
     best_scan = std::min(best_scan, seconds_since(start));
     issues = scan.issues.size();
   }
@@ -74,6 +97,8 @@ int main(int argc, char** argv) {
   std::printf("floor (read loop, 1 MiB buffer): %.3f s  %.0f MB/s\n", best_floor, mb / best_floor);
   std::printf("model-serialization scan:        %.3f s  %.0f MB/s  (%zu issues)\n", best_scan,
               mb / best_scan, issues);
-  std::printf("ratio scan/floor: %.2fx (goal <= 2x)\n", best_scan / best_floor);
+  std::printf("blob bytes pulled by the scan: %.2fx the file\n",
+              static_cast<double>(pulled) / static_cast<double>(size));
+  std::printf("ratio scan/floor: %.2fx (goal <= 1.5x)\n", best_scan / best_floor);
   return 0;
 }

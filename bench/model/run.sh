@@ -1,12 +1,12 @@
 #!/bin/sh
-# Pickle scanning of a 1 GB PyTorch-style checkpoint against reading the file, same run.
+# Pickle scanning of a 500 MB PyTorch-style checkpoint against reading the file, same run.
 # Usage: bench/model/run.sh [build-dir] [size-mb]
 # Configures (Release, -DGATE_BENCH=ON) and builds model_bench in build-dir (default
 # build-model-bench) first.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build-model-bench}
-size_mb=${2:-1024}
+size_mb=${2:-500}
 bench=$build/bench/model/model_bench
 cmake -S "$here/../.." -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGATE_BENCH=ON \
   -DGATE_TESTS=OFF >/dev/null

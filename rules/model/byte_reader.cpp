@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include "gate/types/errors.hpp"
 
@@ -59,15 +60,17 @@ uint64_t ByteReader::skip(uint64_t size) {
   return skipped;
 }
 
-bool ByteReader::read_line(std::string& out, size_t max_length) {
+bool ByteReader::read_line(std::string& out, size_t max_kept, bool& cut) {
   out.clear();
+  cut = false;
   while (fill()) {
     const char* begin = buffer_.data() + position_;
     const void* newline = std::memchr(begin, '\n', end_ - position_);
     size_t n =
         newline ? static_cast<size_t>(static_cast<const char*>(newline) - begin) : end_ - position_;
-    if (out.size() + n > max_length) return false;
-    out.append(begin, n);
+    size_t keep = std::min(n, max_kept - out.size());
+    if (keep < n) cut = true;
+    out.append(begin, keep);
     position_ += n;
     offset_ += n;
     if (newline) {
@@ -154,7 +157,117 @@ class WindowStream : public ByteStream {
   uint64_t done_ = 0;
 };
 
+// One forward pass keeps the head and the tail; the middle is read again only when asked for.
+class OnePassAccess : public RandomAccess {
+ public:
+  OnePassAccess(std::unique_ptr<ByteStream> whole, uint64_t size, StreamOpener reopen,
+                size_t head_window, size_t tail_window)
+      : size_(size), fallback_(std::move(reopen), size) {
+    head_ = read_up_to(*whole, static_cast<size_t>(std::min<uint64_t>(head_window, size)));
+    tail_offset_ = head_.size();
+    if (head_.size() < size) {
+      // Chunks of the rest; those that fall out of the tail window are dropped as we go.
+      constexpr size_t kChunk = 1 << 20;
+      std::deque<std::string> chunks;
+      uint64_t kept = 0;
+      while (true) {
+        std::string chunk = read_up_to(*whole, kChunk);
+        if (chunk.empty()) break;
+        kept += chunk.size();
+        chunks.push_back(std::move(chunk));
+        while (chunks.size() > 1 && kept - chunks.front().size() >= tail_window) {
+          kept -= chunks.front().size();
+          tail_offset_ += chunks.front().size();
+          chunks.pop_front();
+        }
+      }
+      tail_.reserve(static_cast<size_t>(kept));
+      for (const auto& chunk : chunks) tail_ += chunk;
+    }
+    size_ = tail_offset_ + tail_.size();  // what the stream really held
+  }
+  uint64_t size() const override { return size_; }
+  size_t read_at(uint64_t offset, char* out, size_t size) override {
+    size_t total = 0;
+    while (total < size && offset < size_) {
+      size_t n = 0;
+      if (offset < head_.size()) {
+        n = static_cast<size_t>(std::min<uint64_t>(size - total, head_.size() - offset));
+        std::memcpy(out + total, head_.data() + offset, n);
+      } else if (offset >= tail_offset_) {
+        n = static_cast<size_t>(std::min<uint64_t>(size - total, size_ - offset));
+        std::memcpy(out + total, tail_.data() + (offset - tail_offset_), n);
+      } else {
+        n = static_cast<size_t>(std::min<uint64_t>(size - total, tail_offset_ - offset));
+        n = fallback_.read_at(offset, out + total, n);
+        if (n == 0) break;
+      }
+      total += n;
+      offset += n;
+    }
+    return total;
+  }
+
+ private:
+  uint64_t size_;
+  std::string head_;
+  std::string tail_;
+  uint64_t tail_offset_ = 0;
+  StreamAccess fallback_;
+};
+
+class PrefixedStream : public ByteStream {
+ public:
+  PrefixedStream(std::string prefix, std::unique_ptr<ByteStream> owned, ByteStream& rest)
+      : prefix_(std::move(prefix)), owned_(std::move(owned)), rest_(rest) {}
+  size_t read(char* buffer, size_t size) override {
+    if (at_ < prefix_.size()) {
+      size_t n = std::min(size, prefix_.size() - at_);
+      std::memcpy(buffer, prefix_.data() + at_, n);
+      at_ += n;
+      return n;
+    }
+    return rest_.read(buffer, size);
+  }
+  uint64_t total_size() const override { return rest_.total_size(); }
+
+ private:
+  std::string prefix_;
+  size_t at_ = 0;
+  std::unique_ptr<ByteStream> owned_;
+  ByteStream& rest_;
+};
+
 }  // namespace
+
+std::string read_up_to(ByteStream& stream, size_t count) {
+  std::string out(count, '\0');
+  size_t got = 0;
+  while (got < count) {
+    size_t n = stream.read(out.data() + got, count - got);
+    if (n == 0) break;
+    got += n;
+  }
+  out.resize(got);
+  return out;
+}
+
+std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix,
+                                               std::unique_ptr<ByteStream> rest) {
+  ByteStream& borrowed = *rest;
+  return std::make_unique<PrefixedStream>(std::move(prefix), std::move(rest), borrowed);
+}
+
+std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix, ByteStream& rest) {
+  return std::make_unique<PrefixedStream>(std::move(prefix), nullptr, rest);
+}
+
+std::unique_ptr<RandomAccess> random_access_in_one_pass(std::unique_ptr<ByteStream> whole,
+                                                        uint64_t size, StreamOpener reopen,
+                                                        size_t head_window, size_t tail_window) {
+  return std::make_unique<OnePassAccess>(std::move(whole), size, std::move(reopen), head_window,
+                                         tail_window);
+}
 
 std::unique_ptr<RandomAccess> random_access_over(std::string_view bytes) {
   return std::make_unique<MemoryAccess>(bytes);
