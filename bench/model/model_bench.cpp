@@ -79,13 +79,16 @@ int main(int argc, char** argv) {
   double best_scan = 1e9;
   size_t issues = 0;
   uint64_t pulled = 0;
+  int opens = 0;
   for (int i = 0; i < repetitions; ++i) {
     best_floor = std::min(best_floor, read_floor(path));
     pulled = 0;
+    opens = 0;
     auto start = std::chrono::steady_clock::now();
     auto scan = gate::rules::model::scan_model_file(
         path, size,
         [&] {
+          ++opens;
           return std::make_unique<CountingStream>(std::make_unique<FileStream>(path), pulled);
         },
         options);
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
   std::printf("floor (read loop, 1 MiB buffer): %.3f s  %.0f MB/s\n", best_floor, mb / best_floor);
   std::printf("model-serialization scan:        %.3f s  %.0f MB/s  (%zu issues)\n", best_scan,
               mb / best_scan, issues);
-  std::printf("blob bytes pulled by the scan: %.2fx the file\n",
+  // From git, every open is a fresh decompression (or a `git cat-file` child) from the start.
+  std::printf("blob opened %d times, bytes pulled by the scan: %.2fx the file\n", opens,
               static_cast<double>(pulled) / static_cast<double>(size));
   std::printf("ratio scan/floor: %.2fx (goal <= 1.5x)\n", best_scan / best_floor);
   return 0;

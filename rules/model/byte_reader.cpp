@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 
 #include "gate/types/errors.hpp"
 
@@ -164,25 +163,22 @@ class OnePassAccess : public RandomAccess {
                 size_t head_window, size_t tail_window)
       : size_(size), fallback_(std::move(reopen), size) {
     head_ = read_up_to(*whole, static_cast<size_t>(std::min<uint64_t>(head_window, size)));
-    tail_offset_ = head_.size();
-    if (head_.size() < size) {
-      // Chunks of the rest; those that fall out of the tail window are dropped as we go.
-      constexpr size_t kChunk = 1 << 20;
-      std::deque<std::string> chunks;
-      uint64_t kept = 0;
-      while (true) {
-        std::string chunk = read_up_to(*whole, kChunk);
-        if (chunk.empty()) break;
-        kept += chunk.size();
-        chunks.push_back(std::move(chunk));
-        while (chunks.size() > 1 && kept - chunks.front().size() >= tail_window) {
-          kept -= chunks.front().size();
-          tail_offset_ += chunks.front().size();
-          chunks.pop_front();
-        }
-      }
-      tail_.reserve(static_cast<size_t>(kept));
-      for (const auto& chunk : chunks) tail_ += chunk;
+    // The middle goes through one small reused buffer (it stays in cache: this pass costs what
+    // reading the blob costs); the last `tail_window` bytes of the declared size are kept.
+    uint64_t tail_start = size > tail_window ? size - tail_window : 0;
+    tail_offset_ = std::max<uint64_t>(tail_start, head_.size());
+    std::vector<char> scratch(256 * 1024);
+    uint64_t at = head_.size();
+    while (at < tail_offset_) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(scratch.size(), tail_offset_ - at));
+      size_t got = whole->read(scratch.data(), want);
+      if (got == 0) break;
+      at += got;
+    }
+    if (at == tail_offset_) {
+      tail_ = read_up_to(*whole, static_cast<size_t>(size - tail_offset_));
+    } else {
+      tail_offset_ = at;  // the stream ended early: nothing past it can be read
     }
     size_ = tail_offset_ + tail_.size();  // what the stream really held
   }

@@ -20,8 +20,8 @@ struct ScanOptions {
   bool strict = true;
   // Bytes of a zip kept from its one forward read: members in the head and the central
   // directory in the tail are then read from memory.
-  size_t zip_head_window = 32u << 20;
-  size_t zip_tail_window = 16u << 20;
+  size_t zip_head_window = 8u << 20;
+  size_t zip_tail_window = 8u << 20;
   PickleLimits pickle;
   SafetensorsLimits safetensors;
 };
