@@ -17,14 +17,7 @@ using ::testing::IsEmpty;
 
 std::vector<std::string> verdicts(const std::string& path, const std::string& bytes,
                                   const ScanOptions& options = {}) {
-  FileScan scan = scan_model_file(
-      path, bytes.size(), [&] { return stream_over(bytes); }, options);
-  std::vector<std::string> out;
-  for (const auto& issue : scan.issues) {
-    out.push_back(std::string(issue.blocking ? "E " : "W ") +
-                  std::string(format_name(scan.format)) + ": " + issue.message);
-  }
-  return out;
+  return model_verdicts(path, bytes, options, true);
 }
 
 std::string u32le(uint32_t value) {

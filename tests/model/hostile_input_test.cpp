@@ -20,12 +20,7 @@ using ::testing::IsEmpty;
 
 std::vector<std::string> scan_bytes(const std::string& path, const std::string& bytes,
                                     const ScanOptions& options = {}) {
-  FileScan scan = scan_model_file(
-      path, bytes.size(), [&] { return stream_over(bytes); }, options);
-  std::vector<std::string> out;
-  for (const auto& issue : scan.issues)
-    out.push_back((issue.blocking ? "E " : "W ") + issue.message);
-  return out;
+  return model_verdicts(path, bytes, options);
 }
 
 std::string u64le(uint64_t value) {
