@@ -17,4 +17,13 @@ python3 "$here/gen_checkpoint.py" "$work/model.pt" "$size_mb"
 echo "peer floor: cat > /dev/null"
 start=$(date +%s.%N); cat "$work/model.pt" > /dev/null; end=$(date +%s.%N)
 echo "  $(echo "$end - $start" | bc) s"
+echo "== the file"
 "$bench" "$work/model.pt" 3
+# The same checkpoint committed and packed, read as Gate reads a blob (a clone packs objects).
+git init -q "$work/repo"
+cp "$work/model.pt" "$work/repo/model.pt"
+git -C "$work/repo" -c core.compression=1 add model.pt
+git -C "$work/repo" -c user.name=bench -c user.email=bench@example.com commit -q -m checkpoint
+git -C "$work/repo" -c pack.compression=1 repack -q -a -d
+echo "== the blob in a packed git repository"
+"$bench" "$work/model.pt" 3 "$work/repo/.git" model.pt
