@@ -1,5 +1,10 @@
 #include "rules/model/model_scan.hpp"
 
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "gate/types/errors.hpp"
 #include "rules/model/npy_header.hpp"
 #include "rules/model/tar_walker.hpp"
@@ -118,12 +123,84 @@ ModelFormat scan_zip(ModelFormat format, const std::string& path, RandomAccess& 
   return format;
 }
 
+// Bytes per element of a legacy storage class (torch.FloatStorage ...); 0 when unknown.
+uint64_t storage_element_size(const PickleScan& args) {
+  static const std::vector<std::pair<std::string_view, uint64_t>> sizes = {
+      {"DoubleStorage", 8},   {"FloatStorage", 4},        {"HalfStorage", 2},
+      {"BFloat16Storage", 2}, {"LongStorage", 8},         {"IntStorage", 4},
+      {"ShortStorage", 2},    {"CharStorage", 1},         {"ByteStorage", 1},
+      {"BoolStorage", 1},     {"ComplexFloatStorage", 8}, {"ComplexDoubleStorage", 16},
+      {"QInt8Storage", 1},    {"QUInt8Storage", 1},       {"QInt32Storage", 4}};
+  for (const auto& global : args.globals) {
+    if (global.module != "torch") continue;
+    for (const auto& [name, size] : sizes) {
+      if (global.name == name) return size;
+    }
+  }
+  return 0;
+}
+
+uint64_t read_u64le(ByteReader& reader) {
+  unsigned char raw[8];
+  if (!reader.read_exact(reinterpret_cast<char*>(raw), 8)) throw std::runtime_error("truncated");
+  uint64_t value = 0;
+  for (int i = 8; i-- > 0;) value = (value << 8) | raw[i];
+  return value;
+}
+
+// The `storages` and `tensors` members as torch's legacy loader reads them: a count, then per
+// record a pickle followed by raw data whose length the record gives (a storage's element count
+// times its element size; a tensor's ndim, sizes, strides and offset), then (storages) the
+// storage views pickle. Every pickle is judged; a layout that cannot be followed blocks.
+void scan_interleaved_member(ByteStream& content, const std::string& base, const std::string& where,
+                             const ScanOptions& options, ScanIssues& issues) {
+  ByteReader reader(content);
+  PickleLimits limits = options.pickle;
+  limits.sequence = false;
+  auto pickle = [&] {
+    PickleScan scan = scan_pickle(reader, limits);
+    judge_pickle(scan, where, options, issues);
+    return scan;
+  };
+  auto fail = [&](const std::string& why) {
+    issues.push_back(
+        {true,
+         where + " cannot be followed at offset " + std::to_string(reader.offset()) + ": " + why,
+         "tar:layout:" + base});
+  };
+  PickleScan count = pickle();
+  if (count.malformed || count.incomplete) return;
+  if (!count.integer_result) return fail("the record count is not an integer");
+  try {
+    for (uint64_t i = 0; i < *count.integer_result; ++i) {
+      PickleScan args = pickle();
+      if (args.malformed || args.incomplete) return;
+      if (base == "storages") {
+        uint64_t element = storage_element_size(args);
+        if (element == 0) return fail("a storage of a type Gate does not know");
+        uint64_t numel = read_u64le(reader);
+        if (numel > (1ull << 56) / element) return fail("a storage larger than the archive");
+        uint64_t bytes = numel * element;
+        if (reader.skip(bytes) != bytes) return fail("storage data is truncated");
+      } else {
+        uint64_t ndim = read_u64le(reader) & 0xffffffffu;  // int32, then 4 bytes of padding
+        if (ndim > 64) return fail("a tensor of more than 64 dimensions");
+        uint64_t bytes = 16 * ndim + 8;
+        if (reader.skip(bytes) != bytes) return fail("tensor metadata is truncated");
+      }
+    }
+  } catch (const std::runtime_error&) {
+    return fail("record data is truncated");
+  }
+  if (base == "storages" && reader.peek() >= 0) pickle();  // the storage views
+}
+
 // Legacy torch.save tars: `pickle` and `sys_info` are pickles; `storages` and `tensors` put raw
-// data between pickles. Every other regular member is walked too (a link, a PAX record or a
-// repeated name can make the loader read it as `pickle`), and judged when it holds a pickle.
+// data between pickles, followed record by record. Every other regular member is walked too (a
+// link, a PAX record or a repeated name can make the loader read it as `pickle`), and judged
+// when it opens like a pickle.
 void scan_legacy_tar(ByteStream& stream, const ScanOptions& options, ScanIssues& issues) {
   ByteReader reader(stream);
-  bool interleaved = false;
   ScanIssues tar_issues =
       walk_tar(reader, [&](const std::string& name, uint64_t, ByteStream& content) {
         std::string base = base_name(name);
@@ -132,25 +209,16 @@ void scan_legacy_tar(ByteStream& stream, const ScanOptions& options, ScanIssues&
           scan_pickle_stream(content, where, true, options, issues);
           return;
         }
-        bool structured = base == "storages" || base == "tensors";
-        std::string head = read_up_to(content, 512);
-        if (!structured && !looks_like_pickle(head)) return;  // data no loader unpickles
-        auto member = stream_with_prefix(std::move(head), content);
-        PickleScan scan = walk_pickle(*member, true, options);
-        if (structured) {
-          interleaved = true;
-          scan.malformed.reset();  // raw data follows the leading pickles
+        if (base == "storages" || base == "tensors") {
+          scan_interleaved_member(content, base, where, options, issues);
+          return;
         }
-        judge_pickle(scan, where, options, issues);
+        std::string head = read_up_to(content, 512);
+        if (!looks_like_pickle(head)) return;  // data no loader unpickles
+        auto member = stream_with_prefix(std::move(head), content);
+        scan_pickle_stream(*member, where, true, options, issues);
       });
   issues.insert(issues.end(), tar_issues.begin(), tar_issues.end());
-  if (interleaved) {
-    issues.push_back({false,
-                      "legacy PyTorch tar: the 'storages' and 'tensors' members interleave pickles "
-                      "with raw data; only their leading pickles were scanned (re-save as "
-                      "safetensors)",
-                      "tar:partial"});
-  }
 }
 
 std::string offset_note(const PickleGlobal& global) {

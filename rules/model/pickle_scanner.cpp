@@ -93,10 +93,13 @@ class Walker {
       case '(':  // MARK
         push_mark();
         return false;
-      case '.':
-        pop();
-        return true;  // STOP
-      case '0':       // POP
+      case '.': {  // STOP
+        Value result = pop();
+        out_.integer_result.reset();
+        if (result.kind == Kind::integer) out_.integer_result = result.ref;
+        return true;
+      }
+      case '0':  // POP
         if (depth_ > floor())
           pop();
         else

@@ -98,14 +98,10 @@ TEST(ModelSerialization, NumpyObjectArrayPickleIsScanned) {
                           "(offset 133)"));
 }
 
-TEST(ModelSerialization, LegacyTarIsScannedWithAWarning) {
-  EXPECT_THAT(
-      scan("m/old.pt", "legacy_tar.pt"),
-      ElementsAre("warning m/old.pt: pytorch-legacy: legacy PyTorch tar: the 'storages' and "
-                  "'tensors' members interleave pickles with raw data; only their leading "
-                  "pickles were scanned (re-save as safetensors)",
-                  "error m/old.pt: pytorch-legacy: tar member 'pickle' imports posix.system, "
-                  "which is denied: loading the file calls it (offset 2)"));
+TEST(ModelSerialization, LegacyTarIsScannedRecordByRecord) {
+  EXPECT_THAT(scan("m/old.pt", "legacy_tar.pt"),
+              ElementsAre("error m/old.pt: pytorch-legacy: tar member 'pickle' imports "
+                          "posix.system, which is denied: loading the file calls it (offset 2)"));
 }
 
 TEST(ModelSerialization, SafetensorsValidatedAndFormatsRestricted) {

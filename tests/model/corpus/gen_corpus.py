@@ -120,8 +120,15 @@ def tar_member(tar, name, data, kind=tarfile.REGTYPE, link=None, pax=None):
     tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
 
 
-def legacy_tar(path, pickle_bytes, fmt=tarfile.PAX_FORMAT, extra=None):
-    storages = pickle.dumps(0, protocol=2) + pickle.dumps([], protocol=2)
+def legacy_storages(views=None):
+    """The `storages` member: a count, per storage a pickle and raw data, then the views."""
+    record = proto(2) + b"(" + ustr("0") + ustr("cpu") + glob("torch", "FloatStorage") + b"t."
+    data = struct.pack("<q", 4) + b"cos\nsystem\n(S'x'\ntR" [:16]  # raw floats that read as opcodes
+    return pickle.dumps(1, protocol=2) + record + data + (views or pickle.dumps([], protocol=2))
+
+
+def legacy_tar(path, pickle_bytes, fmt=tarfile.PAX_FORMAT, extra=None, storages=None):
+    storages = storages or legacy_storages()
     tensors = pickle.dumps(0, protocol=2)
     with tarfile.open(path, "w", format=fmt) as tar:
         tar_member(tar, "sys_info", legacy_sys_info())
@@ -261,6 +268,9 @@ def hostile():
     legacy_tar(at("tar/pax_renamed.pt"), None, extra=lambda t: tar_member(
         t, "innocent.txt", payload, pax={"path": "pickle"}))
     put("tar/pax_renamed.pt", "malicious", "tar-pax-renamed-member")
+    legacy_tar(at("tar/storages_views.pt"), pickle.dumps({}, protocol=2),
+               storages=legacy_storages(whole(system_true())))
+    put("tar/storages_views.pt", "malicious", "tar-payload-after-storage-data")
     legacy_tar(at("tar/repeated.pt"), payload, extra=lambda t: tar_member(
         t, "pickle", pickle.dumps({"a": 1}, protocol=2)))
     put("tar/repeated.pt", "malicious", "tar-repeated-member")
