@@ -16,6 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_memo = 1 << 16;
   PickleScan scan = scan_pickle(reader, limits);
   ScanIssues issues;
-  judge_pickle(scan, "pickle", CallablePolicy::with_defaults({}, {}), issues);
+  judge_pickle(scan, "pickle", ScanOptions{}, issues);
   return 0;
 }

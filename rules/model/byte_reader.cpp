@@ -59,15 +59,17 @@ uint64_t ByteReader::skip(uint64_t size) {
   return skipped;
 }
 
-bool ByteReader::read_line(std::string& out, size_t max_length) {
+bool ByteReader::read_line(std::string& out, size_t max_kept, bool& cut) {
   out.clear();
+  cut = false;
   while (fill()) {
     const char* begin = buffer_.data() + position_;
     const void* newline = std::memchr(begin, '\n', end_ - position_);
     size_t n =
         newline ? static_cast<size_t>(static_cast<const char*>(newline) - begin) : end_ - position_;
-    if (out.size() + n > max_length) return false;
-    out.append(begin, n);
+    size_t keep = std::min(n, max_kept - out.size());
+    if (keep < n) cut = true;
+    out.append(begin, keep);
     position_ += n;
     offset_ += n;
     if (newline) {
@@ -154,7 +156,114 @@ class WindowStream : public ByteStream {
   uint64_t done_ = 0;
 };
 
+// One forward pass keeps the head and the tail; the middle is read again only when asked for.
+class OnePassAccess : public RandomAccess {
+ public:
+  OnePassAccess(std::unique_ptr<ByteStream> whole, uint64_t size, StreamOpener reopen,
+                size_t head_window, size_t tail_window)
+      : size_(size), fallback_(std::move(reopen), size) {
+    head_ = read_up_to(*whole, static_cast<size_t>(std::min<uint64_t>(head_window, size)));
+    // The middle goes through one small reused buffer (it stays in cache: this pass costs what
+    // reading the blob costs); the last `tail_window` bytes of the declared size are kept.
+    uint64_t tail_start = size > tail_window ? size - tail_window : 0;
+    tail_offset_ = std::max<uint64_t>(tail_start, head_.size());
+    std::vector<char> scratch(256 * 1024);
+    uint64_t at = head_.size();
+    while (at < tail_offset_) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(scratch.size(), tail_offset_ - at));
+      size_t got = whole->read(scratch.data(), want);
+      if (got == 0) break;
+      at += got;
+    }
+    if (at == tail_offset_) {
+      tail_ = read_up_to(*whole, static_cast<size_t>(size - tail_offset_));
+    } else {
+      tail_offset_ = at;  // the stream ended early: nothing past it can be read
+    }
+    size_ = tail_offset_ + tail_.size();  // what the stream really held
+  }
+  uint64_t size() const override { return size_; }
+  size_t read_at(uint64_t offset, char* out, size_t size) override {
+    size_t total = 0;
+    while (total < size && offset < size_) {
+      size_t n = 0;
+      if (offset < head_.size()) {
+        n = static_cast<size_t>(std::min<uint64_t>(size - total, head_.size() - offset));
+        std::memcpy(out + total, head_.data() + offset, n);
+      } else if (offset >= tail_offset_) {
+        n = static_cast<size_t>(std::min<uint64_t>(size - total, size_ - offset));
+        std::memcpy(out + total, tail_.data() + (offset - tail_offset_), n);
+      } else {
+        n = static_cast<size_t>(std::min<uint64_t>(size - total, tail_offset_ - offset));
+        n = fallback_.read_at(offset, out + total, n);
+        if (n == 0) break;
+      }
+      total += n;
+      offset += n;
+    }
+    return total;
+  }
+
+ private:
+  uint64_t size_;
+  std::string head_;
+  std::string tail_;
+  uint64_t tail_offset_ = 0;
+  StreamAccess fallback_;
+};
+
+class PrefixedStream : public ByteStream {
+ public:
+  PrefixedStream(std::string prefix, std::unique_ptr<ByteStream> owned, ByteStream& rest)
+      : prefix_(std::move(prefix)), owned_(std::move(owned)), rest_(rest) {}
+  size_t read(char* buffer, size_t size) override {
+    if (at_ < prefix_.size()) {
+      size_t n = std::min(size, prefix_.size() - at_);
+      std::memcpy(buffer, prefix_.data() + at_, n);
+      at_ += n;
+      return n;
+    }
+    return rest_.read(buffer, size);
+  }
+  uint64_t total_size() const override { return rest_.total_size(); }
+
+ private:
+  std::string prefix_;
+  size_t at_ = 0;
+  std::unique_ptr<ByteStream> owned_;
+  ByteStream& rest_;
+};
+
 }  // namespace
+
+std::string read_up_to(ByteStream& stream, size_t count) {
+  std::string out(count, '\0');
+  size_t got = 0;
+  while (got < count) {
+    size_t n = stream.read(out.data() + got, count - got);
+    if (n == 0) break;
+    got += n;
+  }
+  out.resize(got);
+  return out;
+}
+
+std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix,
+                                               std::unique_ptr<ByteStream> rest) {
+  ByteStream& borrowed = *rest;
+  return std::make_unique<PrefixedStream>(std::move(prefix), std::move(rest), borrowed);
+}
+
+std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix, ByteStream& rest) {
+  return std::make_unique<PrefixedStream>(std::move(prefix), nullptr, rest);
+}
+
+std::unique_ptr<RandomAccess> random_access_in_one_pass(std::unique_ptr<ByteStream> whole,
+                                                        uint64_t size, StreamOpener reopen,
+                                                        size_t head_window, size_t tail_window) {
+  return std::make_unique<OnePassAccess>(std::move(whole), size, std::move(reopen), head_window,
+                                         tail_window);
+}
 
 std::unique_ptr<RandomAccess> random_access_over(std::string_view bytes) {
   return std::make_unique<MemoryAccess>(bytes);

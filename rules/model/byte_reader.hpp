@@ -27,9 +27,10 @@ class ByteReader {
   size_t read_some(char* out, size_t size);
   // Discards `size` bytes; returns how many were actually skipped.
   uint64_t skip(uint64_t size);
-  // Bytes up to (not including) the next '\n'; false when the line is longer than `max_length`
-  // or the stream ends before the newline. The newline is consumed.
-  bool read_line(std::string& out, size_t max_length);
+  // Bytes up to (not including) the next '\n', of which the first `max_kept` are kept in `out`
+  // (`cut` tells whether there were more); false when the stream ends before the newline. The
+  // whole line and its newline are consumed, in constant memory.
+  bool read_line(std::string& out, size_t max_kept, bool& cut);
 
  private:
   bool fill();
@@ -54,6 +55,21 @@ class RandomAccess {
 std::unique_ptr<RandomAccess> random_access_over(std::string_view bytes);
 using StreamOpener = std::function<std::unique_ptr<ByteStream>()>;
 std::unique_ptr<RandomAccess> random_access_over(StreamOpener opener, uint64_t size);
+
+// Random access after one forward pass over `whole` (a stream from the start of a blob of `size`
+// bytes): the first `head_window` and the last `tail_window` bytes are kept in memory, which is
+// where a zip reader looks first (central directory at the end, the first members at the
+// start). Reads elsewhere reopen the blob through `reopen`.
+std::unique_ptr<RandomAccess> random_access_in_one_pass(std::unique_ptr<ByteStream> whole,
+                                                        uint64_t size, StreamOpener reopen,
+                                                        size_t head_window, size_t tail_window);
+
+// Up to `count` bytes from the start of `stream` (fewer only at its end).
+std::string read_up_to(ByteStream& stream, size_t count);
+// `prefix` followed by the rest of `rest`: puts back the bytes a caller looked at first.
+std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix,
+                                               std::unique_ptr<ByteStream> rest);
+std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix, ByteStream& rest);
 
 // A ByteStream over a window [offset, offset + size) of a RandomAccess.
 std::unique_ptr<ByteStream> stream_over_window(RandomAccess& source, uint64_t offset,

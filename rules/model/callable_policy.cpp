@@ -1,5 +1,8 @@
 #include "rules/model/callable_policy.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace gate::rules::model {
 
 namespace {
@@ -18,16 +21,82 @@ bool matches(const std::string& pattern, const std::string& module, const std::s
          pattern.compare(module.size() + 1, std::string::npos, name) == 0;
 }
 
-bool reaches_through_dunder(const std::string& name) {
-  // Protocol 4 resolves dotted names attribute by attribute: `f.__globals__` escapes any list.
+bool is_dunder(std::string_view part) {
+  return part.size() > 4 && part.substr(0, 2) == "__" && part.substr(part.size() - 2) == "__";
+}
+
+std::vector<std::string_view> dotted_parts(std::string_view name) {
+  std::vector<std::string_view> parts;
   size_t start = 0;
   while (true) {
     size_t dot = name.find('.', start);
-    if (dot == std::string::npos) return false;
-    std::string part = name.substr(dot + 1, name.find('.', dot + 1) - dot - 1);
-    if (part.size() > 2 && part.compare(0, 2, "__") == 0) return true;
+    parts.push_back(name.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) return parts;
     start = dot + 1;
   }
+}
+
+// Modules whose reach is code execution, file or network access: when a name walks to one of
+// them as an attribute (`pathlib.os`, `torch.serialization.sys`) the import is that module.
+bool is_dangerous_module_name(std::string_view part) {
+  static const std::vector<std::string_view> names = {"os",
+                                                      "posix",
+                                                      "nt",
+                                                      "sys",
+                                                      "subprocess",
+                                                      "builtins",
+                                                      "__builtin__",
+                                                      "shutil",
+                                                      "socket",
+                                                      "importlib",
+                                                      "runpy",
+                                                      "pty",
+                                                      "ctypes",
+                                                      "marshal",
+                                                      "pickle",
+                                                      "_pickle",
+                                                      "code",
+                                                      "codeop",
+                                                      "webbrowser",
+                                                      "multiprocessing",
+                                                      "_io",
+                                                      "io",
+                                                      "_posixsubprocess",
+                                                      "_operator",
+                                                      "operator",
+                                                      "functools",
+                                                      "pdb",
+                                                      "tempfile",
+                                                      "glob",
+                                                      "pathlib",
+                                                      "zipimport",
+                                                      "pkgutil",
+                                                      "asyncio",
+                                                      "platform"};
+  return std::find(names.begin(), names.end(), part) != names.end();
+}
+
+// Whether resolving `name` attribute by attribute (protocol 4 dotted names; a bare attribute for
+// GLOBAL) walks through a dunder (`__globals__`, `__builtins__`, `__loader__`) or reaches a
+// dangerous module under another module's name.
+bool reaches_around_the_lists(const std::string& name) {
+  for (std::string_view part : dotted_parts(name)) {
+    if (is_dunder(part) || is_dangerous_module_name(part)) return true;
+  }
+  return false;
+}
+
+// Names the built-in lists let through although a broader deny entry or the dunder rule would
+// catch them: each is a constructor Python's own pickling of a common type writes, and none can
+// run code or touch files.
+bool is_known_safe_exception(const std::string& full_name) {
+  static const std::vector<std::string_view> names = {
+      "torch.serialization._get_layout",  // a layout name to torch.layout, for sparse tensors
+      "numpy.random._pickle.__randomstate_ctor",
+      "numpy.random._pickle.__generator_ctor",
+      "numpy.random._pickle.__bit_generator_ctor",
+  };
+  return std::find(names.begin(), names.end(), full_name) != names.end();
 }
 
 }  // namespace
@@ -45,7 +114,11 @@ CallablePolicy CallablePolicy::with_defaults(const std::vector<std::string>& ext
 }
 
 CallableVerdict CallablePolicy::judge(const PickleGlobal& global) const {
-  if (reaches_through_dunder(global.name)) return CallableVerdict::denied;
+  if (is_known_safe_exception(global.full_name())) return CallableVerdict::allowed;
+  if (reaches_around_the_lists(global.name)) return CallableVerdict::denied;
+  for (std::string_view part : dotted_parts(global.module)) {
+    if (is_dunder(part) && part != "__main__") return CallableVerdict::denied;
+  }
   for (const auto& pattern : deny_) {
     if (matches(pattern, global.module, global.name)) return CallableVerdict::denied;
   }
@@ -68,6 +141,16 @@ const std::vector<std::string>& CallablePolicy::default_allow() {
         "torch._utils._rebuild_meta_tensor_no_storage",
         "torch._utils._rebuild_device_tensor_from_numpy",
         "torch._utils._rebuild_wrapper_subclass",
+        "torch._utils._rebuild_sparse_csr",
+        "torch._utils._rebuild_nested_tensor",
+        "torch.sparse_coo",
+        "torch.sparse_csr",
+        "torch.sparse_csc",
+        "torch.sparse_bsr",
+        "torch.sparse_bsc",
+        "torch.strided",
+        "torch._mkldnn",
+        "torch.nn.modules",
         "torch._tensor._rebuild_from_type_v2",
         "torch.storage.UntypedStorage",
         "torch.storage.TypedStorage",
@@ -116,6 +199,22 @@ const std::vector<std::string>& CallablePolicy::default_allow() {
         "pathlib.PosixPath",
         "pathlib.WindowsPath",
         "pathlib.PurePosixPath",
+        // NumPy arrays as joblib and pickle write them, and the random state sklearn keeps.
+        "numpy.core.multiarray._reconstruct",
+        "numpy.ma.core._mareconstruct",
+        "numpy.random.mtrand.RandomState",
+        "numpy.random._mt19937.MT19937",
+        "numpy.random._pcg64.PCG64",
+        "numpy.random._philox.Philox",
+        "numpy.random._sfc64.SFC64",
+        "numpy.random._generator.Generator",
+        "joblib.numpy_pickle.NumpyArrayWrapper",
+        "joblib.numpy_pickle_compat.NDArrayWrapper",
+        "joblib.numpy_pickle_compat.ZNDArrayWrapper",
+        // scikit-learn estimators and their SciPy matrices (the submodules that can run
+        // commands or fetch data are denied below).
+        "sklearn",
+        "scipy.sparse",
     };
     for (const char* storage :
          {"Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte", "Bool",
@@ -195,11 +294,38 @@ const std::vector<std::string>& CallablePolicy::default_deny() {
       "builtins.exit",
       "builtins.quit",
       "builtins.memoryview",
-      "operator.attrgetter",
-      "operator.methodcaller",
-      "operator.itemgetter",
-      "functools.partial",
-      "functools.reduce",
+      "operator",
+      "_operator",
+      "functools",
+      "_functools",
+      "_posixsubprocess",
+      "_imp",
+      "_frozen_importlib",
+      "_frozen_importlib_external",
+      "zipimport",
+      "pkgutil",
+      "imp",
+      "_thread",
+      "threading",
+      "_signal",
+      "_winapi",
+      "shelve",
+      "copyreg.add_extension",
+      "types.MethodType",
+      "types.ModuleType",
+      "sklearn.utils._testing",
+      "sklearn.datasets",
+      "sklearn.externals",
+      "numpy.f2py",
+      "numpy.distutils",
+      "numpy.ctypeslib",
+      "numpy.lib.npyio",
+      "torch.ops",
+      "torch.classes",
+      "torch.package",
+      "torch.fx",
+      "torch.utils.cpp_extension",
+      "torch.distributed",
       "torch.load",
       "torch.storage._load_from_bytes",
       "torch.hub",

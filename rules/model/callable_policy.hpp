@@ -12,8 +12,9 @@ enum class CallableVerdict { allowed, denied, unknown };
 // Judges the globals a pickle imports. A pattern `P` matches module `m` and name `n` when
 // `m.n == P`, `m == P`, or `m` starts with `P.` (so `os` covers os.system and os.path.join),
 // or when it ends in `.*` and `m == P without .*`. Deny wins over allow, so a policy cannot
-// allow a denied callable by accident; attribute chains through dunder names (`x.__globals__`)
-// are always denied.
+// allow a denied callable by accident. Names that walk through a dunder (`x.__globals__`,
+// `__builtins__.exec`) or reach a dangerous module as an attribute (`pathlib.os`) are always
+// denied, whatever the lists say; a handful of exact constructors are always allowed.
 class CallablePolicy {
  public:
   CallablePolicy(std::vector<std::string> allow, std::vector<std::string> deny);

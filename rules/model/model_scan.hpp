@@ -16,6 +16,12 @@ struct ScanOptions {
   CallablePolicy callables = CallablePolicy::with_defaults({}, {});
   uint64_t max_member_size = 1ull << 30;  // uncompressed bytes of one archive member walked
   uint64_t max_members = 100000;          // zip entries
+  // Imports on neither list block (otherwise they are warnings).
+  bool strict = true;
+  // Bytes of a zip kept from its one forward read: members in the head and the central
+  // directory in the tail are then read from memory.
+  size_t zip_head_window = 8u << 20;
+  size_t zip_tail_window = 8u << 20;
   PickleLimits pickle;
   SafetensorsLimits safetensors;
 };
@@ -27,12 +33,14 @@ struct FileScan {
 
 // Judges one model file from its bytes: detects the format, walks every pickle it holds and
 // validates safetensors and NumPy headers. `open` returns a fresh stream at the start of the
-// file each time it is called. Hostile content yields issues; only a failing blob read throws.
+// file each time it is called; the file is read once from start to end, and again only for a
+// zip whose judged members lie outside the windows kept in memory. Hostile content yields
+// issues; only a failing blob read throws.
 FileScan scan_model_file(const std::string& path, uint64_t size, const StreamOpener& open,
                          const ScanOptions& options);
 
 // The verdicts on one walked pickle; `where` names it in messages ("pickle", "member 'x.pkl'").
-void judge_pickle(const PickleScan& scan, const std::string& where, const CallablePolicy& policy,
+void judge_pickle(const PickleScan& scan, const std::string& where, const ScanOptions& options,
                   ScanIssues& issues);
 
 }  // namespace gate::rules::model

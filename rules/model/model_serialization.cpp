@@ -69,8 +69,9 @@ RuleType model_serialization_type() {
   type.name = "model-serialization";
   type.family = "model";
   type.summary =
-      "Finds code that loading a model would run: pickle imports (raw, PyTorch, NumPy) judged "
-      "without unpickling; safetensors and NumPy headers validated exactly.";
+      "Finds code that loading a model would run: pickle imports (raw, PyTorch zip and legacy, "
+      "joblib, NumPy) judged without unpickling, formats told by content; safetensors and NumPy "
+      "headers validated exactly.";
   type.security = true;
   type.parameters = {
       {"allow", "list of strings",
@@ -84,15 +85,21 @@ RuleType model_serialization_type() {
        false},
       {"max-member-size", "size",
        "largest uncompressed archive member walked (zip bomb guard), default 1GiB", false},
+      {"strict", "boolean",
+       "imports on neither list block like denied ones (default true at severity error, where a "
+       "finding blocks anyway; false reports them as warnings)",
+       false},
   };
   type.example =
       "- id: safe-models\n"
       "  type: model-serialization\n"
       "  assets: [model]\n"
       "  allowed-formats: [safetensors, onnx, pytorch]\n"
-      "  allow: [my_project.layers.CustomBlock]\n";
-  type.factory = [](const Params& params, const PolicyRule&) -> std::shared_ptr<const Rule> {
+      "  allow: [my_project.layers.CustomBlock]\n"
+      "  strict: true\n";
+  type.factory = [](const Params& params, const PolicyRule& rule) -> std::shared_ptr<const Rule> {
     model::ScanOptions options;
+    options.strict = params.boolean_or("strict", rule.severity == Severity::error);
     std::vector<std::string> allow = params.string_list("allow");
     std::vector<std::string> deny = params.string_list("deny");
     for (const auto& key : {"allow", "deny"}) {

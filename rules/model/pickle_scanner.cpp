@@ -1,9 +1,13 @@
 #include "rules/model/pickle_scanner.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include "rules/model/pickle_strings.hpp"
 
@@ -15,11 +19,43 @@ struct Malformed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A limit of the walk (not of Python's unpickler) was reached: the rest cannot be judged.
+struct LimitReached : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// torch.save's legacy format opens with this number, pickled as LONG1 (little-endian).
+constexpr std::string_view kLegacyMagic("\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 10);
+
 // A stack or memo slot: what the walk knows about the value the unpickler would hold there.
-enum class Kind : uint8_t { undefined, other, string, global };
+// Integers, short tuples, dicts, instances and NumPy dtypes are followed only as far as joblib's
+// inline arrays need them: the bytes of an array follow the wrapper object that describes it.
+enum class Kind : uint8_t {
+  undefined,
+  other,
+  string,
+  global,
+  integer,
+  tuple,
+  dict,
+  instance,
+  dtype
+};
 struct Value {
   Kind kind = Kind::undefined;
-  uint32_t ref = 0;  // index into strings_ (string) or globals (global)
+  uint32_t ref = 0;  // the value (integer) or an index: strings_, globals, tuples_, dicts_, dtypes_
+  bool operator==(const Value&) const = default;
+};
+
+// Equal neighbours on the stack (and marks at one depth) are kept as one run, so a pickle that
+// pushes millions of values costs the walk what it costs to count them.
+struct Run {
+  Value value;
+  uint64_t count = 0;
+};
+struct MarkRun {
+  uint64_t depth = 0;
+  uint64_t count = 0;
 };
 
 class Walker {
@@ -30,9 +66,12 @@ class Walker {
   // Walks one pickle up to and including STOP. Returns false when the stream is at its end
   // before the first opcode.
   bool walk_one() {
-    stack_.clear();
+    runs_.clear();
+    depth_ = 0;
     marks_.clear();
     memo_.clear();
+    frame_end_ = 0;
+    first_long_.reset();
     if (in_.peek() < 0) return false;
     while (true) {
       uint64_t at = in_.offset();
@@ -44,21 +83,25 @@ class Walker {
   }
 
   uint64_t opcode_offset_ = 0;
+  // The payload of the first LONG1 of the pickle (the legacy magic number is one).
+  std::optional<std::string> first_long_;
 
  private:
   // Returns true at STOP.
   bool step(uint8_t op) {
     switch (op) {
       case '(':  // MARK
-        if (marks_.size() >= limits_.max_stack) throw Malformed("too many nested MARKs");
-        marks_.push_back(stack_.size());
+        push_mark();
         return false;
-      case '.':
-        pop();
-        return true;  // STOP
-      case '0':       // POP
-        if (stack_.size() > floor())
-          stack_.pop_back();
+      case '.': {  // STOP
+        Value result = pop();
+        out_.integer_result.reset();
+        if (result.kind == Kind::integer) out_.integer_result = result.ref;
+        return true;
+      }
+      case '0':  // POP
+        if (depth_ > floor())
+          pop();
         else
           pop_mark();
         return false;
@@ -75,26 +118,33 @@ class Walker {
         line();
         push_other();
         return false;
-      case 'J':
-        skip(4);
-        push_other();
-        return false;  // BININT
+      case 'J': {  // BININT (signed)
+        uint64_t value = u(4);
+        push_integer((value & 0x80000000u) ? std::nullopt : std::optional<uint64_t>(value));
+        return false;
+      }
       case 'K':
-        skip(1);
-        push_other();
+        push_integer(u(1));
         return false;  // BININT1
       case 'M':
-        skip(2);
-        push_other();
+        push_integer(u(2));
         return false;  // BININT2
       case 'G':
         skip(8);
         push_other();
         return false;  // BINFLOAT
-      case 0x8a:
-        skip(u(1));
+      case 0x8a: {     // LONG1
+        uint64_t size = u(1);
+        if (!first_long_ && size == kLegacyMagic.size()) {
+          std::string digits(size, '\0');
+          read(digits.data(), size);
+          first_long_ = std::move(digits);
+        } else {
+          skip(size);
+        }
         push_other();
-        return false;  // LONG1
+        return false;
+      }
       case 0x8b:
         skip(signed_length());
         push_other();
@@ -102,26 +152,32 @@ class Walker {
       case 'N':
       case 0x88:
       case 0x89:
-      case '}':
       case ']':
-      case ')':
       case 0x8f:
-        push_other();  // NONE NEWTRUE NEWFALSE EMPTY_DICT EMPTY_LIST EMPTY_TUPLE EMPTY_SET
+        push_other();  // NONE NEWTRUE NEWFALSE EMPTY_LIST EMPTY_SET
         return false;
+      case '}':
+        push_dict();
+        return false;  // EMPTY_DICT
+      case ')':
+        push_tuple(0);
+        return false;  // EMPTY_TUPLE
       case 'Q':
         pop();
         push_other();
         return false;  // BINPERSID
-      case 'R':
-        pop();
-        pop();
-        push_other();
-        return false;  // REDUCE: args, callable
+      case 'R': {      // REDUCE: args, callable
+        Value args = pop();
+        Value callable = pop();
+        call(callable);
+        push(reduced(callable, args));
+        return false;
+      }
       case 'S':
-        push_string(decode_python_string_literal(line()));
+        push_line_string(false);
         return false;  // STRING
       case 'V':
-        push_string(decode_raw_unicode_escape(line()));
+        push_line_string(true);
         return false;  // UNICODE
       case 'T':
         push_blob_string(signed_length());
@@ -161,70 +217,73 @@ class Walker {
         pop_mark();
         top();
         return false;  // ADDITEMS
-      case 'b':
-        pop();
-        top();
-        return false;  // BUILD: state onto the object below
-      case 's':
-        pop();
-        pop();
-        top();
-        return false;  // SETITEM
-      case 'u':
+      case 'b': {      // BUILD: state onto the object below
+        Value state = pop();
+        build(top(), state);
+        return false;
+      }
+      case 's': {  // SETITEM
+        Value value = pop();
+        Value key = pop();
+        set_item(top(), key, value);
+        return false;
+      }
+      case 'u': {  // SETITEMS
+        std::vector<Value> items = marked_values();
         pop_mark();
-        top();
-        return false;  // SETITEMS
+        for (size_t i = 0; i + 1 < items.size(); i += 2) set_item(top(), items[i], items[i + 1]);
+        return false;
+      }
+      case 't':
+        push_tuple(depth_ - floor(), true);
+        return false;  // TUPLE
       case 'd':
       case 'l':
-      case 't':
-      case 0x91:  // DICT LIST TUPLE FROZENSET
+      case 0x91:  // DICT LIST FROZENSET
         pop_mark();
         push_other();
         return false;
       case 0x85:
-        pop();
-        push_other();
+        push_tuple(1);
         return false;  // TUPLE1
       case 0x86:
-        pop();
-        pop();
-        push_other();
+        push_tuple(2);
         return false;  // TUPLE2
       case 0x87:
-        pop();
-        pop();
-        pop();
-        push_other();
+        push_tuple(3);
         return false;  // TUPLE3
       case 'c': {      // GLOBAL module\nname\n
-        std::string module = line();
-        std::string name = line();
-        push({Kind::global, add_global(module, name)});
+        auto global = global_operands();
+        if (global)
+          push({Kind::global, *global});
+        else
+          push_other();
         return false;
       }
       case 'i': {  // INST module\nname\n, then calls it with the marked arguments
-        std::string module = line();
-        std::string name = line();
-        add_global(module, name);
+        if (auto global = global_operands()) call({Kind::global, *global});
         pop_mark();
         push_other();
         return false;
       }
       case 'o': {  // OBJ: class and arguments since the mark
-        if (stack_.size() == floor()) throw Malformed("OBJ without a class after the mark");
+        if (depth_ == floor()) throw Malformed("OBJ without a class after the mark");
+        call(value_at(floor()));
         pop_mark();
         push_other();
         return false;
       }
-      case 0x81:
+      case 0x81: {  // NEWOBJ: args, cls
         pop();
-        pop();
-        push_other();
-        return false;  // NEWOBJ: args, cls
+        Value cls = pop();
+        call(cls);
+        push(cls.kind == Kind::global ? Value{Kind::instance, cls.ref} : Value{Kind::other, 0});
+        return false;
+      }
       case 0x92:
         pop();
         pop();
-        pop();
+        call(pop());
         push_other();
         return false;  // NEWOBJ_EX
       case 0x93:
@@ -258,8 +317,8 @@ class Walker {
         memo_put(u(4));
         return false;  // LONG_BINPUT
       case 0x94:
-        memo_put(memo_count_);
-        return false;  // MEMOIZE
+        memo_put(memo_.size());
+        return false;  // MEMOIZE: the next index, as len(memo) in the unpickler
       case 0x80: {     // PROTO
         int protocol = static_cast<int>(u(1));
         if (protocol > 5)
@@ -268,8 +327,8 @@ class Walker {
         return false;
       }
       case 0x95:
-        u(8);
-        return false;  // FRAME: a length hint only
+        frame(u(8));
+        return false;
       case 0x97:
         push_other();
         return false;  // NEXT_BUFFER
@@ -284,30 +343,210 @@ class Walker {
     }
   }
 
-  size_t floor() const { return marks_.empty() ? 0 : marks_.back(); }
+  uint64_t floor() const { return marks_.empty() ? 0 : marks_.back().depth; }
 
   Value pop() {
-    if (stack_.size() <= floor()) throw Malformed("stack underflow");
-    Value v = stack_.back();
-    stack_.pop_back();
+    if (depth_ <= floor()) throw Malformed("stack underflow");
+    Run& run = runs_.back();
+    Value v = run.value;
+    if (--run.count == 0) runs_.pop_back();
+    --depth_;
     return v;
   }
   const Value& top() const {
-    if (stack_.size() <= floor()) throw Malformed("stack underflow");
-    return stack_.back();
+    if (depth_ <= floor()) throw Malformed("stack underflow");
+    return runs_.back().value;
+  }
+  // The value at stack position `index` (0 is the bottom); runs are searched from the top.
+  Value value_at(uint64_t index) const {
+    uint64_t end = depth_;
+    for (auto run = runs_.rbegin(); run != runs_.rend(); ++run) {
+      if (index >= end - run->count) return run->value;
+      end -= run->count;
+    }
+    throw Malformed("stack underflow");
+  }
+  void truncate(uint64_t depth) {
+    while (depth_ > depth) {
+      Run& run = runs_.back();
+      uint64_t drop = std::min(run.count, depth_ - depth);
+      run.count -= drop;
+      depth_ -= drop;
+      if (run.count == 0) runs_.pop_back();
+    }
+  }
+  void push_mark() {
+    if (!marks_.empty() && marks_.back().depth == depth_) {
+      ++marks_.back().count;
+    } else {
+      if (marks_.size() >= limits_.max_stack) {
+        throw LimitReached("more than " + std::to_string(limits_.max_stack) +
+                           " nested MARKs at distinct depths");
+      }
+      marks_.push_back({depth_, 1});
+    }
   }
   void pop_mark() {
     if (marks_.empty()) throw Malformed("no MARK to pop to");
-    stack_.resize(marks_.back());
-    marks_.pop_back();
+    truncate(marks_.back().depth);
+    if (--marks_.back().count == 0) marks_.pop_back();
   }
   void push(Value v) {
-    if (stack_.size() >= limits_.max_stack) {
-      throw Malformed("stack deeper than " + std::to_string(limits_.max_stack) + " entries");
+    if (!runs_.empty() && runs_.back().value == v) {
+      ++runs_.back().count;
+    } else {
+      if (runs_.size() >= limits_.max_stack) {
+        throw LimitReached("stack holds more than " + std::to_string(limits_.max_stack) +
+                           " distinct neighbouring values");
+      }
+      runs_.push_back({v, 1});
     }
-    stack_.push_back(v);
+    ++depth_;
   }
   void push_other() { push({Kind::other, 0}); }
+  void call(const Value& callable) {
+    if (callable.kind == Kind::global) out_.globals[callable.ref].called = true;
+  }
+
+  // --- the values joblib's inline arrays are described by ------------------------------------
+
+  static constexpr size_t kMaxTracked = 1u << 16;  // tuples, dicts and dtypes followed at most
+  static constexpr size_t kMaxTupleItems = 8;
+  static constexpr size_t kMaxDictItems = 16;
+
+  struct DType {
+    std::string descr;    // the first argument of numpy.dtype(...), such as "f8" or "O8"
+    uint64_t elsize = 0;  // from the BUILD state when it names one
+  };
+
+  void push_integer(std::optional<uint64_t> value) {
+    if (value && *value <= UINT32_MAX) {
+      push({Kind::integer, static_cast<uint32_t>(*value)});
+    } else {
+      push_other();
+    }
+  }
+  // The `count` values on top of the stack (after the mark when `marked`) become one tuple.
+  void push_tuple(uint64_t count, bool marked = false) {
+    std::vector<Value> items;
+    bool kept = count <= kMaxTupleItems && tuples_.size() < kMaxTracked;
+    if (kept) {
+      for (uint64_t i = 0; i < count; ++i) items.push_back(value_at(depth_ - count + i));
+    }
+    if (marked) {
+      pop_mark();
+    } else {
+      for (uint64_t i = 0; i < count; ++i) pop();
+    }
+    if (!kept) {
+      push_other();
+      return;
+    }
+    tuples_.push_back(std::move(items));
+    push({Kind::tuple, static_cast<uint32_t>(tuples_.size() - 1)});
+  }
+  void push_dict() {
+    if (dicts_.size() >= kMaxTracked) {
+      push_other();
+      return;
+    }
+    dicts_.emplace_back();
+    push({Kind::dict, static_cast<uint32_t>(dicts_.size() - 1)});
+  }
+  std::vector<Value> marked_values() const {
+    std::vector<Value> items;
+    uint64_t count = depth_ - floor();
+    if (count > 2 * kMaxDictItems) return items;
+    for (uint64_t i = 0; i < count; ++i) items.push_back(value_at(floor() + i));
+    return items;
+  }
+  void set_item(const Value& dict, const Value& key, const Value& value) {
+    if (dict.kind != Kind::dict || key.kind != Kind::string) return;
+    auto& items = dicts_[dict.ref];
+    if (items.size() < kMaxDictItems || items.count(strings_[key.ref])) {
+      items[strings_[key.ref]] = value;
+    }
+  }
+  const Value* dict_item(const Value& dict, const std::string& key) const {
+    if (dict.kind != Kind::dict) return nullptr;
+    auto found = dicts_[dict.ref].find(key);
+    return found == dicts_[dict.ref].end() ? nullptr : &found->second;
+  }
+  bool is_global(const Value& value, std::string_view full_name) const {
+    return value.kind == Kind::global && out_.globals[value.ref].full_name() == full_name;
+  }
+  // What REDUCE leaves: a dtype for numpy.dtype("f8", ...), an instance for a class rebuilt by
+  // copyreg._reconstructor or called directly, anything else otherwise.
+  Value reduced(const Value& callable, const Value& args) {
+    const std::vector<Value>* items = args.kind == Kind::tuple ? &tuples_[args.ref] : nullptr;
+    if (is_global(callable, "numpy.dtype") && items && !items->empty() &&
+        (*items)[0].kind == Kind::string && dtypes_.size() < kMaxTracked) {
+      dtypes_.push_back({strings_[(*items)[0].ref], 0});
+      return {Kind::dtype, static_cast<uint32_t>(dtypes_.size() - 1)};
+    }
+    if (is_global(callable, "copyreg._reconstructor") && items && !items->empty() &&
+        (*items)[0].kind == Kind::global) {
+      return {Kind::instance, (*items)[0].ref};
+    }
+    if (callable.kind == Kind::global) return {Kind::instance, callable.ref};
+    return {Kind::other, 0};
+  }
+  void build(const Value& object, const Value& state) {
+    if (object.kind == Kind::dtype && state.kind == Kind::tuple) {
+      const auto& items = tuples_[state.ref];
+      if (items.size() > 5 && items[5].kind == Kind::integer)
+        dtypes_[object.ref].elsize = items[5].ref;
+      return;
+    }
+    if (object.kind == Kind::instance &&
+        out_.globals[object.ref].full_name() == "joblib.numpy_pickle.NumpyArrayWrapper") {
+      read_past_joblib_array(state);
+    }
+  }
+  // joblib's unpickler reads the array's bytes right after the wrapper's BUILD: a padding length
+  // byte and padding (joblib 1.2 and later), then the data; object arrays are a pickle instead.
+  void read_past_joblib_array(const Value& state) {
+    const Value* shape = dict_item(state, "shape");
+    const Value* dtype = dict_item(state, "dtype");
+    if (!shape || shape->kind != Kind::tuple || !dtype || dtype->kind != Kind::dtype) {
+      throw LimitReached("joblib array whose shape or dtype cannot be read from the bytes");
+    }
+    const DType& type = dtypes_[dtype->ref];
+    if (!type.descr.empty() && type.descr[0] == 'O') {
+      Walker nested(in_, limits_, out_);
+      if (!nested.walk_one()) throw Malformed("joblib object array without its pickle");
+      return;
+    }
+    uint64_t count = 1;
+    for (const Value& dim : tuples_[shape->ref]) {
+      if (dim.kind != Kind::integer)
+        throw LimitReached("joblib array with a shape of non-integers");
+      if (dim.ref != 0 && count > UINT64_MAX / dim.ref) throw Malformed("joblib array too large");
+      count *= dim.ref;
+    }
+    uint64_t itemsize = type.elsize ? type.elsize : descr_itemsize(type.descr);
+    if (itemsize == 0) throw LimitReached("joblib array of dtype '" + type.descr + "'");
+    if (count > UINT64_MAX / itemsize) throw Malformed("joblib array too large");
+    const Value* alignment = dict_item(state, "numpy_array_alignment_bytes");
+    if (alignment && alignment->kind == Kind::integer) skip(u(1));
+    skip(count * itemsize);
+  }
+  // Bytes per element of a fixed-size NumPy type code ("f8", "<i4", "|b1"); 0 when unknown.
+  static uint64_t descr_itemsize(std::string_view descr) {
+    if (!descr.empty() &&
+        (descr[0] == '<' || descr[0] == '>' || descr[0] == '|' || descr[0] == '=')) {
+      descr.remove_prefix(1);
+    }
+    if (descr.size() < 2 || std::string_view("biufcmM?").find(descr[0]) == std::string_view::npos) {
+      return 0;
+    }
+    uint64_t size = 0;
+    for (char c : descr.substr(1)) {
+      if (c < '0' || c > '9' || size > 64) return 0;
+      size = size * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return size;
+  }
 
   void push_string(std::string text) {
     if (text.size() > limits_.max_kept_string ||
@@ -326,13 +565,35 @@ class Walker {
       return;
     }
     std::string text(size, '\0');
-    if (!in_.read_exact(text.data(), size)) throw Malformed("truncated string");
+    read(text.data(), size);
     push_string(std::move(text));
+  }
+
+  // Python's C unpickler holds a frame in a buffer and serves reads from it; a read that runs past
+  // the frame's end drops the rest of the buffer and continues after it when the file cannot be
+  // peeked (io.BytesIO, as torch reads data.pkl), but not when it can. Pickle writers end frames
+  // on opcode boundaries, so a read across a frame's end is a file meant to be read two ways.
+  void frame(uint64_t length) {
+    uint64_t start = in_.offset();
+    crossing_check(start, start + length);
+    if (start >= frame_end_) frame_end_ = start + length;
+  }
+  void crossing_check(uint64_t start, uint64_t end) const {
+    if (start < frame_end_ && end > frame_end_) {
+      throw Malformed("a read runs across the end of the FRAME ending at offset " +
+                      std::to_string(frame_end_) +
+                      "; unpicklers disagree on what follows (frames end on opcode boundaries)");
+    }
+  }
+  void read(char* out, uint64_t size) {
+    uint64_t start = in_.offset();
+    if (!in_.read_exact(out, size)) throw Malformed("truncated");
+    crossing_check(start, in_.offset());
   }
 
   uint64_t u(size_t bytes) {
     std::array<unsigned char, 8> raw{};
-    if (!in_.read_exact(reinterpret_cast<char*>(raw.data()), bytes)) throw Malformed("truncated");
+    read(reinterpret_cast<char*>(raw.data()), bytes);
     uint64_t value = 0;
     for (size_t i = bytes; i-- > 0;) value = (value << 8) | raw[i];
     return value;
@@ -343,15 +604,45 @@ class Walker {
     return raw;
   }
   void skip(uint64_t size) {
+    uint64_t start = in_.offset();
     if (in_.skip(size) != size) throw Malformed("truncated payload");
+    crossing_check(start, in_.offset());
   }
-  std::string line() {
+  // A text argument; `cut` is set when it was longer than the kept part.
+  std::string line(bool* cut = nullptr) {
     std::string text;
-    if (!in_.read_line(text, limits_.max_line)) {
-      throw Malformed("text argument unterminated or longer than " +
-                      std::to_string(limits_.max_line) + " bytes");
+    bool longer = false;
+    uint64_t start = in_.offset();
+    if (!in_.read_line(text, limits_.max_line, longer)) {
+      throw Malformed("text argument without its newline");
     }
+    crossing_check(start, in_.offset());
+    if (cut) *cut = longer;
     return text;
+  }
+  // A text value: a long one is read past and stands for a value no name can come from.
+  void push_line_string(bool unicode) {
+    bool cut = false;
+    std::string text = line(&cut);
+    if (cut) {
+      push_other();
+      return;
+    }
+    push_string(unicode ? decode_raw_unicode_escape(text) : decode_python_string_literal(text));
+  }
+  // The module and name of GLOBAL and INST, or an unresolved import when either was too long.
+  std::optional<uint32_t> global_operands() {
+    bool cut_module = false;
+    bool cut_name = false;
+    std::string module = line(&cut_module);
+    std::string name = line(&cut_name);
+    if (cut_module || cut_name) {
+      out_.unresolved.push_back("offset " + std::to_string(opcode_offset_) +
+                                ": import whose name is longer than " +
+                                std::to_string(limits_.max_line) + " bytes");
+      return std::nullopt;
+    }
+    return add_global(module, name);
   }
   uint64_t decimal(const std::string& text) {
     if (text.empty() || text.size() > 12) throw Malformed("bad memo index '" + text + "'");
@@ -364,20 +655,20 @@ class Walker {
   }
 
   Value memo_get(uint64_t index) {
-    if (index >= memo_.size() || memo_[index].kind == Kind::undefined) {
+    auto found = memo_.find(index);
+    if (found == memo_.end()) {
       throw Malformed("memo index " + std::to_string(index) + " was never stored");
     }
-    return memo_[index];
+    return found->second;
   }
   void memo_put(uint64_t index) {
     const Value& value = top();
-    if (index >= limits_.max_memo) {
-      throw Malformed("memo index " + std::to_string(index) + " beyond the limit of " +
-                      std::to_string(limits_.max_memo));
+    auto [slot, added] = memo_.try_emplace(index, value);
+    if (!added) {
+      slot->second = value;
+    } else if (memo_.size() > limits_.max_memo) {
+      throw LimitReached("memo holds more than " + std::to_string(limits_.max_memo) + " entries");
     }
-    if (index >= memo_.size()) memo_.resize(index + 1);
-    if (memo_[index].kind == Kind::undefined) ++memo_count_;
-    memo_[index] = value;
   }
 
   void stack_global() {
@@ -410,11 +701,15 @@ class Walker {
   ByteReader& in_;
   const PickleLimits& limits_;
   PickleScan& out_;
-  std::vector<Value> stack_;
-  std::vector<size_t> marks_;
-  std::vector<Value> memo_;
-  uint64_t memo_count_ = 0;
+  std::vector<Run> runs_;
+  uint64_t depth_ = 0;
+  std::vector<MarkRun> marks_;
+  std::unordered_map<uint64_t, Value> memo_;
+  uint64_t frame_end_ = 0;
   std::vector<std::string> strings_;
+  std::vector<std::vector<Value>> tuples_;
+  std::vector<std::map<std::string, Value>> dicts_;
+  std::vector<DType> dtypes_;
   uint64_t kept_bytes_ = 0;
   std::map<std::string, uint32_t> global_index_;
 };
@@ -424,18 +719,37 @@ class Walker {
 PickleScan scan_pickle(ByteReader& in, const PickleLimits& limits) {
   PickleScan out;
   Walker walker(in, limits, out);
+  auto where = [&](const std::exception& error) {
+    return "offset " + std::to_string(walker.opcode_offset_) + ": " + error.what();
+  };
+  // torch's legacy loader reads five pickles (magic, protocol, sys_info, the object, the storage
+  // keys) and then raw storage bytes; pickle.load reads one, and tools that read on stop where
+  // the next byte does not open another pickle.
+  constexpr uint32_t kLegacyPickles = 5;
   try {
     while (walker.walk_one()) {
       ++out.pickles;
+      if (out.pickles == 1) out.legacy_torch = walker.first_long_ == kLegacyMagic;
       if (!limits.sequence) break;
+      if (out.legacy_torch) {
+        if (out.pickles == kLegacyPickles) break;
+        if (in.peek() < 0) throw Malformed("legacy checkpoint ends before its storage keys");
+      } else if (in.peek() != 0x80) {
+        break;
+      }
     }
+  } catch (const LimitReached& error) {
+    out.incomplete = where(error);
   } catch (const Malformed& error) {
-    // In a sequence, bytes after a complete pickle may be raw storage data: stop quietly.
-    if (out.pickles == 0) {
-      out.malformed = "offset " + std::to_string(walker.opcode_offset_) + ": " + error.what();
+    // A later pickle of a plain sequence ends where the unpickler raises too; the imports read
+    // before that point are kept.
+    if (out.pickles == 0 || (out.legacy_torch && out.pickles < kLegacyPickles)) {
+      out.malformed = where(error);
     }
   }
-  if (out.pickles == 0 && !out.malformed) out.malformed = "offset 0: empty file, no pickle";
+  if (out.pickles == 0 && !out.malformed && !out.incomplete) {
+    out.malformed = "offset 0: empty file, no pickle";
+  }
   out.end_offset = in.offset();
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "rules/model/zip_archive.hpp"
 
@@ -69,11 +70,33 @@ class MemberStream : public ByteStream {
   uint64_t done_ = 0;
 };
 
+// The `path` record of a PAX extended header ("<length> path=<name>\n" records), if any.
+std::optional<std::string> pax_path(std::string_view records) {
+  std::optional<std::string> path;
+  while (!records.empty()) {
+    size_t space = records.find(' ');
+    if (space == std::string_view::npos) break;
+    uint64_t length = 0;
+    for (char c : records.substr(0, space)) {
+      if (c < '0' || c > '9' || length > records.size()) return path;
+      length = length * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (length <= space + 1 || length > records.size()) break;
+    std::string_view record = records.substr(space + 1, length - space - 2);
+    if (record.substr(0, 5) == "path=") path = std::string(record.substr(5));
+    records.remove_prefix(length);
+  }
+  return path;
+}
+
 }  // namespace
 
 bool looks_like_tar(std::string_view first_block) {
   if (first_block.size() < kBlock) return false;
-  return first_block.substr(257, 5) == "ustar" && checksum_ok(first_block.substr(0, kBlock));
+  // A pre-POSIX (v7) header has no magic: its checksum and a name are what tarfile checks.
+  std::string_view block = first_block.substr(0, kBlock);
+  if (block[0] == '\0' || !checksum_ok(block)) return false;
+  return octal(block.substr(124, 12)).has_value();
 }
 
 ScanIssues walk_tar(ByteReader& in, const TarVisitor& visit) {
@@ -107,12 +130,30 @@ ScanIssues walk_tar(ByteReader& in, const TarVisitor& visit) {
       long_name.clear();
     }
     uint64_t padded = (*size + kBlock - 1) / kBlock * kBlock;
-    if (type == 'L' && *size <= 64 * 1024) {  // GNU long name for the next member
-      long_name.assign(*size, '\0');
-      if (!in.read_exact(long_name.data(), *size)) break;
-      long_name = field_text(long_name);
+    if ((type == 'L' || type == 'x') && *size <= 1024 * 1024) {
+      // GNU long name, or a PAX header whose `path` renames the next member (tarfile reads both).
+      std::string text(*size, '\0');
+      if (!in.read_exact(text.data(), *size)) break;
       in.skip(padded - *size);
+      if (type == 'L') {
+        long_name = field_text(text);
+      } else if (auto path = pax_path(text)) {
+        long_name = *path;
+      }
       continue;
+    }
+    if (type == '1' || type == '2') {
+      // Hard and symbolic links: tarfile.extractfile reads the target's bytes, which are walked
+      // as a member of their own; a target outside the archive is refused like a bad name.
+      std::string target = field_text(std::string_view(block).substr(157, 100));
+      size_t slash = name.rfind('/');
+      std::string resolved =
+          (type == '2' && slash != std::string::npos) ? name.substr(0, slash + 1) + target : target;
+      if (zip_name_escapes(resolved)) {
+        issues.push_back(
+            {true, "tar: member '" + name + "' links to '" + target + "', outside the archive",
+             "tar:link-escapes:" + name});
+      }
     }
     if (type == '0' || type == '\0') {
       if (zip_name_escapes(name)) {

@@ -64,7 +64,7 @@ TEST_F(ModelEndToEnd, MaliciousCheckpointBlocksTheMerge) {
   RunResult result = check();
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_THAT(result.out, HasSubstr("member 'archive/data.pkl' imports posix.system, which is "
-                                    "denied: loading the file runs it"));
+                                    "denied: loading the file calls it"));
 }
 
 TEST_F(ModelEndToEnd, MissingCardUndeclaredDatasetAndRegressionAreReported) {

@@ -13,6 +13,7 @@
 #include "gate/types/params.hpp"
 #include "gate/types/policy.hpp"
 #include "gate/types/rule.hpp"
+#include "rules/model/model_scan.hpp"
 #include "rules/registry.hpp"
 #include "tests/support/rule_runner.hpp"
 
@@ -59,5 +60,11 @@ class RuleHarness {
 };
 
 std::string fixture(const std::string& name);
+
+// "E " (blocking) or "W " and the message of each issue the model scan reports for `bytes`,
+// after the detected format ("E pickle: ...") when `with_format`.
+std::vector<std::string> model_verdicts(const std::string& path, const std::string& bytes,
+                                        const rules::model::ScanOptions& options = {},
+                                        bool with_format = false);
 
 }  // namespace gate::test

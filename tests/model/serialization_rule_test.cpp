@@ -27,7 +27,7 @@ TEST(ModelSerialization, BenignPicklePasses) {
 TEST(ModelSerialization, OsSystemInTorchZipIsError) {
   EXPECT_THAT(scan("m/model.pt", "malicious.pt"),
               ElementsAre("error m/model.pt: pytorch: member 'archive/data.pkl' imports "
-                          "posix.system, which is denied: loading the file runs it (offset 19)"));
+                          "posix.system, which is denied: loading the file calls it (offset 19)"));
 }
 
 TEST(ModelSerialization, OsSystemFoundInEveryProtocol) {
@@ -42,29 +42,32 @@ TEST(ModelSerialization, OsSystemFoundInEveryProtocol) {
 TEST(ModelSerialization, EvalThroughStackGlobalIsError) {
   EXPECT_THAT(scan("m/x.pkl", "eval_p4.pkl"),
               ElementsAre("error m/x.pkl: pickle: pickle imports builtins.eval, which is denied: "
-                          "loading the file runs it (offset 29)"));
+                          "loading the file calls it (offset 29)"));
 }
 
 TEST(ModelSerialization, MemoIndirectionCannotHideOsSystem) {
   EXPECT_THAT(scan("m/x.pkl", "memo_indirection.pkl"),
               ElementsAre("error m/x.pkl: pickle: pickle imports os.system, which is denied: "
-                          "loading the file runs it (offset 22)"));
+                          "loading the file calls it (offset 22)"));
 }
 
 TEST(ModelSerialization, TextEscapesAndPutGetCannotHideOsSystem) {
   EXPECT_THAT(scan("m/x.pkl", "text_escapes.pkl"),
               ElementsAre("error m/x.pkl: pickle: pickle imports os.system, which is denied: "
-                          "loading the file runs it (offset 36)"));
+                          "loading the file calls it (offset 36)"));
 }
 
-TEST(ModelSerialization, UnknownCallableIsWarningAndAllowParamPasses) {
+TEST(ModelSerialization, UnknownCallableBlocksInStrictModeAndAllowParamPasses) {
   EXPECT_THAT(scan("m/x.pkl", "unknown_p3.pkl"),
+              ElementsAre("error m/x.pkl: pickle: pickle imports json.loads, which is not on "
+                          "the allow-list (offset 2)"));
+  EXPECT_THAT(scan("m/x.pkl", "unknown_p3.pkl", "{strict: false}"),
               ElementsAre("warning m/x.pkl: pickle: pickle imports json.loads, which is not on "
                           "the allow-list (offset 2)"));
   EXPECT_THAT(scan("m/x.pkl", "unknown_p3.pkl", "{allow: [json.loads]}"), IsEmpty());
   EXPECT_THAT(scan("m/x.pkl", "unknown_p3.pkl", "{deny: [json]}"),
               ElementsAre("error m/x.pkl: pickle: pickle imports json.loads, which is denied: "
-                          "loading the file runs it (offset 2)"));
+                          "loading the file calls it (offset 2)"));
 }
 
 TEST(ModelSerialization, AllowCannotOverrideDeny) {
@@ -88,21 +91,17 @@ TEST(ModelSerialization, NumpyObjectArrayPickleIsScanned) {
   EXPECT_THAT(scan("m/a.npy", "benign.npy"), IsEmpty());
   EXPECT_THAT(scan("m/a.npy", "object_malicious.npy"),
               ElementsAre("error m/a.npy: numpy: npy object array imports posix.system, which is "
-                          "denied: loading the file runs it (offset 133)"));
+                          "denied: loading the file calls it (offset 133)"));
   EXPECT_THAT(scan("m/a.npz", "mixed.npz"),
               ElementsAre("error m/a.npz: numpy-archive: member 'objects.npy' object array "
-                          "imports builtins.eval, which is denied: loading the file runs it "
+                          "imports builtins.eval, which is denied: loading the file calls it "
                           "(offset 133)"));
 }
 
-TEST(ModelSerialization, LegacyTarIsScannedWithAWarning) {
-  EXPECT_THAT(
-      scan("m/old.pt", "legacy_tar.pt"),
-      ElementsAre("warning m/old.pt: pytorch-legacy: legacy PyTorch tar: the 'storages' and "
-                  "'tensors' members interleave pickles with raw data; only their leading "
-                  "pickles were scanned (re-save as safetensors)",
-                  "error m/old.pt: pytorch-legacy: tar member 'pickle' imports posix.system, "
-                  "which is denied: loading the file runs it (offset 2)"));
+TEST(ModelSerialization, LegacyTarIsScannedRecordByRecord) {
+  EXPECT_THAT(scan("m/old.pt", "legacy_tar.pt"),
+              ElementsAre("error m/old.pt: pytorch-legacy: tar member 'pickle' imports "
+                          "posix.system, which is denied: loading the file calls it (offset 2)"));
 }
 
 TEST(ModelSerialization, SafetensorsValidatedAndFormatsRestricted) {
