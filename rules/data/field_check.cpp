@@ -4,6 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <string>
+
+#include "rules/data/field_types.hpp"
 
 namespace gate::data {
 
@@ -42,6 +45,46 @@ bool valid_ymd(std::string_view text) {
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (d <= 28) return true;  // every month has 28 days: the year matters only for Feb 29
   return d <= days[m - 1] + (m == 2 && leap(high * 100 + low) ? 1 : 0);
+}
+
+// Python's int() and Decimal() ignore surrounding whitespace, and so does frictionless-py.
+std::string_view trim_spaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// bareNumber: false drops what surrounds the number ("$12", "12 %", "EUR -3"): frictionless-py
+// removes ^[^-\d]* and \D*$.
+std::string_view strip_non_numeric(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size() && text[start] != '-' && !is_digit(text[start])) ++start;
+  size_t end = text.size();
+  while (end > start && !is_digit(text[end - 1])) --end;
+  return text.substr(start, end - start);
+}
+
+bool parse_number_with_options(const Field& field, std::string_view cell, ParsedCell& parsed) {
+  if (!field.bare_number) cell = strip_non_numeric(cell);
+  std::string text(cell);
+  if (!field.group_char.empty()) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+      if (text.compare(i, field.group_char.size(), field.group_char) == 0) {
+        i += field.group_char.size();
+      } else {
+        out += text[i++];
+      }
+    }
+    text = std::move(out);
+  }
+  if (field.decimal_char != ".") {
+    if (text.find('.') != std::string::npos) return false;
+    size_t at = text.find(field.decimal_char);
+    if (at != std::string::npos) text.replace(at, field.decimal_char.size(), ".");
+  }
+  if (field.type == FieldType::integer) return parse_integer(text, parsed);
+  return parse_number(text, parsed);
 }
 
 bool valid_email(std::string_view text) {
@@ -122,6 +165,7 @@ bool plain_decimal(std::string_view text, double& value) {
 bool valid_date(std::string_view text) { return valid_ymd(text); }
 
 bool parse_integer(std::string_view text, ParsedCell& parsed) {
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) text = trim_spaces(text);
   if (!text.empty() && text[0] == '+') text.remove_prefix(1);
   if (text.empty() || (text[0] == '-' && text.size() == 1)) return false;
   int64_t value = 0;
@@ -133,6 +177,7 @@ bool parse_integer(std::string_view text, ParsedCell& parsed) {
 }
 
 bool parse_number(std::string_view text, ParsedCell& parsed) {
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) text = trim_spaces(text);
   if (text == "NaN" || text == "INF" || text == "-INF" || text == "+INF") {
     parsed.has_number = false;  // valid, but not comparable with bounds
     return true;
@@ -186,26 +231,27 @@ CellParser::CellParser(const Field& field) : field_(&field) {
       kind_ = Kind::always_valid;
       break;
     case FieldType::string:
-      if (format != "email" && format != "uri" && format != "uuid" && format != "binary") {
+      if (format != "email" && format != "uri" && format != "uuid" && format != "binary" &&
+          format != "wkt") {
         kind_ = Kind::always_valid;
       }
       break;
     case FieldType::integer:
-      kind_ = Kind::integer;
+      if (!field.number_options) kind_ = Kind::integer;
       break;
     case FieldType::number:
-      kind_ = Kind::number;
+      if (!field.number_options) kind_ = Kind::number;
       break;
     case FieldType::date:
-      if (format != "any") kind_ = Kind::date;
+      if (format == "default") kind_ = Kind::date;
       break;
     case FieldType::datetime:
-      if (format != "any") kind_ = Kind::datetime;
+      if (format == "default") kind_ = Kind::datetime;
       break;
     case FieldType::boolean:
       kind_ = Kind::boolean;
       break;
-    case FieldType::year:
+    default:
       break;
   }
 }
@@ -222,18 +268,41 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
       if (format == "uri") return valid_uri(cell);
       if (format == "uuid") return valid_uuid(cell);
       if (format == "binary") return valid_base64(cell);
+      if (format == "wkt") return valid_wkt(cell);
       return true;
     }
     case FieldType::integer:
+      if (field.number_options) return parse_number_with_options(field, cell, parsed);
       return parse_integer(cell, parsed);
     case FieldType::number:
+      if (field.number_options) return parse_number_with_options(field, cell, parsed);
       return parse_number(cell, parsed);
     case FieldType::boolean:
       return one_of(field.true_values, cell) || one_of(field.false_values, cell);
     case FieldType::date:
-      return std::string_view(field.format) == "any" ? !cell.empty() : valid_ymd(cell);
     case FieldType::datetime:
-      return std::string_view(field.format) == "any" ? !cell.empty() : valid_datetime(cell);
+    case FieldType::time: {
+      std::string_view format = field.format;
+      if (format == "any") return valid_loose_date(cell, field.type == FieldType::time);
+      if (format != "default") return matches_strptime(format, cell);
+      if (field.type == FieldType::date) return valid_ymd(cell);
+      return field.type == FieldType::datetime ? valid_datetime(cell) : valid_time(cell);
+    }
+    case FieldType::yearmonth:
+      return valid_yearmonth(cell);
+    case FieldType::duration:
+      return valid_duration(cell);
+    case FieldType::geopoint: {
+      std::string_view format = field.format;
+      return valid_geopoint(cell, format == "array"    ? GeoFormat::array
+                                  : format == "object" ? GeoFormat::object
+                                                       : GeoFormat::point_text);
+    }
+    case FieldType::geojson:
+      return valid_geojson(cell, std::string_view(field.format) == "topojson");
+    case FieldType::object:
+    case FieldType::array:
+      return valid_json_container(cell, field.type == FieldType::object);
     case FieldType::year: {
       int year;
       bool negative = !cell.empty() && cell[0] == '-';

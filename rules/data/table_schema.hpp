@@ -23,7 +23,23 @@ class SchemaError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class FieldType { string, integer, number, boolean, date, datetime, year, any };
+enum class FieldType {
+  string,
+  integer,
+  number,
+  boolean,
+  date,
+  datetime,
+  year,
+  any,
+  time,
+  yearmonth,
+  duration,
+  geopoint,
+  geojson,
+  object,
+  array,
+};
 std::string_view to_string(FieldType type);
 
 struct Field {
@@ -31,6 +47,12 @@ struct Field {
   FieldType type = FieldType::string;
   std::string type_name = "string";  // as written (types Gate does not check are read as `any`)
   std::string format = "default";
+  // integer and number: "1,000" with groupChar ",", "1.000,5" with decimalChar ",", "$12"
+  // and "12 %" when bareNumber is false.
+  bool bare_number = true;
+  std::string group_char;
+  std::string decimal_char = ".";
+  bool number_options = false;  // any of the three was given
   bool required = false;
   bool unique = false;
   std::optional<double> minimum;  // integer, number, year
@@ -48,9 +70,19 @@ struct Field {
   std::vector<std::string> false_values{"false", "False", "FALSE", "0"};
 };
 
+// foreignKeys: the values of `fields` must appear in `reference_fields` of `resource` ("" is the
+// table itself), unless `external` (another data package, which Gate does not fetch).
+struct ForeignKey {
+  std::vector<size_t> fields;  // indexes into the schema's fields
+  std::string resource;
+  std::vector<std::string> reference_fields;
+  bool external = false;
+};
+
 struct TableSchema {
   std::vector<Field> fields;
   std::vector<size_t> primary_key;  // indexes into fields
+  std::vector<ForeignKey> foreign_keys;
   std::vector<std::string> missing_values{""};
   std::vector<std::string> notes;  // what Gate cannot check in this schema (unsupported types)
 };

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
+#include <optional>
 
 #include <re2/re2.h>
 
 #include "gate/types/redact.hpp"
 #include "rules/data/csv_reader.hpp"
+#include "rules/data/dialect_reader.hpp"
 #include "rules/data/field_check.hpp"
 #include "rules/data/fixed_pattern.hpp"
 #include "rules/data/jsonl_reader.hpp"
@@ -33,12 +36,23 @@ std::string excerpt(std::string_view value) {
   return out;
 }
 
+uint64_t key_hash(std::string_view cell, const ParsedCell& parsed) {
+  if (!parsed.has_number) return hash_bytes(cell);
+  double number = parsed.number == 0 ? 0.0 : parsed.number;  // -0 is 0
+  char bytes[1 + sizeof number];
+  bytes[0] = '\x01';  // apart from any text of the same bytes
+  std::memcpy(bytes + 1, &number, sizeof number);
+  return hash_bytes(std::string_view(bytes, sizeof bytes));
+}
+
 namespace {
 
 class Validator {
  public:
-  Validator(const TableSchema& schema, const ValidationLimits& limits, ValidationResult& result)
+  Validator(const TableSchema& schema, const ValidationLimits& limits, ValidationResult& result,
+            const std::vector<ReferencedValues>& references = {})
       : schema_(schema), limits_(limits), result_(result) {
+    plan_foreign_keys(references);
     for (const Field& field : schema.fields) {
       unique_.push_back(field.unique ? std::make_unique<KeySet>(limits.max_unique_keys) : nullptr);
     }
@@ -83,11 +97,24 @@ class Validator {
     }
   }
 
+  void blank_row(uint64_t number) {
+    Row row;
+    row.number = row.line = number;
+    add(row, 0, "", "blank row", "blank-row");
+  }
+
   void record(const Row& row) {
     ++result_.rows;
     report_issues(row);
     if (row.unreadable) return;
     const auto& fields = schema_.fields;
+    // A row of empty cells only is a blank row (Frictionless): nothing else is said of it.
+    if (!row.fields.empty() && row.null_mask.empty() &&
+        std::all_of(row.fields.begin(), row.fields.end(),
+                    [](std::string_view cell) { return cell.empty(); }) &&
+        (row.fields.size() > 1 || fields.size() <= 1)) {
+      return blank_row(row.number);
+    }
     if (row.fields.size() != fields.size()) {
       add(row, 0, "",
           "row has " + std::to_string(row.fields.size()) + " values but the schema has " +
@@ -97,9 +124,21 @@ class Validator {
     size_t n = std::min(row.fields.size(), fields.size());
     for (size_t i = 0; i < n; ++i) check_cell(row, i);
     if (primary_) check_primary_key(row);
+    if (!keys_.empty()) check_foreign_keys(row);
   }
 
   void finish() {
+    for (KeyCheck& key : keys_) {
+      if (!key.self) continue;
+      for (const auto& [number, hash] : key.pending) {
+        if (!key.own.count(hash)) foreign_key_violation(key, number, hash);
+      }
+      if (key.overflow) {
+        result_.notes.push_back("foreign key (" + key.names +
+                                ") check is incomplete: only the first " +
+                                std::to_string(limits_.max_unique_keys) + " values were kept");
+      }
+    }
     for (size_t i = 0; i < unique_.size(); ++i) {
       if (unique_[i] && unique_[i]->full()) {
         result_.notes.push_back("unique check of field '" + schema_.fields[i].name +
@@ -214,7 +253,7 @@ class Validator {
     }
     if (field.has_enum && !in_enum(field, cell, parsed)) report(row, i, Failure::not_in_enum);
     if (column.unique) {
-      if (uint64_t first = column.unique->insert(hash_bytes(cell), row.number)) {
+      if (uint64_t first = column.unique->insert(value_hash(cell, parsed), row.number)) {
         report(row, i, Failure::repeated, first);
       }
     }
@@ -272,11 +311,17 @@ class Validator {
     }
   }
 
+  static uint64_t value_hash(std::string_view cell, const ParsedCell& parsed) {
+    return key_hash(cell, parsed);
+  }
+
   void check_primary_key(const Row& row) {
     uint64_t key = 0;
     for (size_t i : in_key_) {
       if (i >= row.fields.size() || missing(row, i)) return;  // reported as missing
-      key = hash_combine(key, hash_bytes(row.fields[i]));
+      ParsedCell parsed;
+      if (!columns_[i].parser.parse(row.fields[i], parsed)) parsed = ParsedCell{};
+      key = hash_combine(key, value_hash(row.fields[i], parsed));
     }
     if (uint64_t first = primary_->insert(key, row.number)) {
       std::string names;
@@ -290,6 +335,114 @@ class Validator {
           "primaryKey:" + sha256_hex(values));
     }
   }
+
+  struct KeyCheck {
+    std::vector<size_t> fields;
+    std::vector<size_t> self_target;           // referenced fields of this table
+    const ReferencedValues* target = nullptr;  // referenced values of another resource
+    bool self = false;
+    std::unordered_set<uint64_t> own;                    // self: referenced values seen so far
+    std::vector<std::pair<uint64_t, uint64_t>> pending;  // self: (row, key) checked at the end
+    bool overflow = false;
+    std::string names;
+    std::string target_text;
+  };
+
+  void plan_foreign_keys(const std::vector<ReferencedValues>& references) {
+    for (const ForeignKey& fk : schema_.foreign_keys) {
+      KeyCheck key;
+      key.fields = fk.fields;
+      for (size_t i : fk.fields)
+        key.names += (key.names.empty() ? "" : ", ") + schema_.fields[i].name;
+      std::string referenced;
+      for (const auto& name : fk.reference_fields)
+        referenced += (referenced.empty() ? "" : ", ") + name;
+      if (fk.external) {
+        result_.notes.push_back("foreign key (" + key.names +
+                                ") points into another data package, which Gate does not fetch: "
+                                "not checked");
+        continue;
+      }
+      if (fk.resource.empty()) {
+        key.self = true;
+        key.target_text = "field(s) " + referenced + " of this table";
+        bool known = true;
+        for (const auto& name : fk.reference_fields) {
+          size_t i = 0;
+          while (i < schema_.fields.size() && schema_.fields[i].name != name) ++i;
+          known = known && i < schema_.fields.size();
+          key.self_target.push_back(i);
+        }
+        if (!known) {
+          result_.violations.push_back({0, 0, 0, "",
+                                        "foreign key (" + key.names + ") references '" +
+                                            referenced + "', which is not a field of this table",
+                                        "foreign-key-schema"});
+          continue;
+        }
+      } else {
+        key.target_text = "field(s) " + referenced + " of resource '" + fk.resource + "'";
+        for (const auto& values : references) {
+          if (values.resource == fk.resource && values.fields == fk.reference_fields)
+            key.target = &values;
+        }
+        if (!key.target) {
+          result_.violations.push_back(
+              {0, 0, 0, "",
+               "foreign key (" + key.names + ") references resource '" + fk.resource +
+                   "', which the data package does not have or Gate cannot read",
+               "foreign-key-resource"});
+          continue;
+        }
+        if (!key.target->complete) {
+          result_.notes.push_back("foreign key (" + key.names + ") is not checked: resource '" +
+                                  fk.resource + "' has more distinct keys than max-unique-keys");
+          continue;
+        }
+      }
+      keys_.push_back(std::move(key));
+    }
+  }
+
+  // The typed key of `indexes` in the row; nullopt when a part is missing.
+  std::optional<uint64_t> key_of(const Row& row, const std::vector<size_t>& indexes) const {
+    uint64_t key = 0;
+    for (size_t i : indexes) {
+      if (i >= row.fields.size() || missing(row, i)) return std::nullopt;
+      ParsedCell parsed;
+      if (!columns_[i].parser.parse(row.fields[i], parsed)) parsed = ParsedCell{};
+      key = hash_combine(key, value_hash(row.fields[i], parsed));
+    }
+    return key;
+  }
+
+  void check_foreign_keys(const Row& row) {
+    for (KeyCheck& key : keys_) {
+      if (key.self) {
+        if (auto target = key_of(row, key.self_target); target && !key.overflow) {
+          key.own.insert(*target);
+        }
+        if (auto value = key_of(row, key.fields)) {
+          if (key.pending.size() < limits_.max_unique_keys) {
+            key.pending.emplace_back(row.number, *value);
+          } else {
+            key.overflow = true;
+          }
+        }
+      } else if (auto value = key_of(row, key.fields); value && !key.target->keys.count(*value)) {
+        foreign_key_violation(key, row.number, *value);
+      }
+    }
+  }
+
+  void foreign_key_violation(const KeyCheck& key, uint64_t number, uint64_t value) {
+    Row row;
+    row.number = row.line = number;
+    add(row, 0, "", "foreign key (" + key.names + ") value is not among the " + key.target_text,
+        "foreignKey:" + key.names + ":" + std::to_string(value));
+  }
+
+  std::vector<KeyCheck> keys_;
 
   static bool in_enum(const Field& field, std::string_view cell, const ParsedCell& parsed) {
     if (parsed.has_number && !field.enum_numbers.empty()) {
@@ -355,28 +508,155 @@ std::optional<TableFormat> table_format_of(std::string_view path) {
   return std::nullopt;
 }
 
-ValidationResult validate_table(ByteStream& stream, TableFormat format, const TableSchema& schema,
-                                const ValidationLimits& limits, char delimiter) {
-  ValidationResult result;
-  Validator validator(schema, limits, result);
+namespace {
+
+// Rows are numbered physically: a gap between record numbers is blank lines, each a blank row.
+template <typename Reader>
+void read_delimited(Reader& reader, const CsvDialect& dialect, Validator& validator,
+                    ValidationResult& result) {
+  // Trailing blank lines are not reported: a file ending in an extra newline is common and
+  // harmless.
   Row row;
+  uint64_t last = 0;
+  auto blanks_until = [&](uint64_t number) {
+    for (uint64_t blank = last + 1; blank < number; ++blank) validator.blank_row(blank);
+  };
+  if (dialect.header) {
+    // headerRows [n]: the header is row n, the rows above it are not data.
+    uint64_t header_row = dialect.header_rows.empty() ? 1 : dialect.header_rows.back();
+    bool found = false;
+    while (reader.next(row)) {
+      last = row.number;
+      if (row.number >= header_row) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      result.violations.push_back({0, 0, 0, "", "the file is empty: no header row", "empty"});
+      return;
+    }
+    validator.header(row);
+  }
+  while (reader.next(row)) {
+    blanks_until(row.number);
+    last = row.number;
+    validator.record(row);
+  }
+}
+
+}  // namespace
+
+ValidationResult validate_table(ByteStream& stream, TableFormat format, const TableSchema& schema,
+                                const ValidationLimits& limits, const CsvDialect& dialect,
+                                const std::vector<ReferencedValues>& references) {
+  ValidationResult result;
+  Validator validator(schema, limits, result, references);
   if (format == TableFormat::jsonl) {
+    Row row;
     std::vector<std::string> columns;
     for (const Field& field : schema.fields) columns.push_back(field.name);
     JsonLinesReader reader(stream, std::move(columns), limits.reader);
     while (reader.next(row)) validator.record(row);
   } else {
+    char delimiter = dialect.delimiter;
     if (delimiter == 0) delimiter = format == TableFormat::tsv ? '\t' : ',';
-    CsvReader reader(stream, delimiter, limits.reader);
-    if (!reader.next(row)) {
-      result.violations.push_back({0, 0, 0, "", "the file is empty: no header row", "empty"});
-      return result;
+    if (dialect.needs_dialect_reader()) {
+      DialectCsvReader reader(stream, dialect, delimiter, limits.reader);
+      read_delimited(reader, dialect, validator, result);
+    } else {
+      CsvReader reader(stream, delimiter, limits.reader);
+      read_delimited(reader, dialect, validator, result);
     }
-    validator.header(row);
-    while (reader.next(row)) validator.record(row);
+    if (!result.violations.empty() && result.violations.front().basis == "empty") return result;
   }
   validator.finish();
   return result;
+}
+
+ReferencedValues collect_referenced(ByteStream& stream, TableFormat format,
+                                    const TableSchema& schema, const CsvDialect& dialect,
+                                    const std::string& resource,
+                                    const std::vector<std::string>& fields,
+                                    const ValidationLimits& limits) {
+  ReferencedValues values;
+  values.resource = resource;
+  values.fields = fields;
+  std::vector<const Field*> typed;  // schema field of each referenced name, when declared
+  for (const auto& name : fields) {
+    const Field* found = nullptr;
+    for (const Field& field : schema.fields) {
+      if (field.name == name) found = &field;
+    }
+    typed.push_back(found);
+  }
+  std::vector<std::optional<CellParser>> parsers;
+  for (const Field* field : typed) {
+    parsers.emplace_back(field ? std::optional<CellParser>(CellParser(*field)) : std::nullopt);
+  }
+  std::vector<size_t> columns(fields.size(), SIZE_MAX);
+  auto take = [&](const Row& row) {
+    uint64_t key = 0;
+    for (size_t k = 0; k < columns.size(); ++k) {
+      if (columns[k] >= row.fields.size() || row.is_null(columns[k])) return;
+      std::string_view cell = row.fields[columns[k]];
+      ParsedCell parsed;
+      if (!parsers[k] || !parsers[k]->parse(cell, parsed)) parsed = ParsedCell{};
+      key = hash_combine(key, key_hash(cell, parsed));
+    }
+    if (values.keys.size() >= limits.max_unique_keys) {
+      values.complete = false;
+      return;
+    }
+    values.keys.insert(key);
+  };
+  Row row;
+  if (format == TableFormat::jsonl) {
+    JsonLinesReader reader(stream, fields, limits.reader);
+    for (size_t k = 0; k < columns.size(); ++k) columns[k] = k;
+    while (reader.next(row)) take(row);
+    return values;
+  }
+  char delimiter = dialect.delimiter != 0       ? dialect.delimiter
+                   : format == TableFormat::tsv ? '\t'
+                                                : ',';
+  auto run = [&](auto& reader) {
+    bool header = dialect.header;
+    if (!header) {
+      for (size_t k = 0; k < fields.size(); ++k) {
+        for (size_t i = 0; i < schema.fields.size(); ++i) {
+          if (schema.fields[i].name == fields[k]) columns[k] = i;
+        }
+      }
+    }
+    while (reader.next(row)) {
+      if (header) {
+        header = false;
+        for (size_t k = 0; k < fields.size(); ++k) {
+          for (size_t i = 0; i < row.fields.size(); ++i) {
+            if (row.fields[i] == fields[k]) columns[k] = i;
+          }
+        }
+        continue;
+      }
+      take(row);
+    }
+  };
+  if (dialect.needs_dialect_reader()) {
+    DialectCsvReader reader(stream, dialect, delimiter, limits.reader);
+    run(reader);
+  } else {
+    CsvReader reader(stream, delimiter, limits.reader);
+    run(reader);
+  }
+  return values;
+}
+
+ValidationResult validate_table(ByteStream& stream, TableFormat format, const TableSchema& schema,
+                                const ValidationLimits& limits, char delimiter) {
+  CsvDialect dialect;
+  dialect.delimiter = delimiter;
+  return validate_table(stream, format, schema, limits, dialect);
 }
 
 }  // namespace gate::data

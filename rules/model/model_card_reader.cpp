@@ -1,5 +1,6 @@
 #include "rules/model/model_card_reader.hpp"
 
+#include <cctype>
 #include <map>
 
 namespace gate::rules::model {
@@ -43,26 +44,35 @@ CardLookup parse_model_card(const std::string& path, const std::string& text, bo
   std::string yaml = text;
   uint32_t first_line = 1;
   if (is_markdown) {
+    // As huggingface_hub reads it (REGEX_YAML_BLOCK): optional leading whitespace, a line of
+    // exactly '---', the YAML, then a line of exactly '---'. A byte-order mark is not whitespace
+    // there, and '...' does not close the block.
     size_t start = 0;
-    if (yaml.compare(0, 3, "\xEF\xBB\xBF") == 0) start = 3;  // UTF-8 byte order mark
-    auto is_fence = [&](size_t at, const char* fence) {
-      if (yaml.compare(at, 3, fence) != 0) return false;
+    uint32_t line = 1;
+    while (start < yaml.size() && std::isspace(static_cast<unsigned char>(yaml[start]))) {
+      line += yaml[start] == '\n' ? 1 : 0;
+      ++start;
+    }
+    auto is_fence = [&](size_t at) {
+      if (yaml.compare(at, 3, "---") != 0) return false;
       size_t end = at + 3;
-      while (end < yaml.size() && (yaml[end] == ' ' || yaml[end] == '\t' || yaml[end] == '\r'))
-        ++end;
-      return end == yaml.size() || yaml[end] == '\n';
+      return end == yaml.size() || yaml[end] == '\n' || yaml[end] == '\r';
     };
-    if (!is_fence(start, "---")) {
+    if (!is_fence(start)) {
       out.problem = "README.md has no YAML front matter (a block between '---' lines at the top)";
       out.problem_line = 1;
       return out;
     }
-    size_t body = yaml.find('\n', start);
-    body = body == std::string::npos ? yaml.size() : body + 1;
+    // Leading whitespace before the fence starting mid-line (e.g. "  ---") still counts.
+    size_t body = start + 3;
+    while (body < yaml.size() && (yaml[body] == '\r' || yaml[body] == '\n')) {
+      line += yaml[body] == '\n' ? 1 : 0;
+      ++body;
+    }
     size_t at = body;
     std::optional<size_t> end;
     while (at < yaml.size()) {
-      if (is_fence(at, "---") || is_fence(at, "...")) {
+      if (at > body && is_fence(at) && (yaml[at - 1] == '\n' || yaml[at - 1] == '\r')) {
         end = at;
         break;
       }
@@ -76,7 +86,7 @@ CardLookup parse_model_card(const std::string& path, const std::string& text, bo
       return out;
     }
     yaml = yaml.substr(body, *end - body);
-    first_line = 2;
+    first_line = line;
   }
   try {
     YAML::Node node = YAML::Load(yaml);
