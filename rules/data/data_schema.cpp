@@ -147,7 +147,15 @@ class DataSchema : public Rule {
                                                         const data::TableSchema& schema) const {
     std::vector<data::ReferencedValues> out;
     for (const data::ForeignKey& fk : schema.foreign_keys) {
-      if (fk.external || fk.resource.empty() || !info.from_package) continue;
+      if (fk.external || fk.resource.empty()) continue;
+      if (!info.from_package) {
+        data::ReferencedValues unchecked;
+        unchecked.resource = fk.resource;
+        unchecked.fields = fk.reference_fields;
+        unchecked.unchecked = "the schema is not part of a data package that names resources";
+        out.push_back(std::move(unchecked));
+        continue;
+      }
       auto target = index.resource_named(info.descriptor_path, fk.resource);
       if (!target || !target->second.error.empty()) continue;
       auto& [path, target_info] = *target;

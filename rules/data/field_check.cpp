@@ -170,6 +170,16 @@ bool parse_integer(std::string_view text, ParsedCell& parsed) {
   if (text.empty() || (text[0] == '-' && text.size() == 1)) return false;
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    // Python integers have no bound: all digits is an integer, compared as its nearest double.
+    std::string_view body = text[0] == '-' ? text.substr(1) : text;
+    if (!std::all_of(body.begin(), body.end(), is_digit)) return false;
+    double approximate = 0;
+    std::from_chars(text.data(), text.data() + text.size(), approximate);
+    parsed.number = approximate;
+    parsed.has_number = true;
+    return true;
+  }
   if (ec != std::errc() || end != text.data() + text.size()) return false;
   parsed.number = static_cast<double>(value);
   parsed.has_number = true;
@@ -303,6 +313,19 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
     case FieldType::object:
     case FieldType::array:
       return valid_json_container(cell, field.type == FieldType::object);
+    case FieldType::list: {
+      if (!field.item) return true;
+      ParsedCell item;
+      size_t start = 0;
+      for (;;) {
+        size_t end = cell.find(field.list_delimiter, start);
+        std::string_view part =
+            cell.substr(start, end == std::string_view::npos ? end : end - start);
+        if (!parse_cell(*field.item, part, item)) return false;
+        if (end == std::string_view::npos) return true;
+        start = end + field.list_delimiter.size();
+      }
+    }
     case FieldType::year: {
       int year;
       bool negative = !cell.empty() && cell[0] == '-';

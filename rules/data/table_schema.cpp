@@ -54,7 +54,7 @@ void read_type(const json& item, Field& field) {
       {"time", FieldType::time},         {"yearmonth", FieldType::yearmonth},
       {"duration", FieldType::duration}, {"geopoint", FieldType::geopoint},
       {"geojson", FieldType::geojson},   {"object", FieldType::object},
-      {"array", FieldType::array},
+      {"array", FieldType::array},       {"list", FieldType::list},
   };
   auto it = types.find(field.type_name);
   if (it == types.end())
@@ -120,10 +120,63 @@ void read_value_list(const json& item, const char* key, std::vector<std::string>
   const json& list = item[key];
   if (!list.is_array()) throw SchemaError(where(field) + ": '" + key + "' must be an array");
   out.clear();
+  bool labelled = std::string_view(key) == "missingValues";  // v2: {"value": .., "label": ..}
   for (const json& v : list) {
+    if (labelled && v.is_object() && v.contains("value") && v["value"].is_string()) {
+      out.push_back(v["value"].get<std::string>());
+      continue;
+    }
     if (!v.is_string()) throw SchemaError(where(field) + ": '" + key + "' must hold strings");
     out.push_back(v.get<std::string>());
   }
+}
+
+// Constraint keywords written beside the field instead of inside `constraints`: frictionless
+// rejects the schema, and Gate would otherwise check nothing the author meant.
+void reject_misplaced_constraints(const json& item, const Field& field) {
+  for (const char* key :
+       {"required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum"}) {
+    if (item.contains(key)) {
+      throw SchemaError(where(field) + ": '" + key +
+                        "' belongs inside 'constraints' (\"constraints\": {\"" + key + "\": ...})");
+    }
+  }
+}
+
+// v2 categories: the allowed values (strings, or {"value": .., "label": ..}), checked as an enum.
+void read_categories(const json& item, Field& field) {
+  if (!item.contains("categories")) return;
+  const json& list = item["categories"];
+  if (!list.is_array() || list.empty()) {
+    throw SchemaError(where(field) + ": 'categories' must be a non-empty array");
+  }
+  field.has_enum = true;
+  for (const json& v : list) {
+    const json& value = v.is_object() && v.contains("value") ? v["value"] : v;
+    field.enum_text.push_back(text_of(value));
+    if (is_numeric(field.type)) field.enum_numbers.push_back(number_of(field, value, "categories"));
+  }
+}
+
+// v2 list: items separated by `delimiter` (","), each of `itemType` (string).
+void read_list_item(const json& item, Field& field) {
+  if (field.type != FieldType::list) return;
+  Field element;
+  element.name = field.name;
+  if (item.contains("itemType")) {
+    json type = {{"type", item["itemType"]}};
+    read_type(type, element);
+    if (element.type == FieldType::list) {
+      throw SchemaError(where(field) + ": 'itemType' cannot be list");
+    }
+  }
+  if (item.contains("delimiter")) {
+    if (!item["delimiter"].is_string() || item["delimiter"].get<std::string>().empty()) {
+      throw SchemaError(where(field) + ": 'delimiter' must be a non-empty string");
+    }
+    field.list_delimiter = item["delimiter"].get<std::string>();
+  }
+  field.item = std::make_shared<Field>(std::move(element));
 }
 
 void read_constraints(const json& item, Field& field) {
@@ -149,6 +202,13 @@ void read_constraints(const json& item, Field& field) {
         throw SchemaError(where(field) + ": '" + key + "' does not apply to type " +
                           field.type_name);
       }
+    } else if (key == "exclusiveMinimum" || key == "exclusiveMaximum") {
+      if (!is_numeric(field.type)) {
+        throw SchemaError(where(field) + ": '" + key + "' does not apply to type " +
+                          field.type_name);
+      }
+      (key == "exclusiveMinimum" ? field.exclusive_minimum : field.exclusive_maximum) =
+          number_of(field, value, key.c_str());
     } else if (key == "minLength") {
       field.min_length = length_of(field, value, "minLength");
     } else if (key == "maxLength") {
@@ -216,6 +276,8 @@ std::string_view to_string(FieldType type) {
       return "object";
     case FieldType::array:
       return "array";
+    case FieldType::list:
+      return "list";
   }
   return "any";
 }
@@ -314,6 +376,13 @@ TableSchema read_schema(const json& schema) {
     read_number_options(item, field);
     read_value_list(item, "trueValues", field.true_values, field);
     read_value_list(item, "falseValues", field.false_values, field);
+    reject_misplaced_constraints(item, field);
+    if (item.contains("missingValues")) {
+      field.missing_values.emplace();
+      read_value_list(item, "missingValues", *field.missing_values, field);
+    }
+    read_categories(item, field);
+    read_list_item(item, field);
     read_constraints(item, field);
     result.fields.push_back(std::move(field));
   }
@@ -321,6 +390,29 @@ TableSchema read_schema(const json& schema) {
     read_value_list(schema, "missingValues", result.missing_values, Field{"(schema)"});
   }
   if (schema.contains("foreignKeys")) read_foreign_keys(schema["foreignKeys"], result);
+  if (schema.contains("uniqueKeys")) {
+    if (!schema["uniqueKeys"].is_array()) throw SchemaError("'uniqueKeys' must be an array");
+    for (const json& key : schema["uniqueKeys"]) {
+      std::vector<size_t> indexes;
+      for (const auto& name : names_of(key, "'uniqueKeys' entry")) {
+        indexes.push_back(field_index(result, name, "'uniqueKeys'"));
+      }
+      result.unique_keys.push_back(std::move(indexes));
+    }
+  }
+  if (schema.contains("fieldsMatch")) {
+    static const std::map<std::string, FieldsMatch> modes = {{"exact", FieldsMatch::exact},
+                                                             {"equal", FieldsMatch::equal},
+                                                             {"subset", FieldsMatch::subset},
+                                                             {"superset", FieldsMatch::superset},
+                                                             {"partial", FieldsMatch::partial}};
+    const json& mode = schema["fieldsMatch"];
+    auto it = mode.is_string() ? modes.find(mode.get<std::string>()) : modes.end();
+    if (it == modes.end()) {
+      throw SchemaError("'fieldsMatch' must be exact, equal, subset, superset or partial");
+    }
+    result.fields_match = it->second;
+  }
   if (schema.contains("primaryKey")) {
     const json& key = schema["primaryKey"];
     std::vector<std::string> names_of_key;

@@ -39,6 +39,7 @@ enum class FieldType {
   geojson,
   object,
   array,
+  list,
 };
 std::string_view to_string(FieldType type);
 
@@ -57,6 +58,11 @@ struct Field {
   bool unique = false;
   std::optional<double> minimum;  // integer, number, year
   std::optional<double> maximum;
+  std::optional<double> exclusive_minimum;  // v2
+  std::optional<double> exclusive_maximum;
+  std::optional<std::vector<std::string>> missing_values;  // v2: the field's own, if given
+  std::shared_ptr<const Field> item;                       // list: the type of each item
+  std::string list_delimiter = ",";
   std::optional<std::string> minimum_text;  // date, datetime: ISO text, compared in order
   std::optional<std::string> maximum_text;
   std::optional<size_t> min_length;  // in code points (strings) or characters
@@ -79,10 +85,15 @@ struct ForeignKey {
   bool external = false;
 };
 
+// How header labels are matched to fields (Table Schema v2 `fieldsMatch`).
+enum class FieldsMatch { exact, equal, subset, superset, partial };
+
 struct TableSchema {
   std::vector<Field> fields;
   std::vector<size_t> primary_key;  // indexes into fields
   std::vector<ForeignKey> foreign_keys;
+  std::vector<std::vector<size_t>> unique_keys;  // v2 uniqueKeys: each a set of fields
+  FieldsMatch fields_match = FieldsMatch::exact;
   std::vector<std::string> missing_values{""};
   std::vector<std::string> notes;  // what Gate cannot check in this schema (unsupported types)
 };

@@ -50,9 +50,12 @@ namespace {
 class Validator {
  public:
   Validator(const TableSchema& schema, const ValidationLimits& limits, ValidationResult& result,
-            const std::vector<ReferencedValues>& references = {})
+            const std::vector<ReferencedValues>& references = {}, bool tsv = false)
       : schema_(schema), limits_(limits), result_(result) {
     plan_foreign_keys(references);
+    for (size_t k = 0; k < schema.unique_keys.size(); ++k) {
+      unique_keys_.push_back(std::make_unique<KeySet>(limits.max_unique_keys));
+    }
     for (const Field& field : schema.fields) {
       unique_.push_back(field.unique ? std::make_unique<KeySet>(limits.max_unique_keys) : nullptr);
     }
@@ -65,13 +68,15 @@ class Validator {
       Column& column = columns_.emplace_back(f);
       column.key_part = std::find(in_key_.begin(), in_key_.end(), i) != in_key_.end();
       column.must_be_present = f.required || column.key_part;
-      column.constrained = f.minimum || f.maximum || f.minimum_text || f.maximum_text ||
-                           f.min_length || f.max_length || f.pattern || f.has_enum || f.unique;
+      column.constrained = f.minimum || f.maximum || f.exclusive_minimum || f.exclusive_maximum ||
+                           f.minimum_text || f.maximum_text || f.min_length || f.max_length ||
+                           f.pattern || f.has_enum || f.unique;
       if (f.pattern) column.fixed_pattern = fixed_pattern_of(*f.pattern);
       column.unique = unique_[i].get();
     }
-    only_empty_missing_ = schema.missing_values.size() == 1 && schema.missing_values[0].empty();
     missing_values_.assign(schema.missing_values.begin(), schema.missing_values.end());
+    if (tsv) missing_values_.emplace_back("\\N");  // the null of TSV (PostgreSQL, MySQL dumps)
+    only_empty_missing_ = missing_values_.size() == 1 && missing_values_[0].empty();
     for (std::string_view value : missing_values_) {
       missing_sizes_ |= value.size() < 64 ? uint64_t{1} << value.size() : 0;
       long_missing_value_ |= value.size() >= 64;
@@ -81,6 +86,7 @@ class Validator {
   void header(const Row& row) {
     report_issues(row);
     const auto& fields = schema_.fields;
+    if (schema_.fields_match != FieldsMatch::exact) return match_by_name(row);
     if (row.fields.size() != fields.size()) {
       add(row, 0, "",
           "header has " + std::to_string(row.fields.size()) + " columns but the schema has " +
@@ -97,6 +103,39 @@ class Validator {
     }
   }
 
+  // fieldsMatch other than exact: labels are mapped to fields by name; which may be absent or
+  // extra depends on the mode.
+  void match_by_name(const Row& row) {
+    const auto& fields = schema_.fields;
+    FieldsMatch mode = schema_.fields_match;
+    by_name_ = true;
+    column_of_.assign(fields.size(), SIZE_MAX);
+    size_t common = 0;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      for (size_t c = 0; c < row.fields.size(); ++c) {
+        if (row.fields[c] == fields[i].name) column_of_[i] = c;
+      }
+      if (column_of_[i] != SIZE_MAX) {
+        ++common;
+      } else if (mode == FieldsMatch::equal || mode == FieldsMatch::subset) {
+        add(row, 0, fields[i].name, "missing header label for field '" + fields[i].name + "'",
+            "label-missing:" + fields[i].name);
+      }
+    }
+    if (mode == FieldsMatch::equal || mode == FieldsMatch::superset) {
+      for (size_t c = 0; c < row.fields.size(); ++c) {
+        if (std::none_of(column_of_.begin(), column_of_.end(),
+                         [&](size_t mapped) { return mapped == c; })) {
+          add(row, c + 1, "", "header label " + excerpt(row.fields[c]) + " is not a field",
+              "label-extra:" + std::string(row.fields[c]));
+        }
+      }
+    }
+    if (mode == FieldsMatch::partial && common == 0) {
+      add(row, 0, "", "no header label names a field of the schema", "label-none");
+    }
+  }
+
   void blank_row(uint64_t number) {
     Row row;
     row.number = row.line = number;
@@ -104,6 +143,24 @@ class Validator {
   }
 
   void record(const Row& row) {
+    if (by_name_) {
+      // Cells moved to their field's position; absent fields read as null.
+      mapped_.clear();
+      mapped_.number = row.number;
+      mapped_.line = row.line;
+      mapped_.issues = row.issues;
+      mapped_.unreadable = row.unreadable;
+      for (size_t column : column_of_) {
+        bool present = column < row.fields.size();
+        mapped_.fields.push_back(present ? row.fields[column] : std::string_view());
+        mapped_.null_mask.push_back(present ? 0 : 1);
+      }
+      return check_record(mapped_, false);
+    }
+    check_record(row, true);
+  }
+
+  void check_record(const Row& row, bool positional) {
     ++result_.rows;
     report_issues(row);
     if (row.unreadable) return;
@@ -115,7 +172,7 @@ class Validator {
         (row.fields.size() > 1 || fields.size() <= 1)) {
       return blank_row(row.number);
     }
-    if (row.fields.size() != fields.size()) {
+    if (positional && row.fields.size() != fields.size()) {
       add(row, 0, "",
           "row has " + std::to_string(row.fields.size()) + " values but the schema has " +
               std::to_string(fields.size()) + " fields",
@@ -123,7 +180,14 @@ class Validator {
     }
     size_t n = std::min(row.fields.size(), fields.size());
     for (size_t i = 0; i < n; ++i) check_cell(row, i);
+    for (size_t i = n; i < fields.size(); ++i) {
+      if (columns_[i].must_be_present) {
+        add(row, i + 1, fields[i].name, "required value is missing (the row has no such cell)",
+            "required:" + fields[i].name);
+      }
+    }
     if (primary_) check_primary_key(row);
+    if (!unique_keys_.empty()) check_unique_keys(row);
     if (!keys_.empty()) check_foreign_keys(row);
   }
 
@@ -158,6 +222,9 @@ class Validator {
   bool missing(const Row& row, size_t i) const {
     if (row.is_null(i)) return true;
     std::string_view cell = row.fields[i];
+    if (const auto& own = schema_.fields[i].missing_values) {
+      return std::find(own->begin(), own->end(), cell) != own->end();
+    }
     if (only_empty_missing_) return cell.empty();
     // Most cells have a size no missing value has: no comparison needed.
     if (cell.size() < 64 ? !(missing_sizes_ >> cell.size() & 1) : !long_missing_value_) {
@@ -187,6 +254,10 @@ class Validator {
 
   void report_issues(const Row& row) {
     for (const RowIssue& issue : row.issues) {
+      if (issue.kind == RowIssueKind::nested_value && issue.column > 0 &&
+          issue.column <= schema_.fields.size() && takes_json(schema_.fields[issue.column - 1])) {
+        continue;  // a JSON Lines object or array is what an object, array or geo field holds
+      }
       std::string field;
       if (issue.column > 0 && issue.column <= schema_.fields.size()) {
         field = schema_.fields[issue.column - 1].name;
@@ -216,6 +287,7 @@ class Validator {
     pattern,
     not_in_enum,
     repeated,
+    exclusive,
   };
 
   void check_cell(const Row& row, size_t i) {
@@ -232,6 +304,10 @@ class Validator {
     if (parsed.has_number) {
       if (field.minimum && parsed.number < *field.minimum) report(row, i, Failure::below);
       if (field.maximum && parsed.number > *field.maximum) report(row, i, Failure::above);
+      if ((field.exclusive_minimum && parsed.number <= *field.exclusive_minimum) ||
+          (field.exclusive_maximum && parsed.number >= *field.exclusive_maximum)) {
+        report(row, i, Failure::exclusive);
+      }
     }
     if (field.minimum_text && cell < *field.minimum_text) report(row, i, Failure::before);
     if (field.maximum_text && cell > *field.maximum_text) report(row, i, Failure::after);
@@ -301,6 +377,10 @@ class Validator {
         return violation(row, i,
                          excerpt(cell) + " does not match pattern '" + field.pattern_text + "'",
                          "pattern");
+      case Failure::exclusive:
+        return violation(
+            row, i, excerpt(cell) + " is not strictly within the exclusive bounds of the field",
+            "exclusive");
       case Failure::not_in_enum:
         return violation(row, i, excerpt(cell) + " is not one of the enum values", "enum");
       case Failure::repeated:
@@ -394,6 +474,11 @@ class Validator {
                "foreign-key-resource"});
           continue;
         }
+        if (!key.target->unchecked.empty()) {
+          result_.notes.push_back("foreign key (" + key.names + ") to resource '" + fk.resource +
+                                  "' is not checked: " + key.target->unchecked);
+          continue;
+        }
         if (!key.target->complete) {
           result_.notes.push_back("foreign key (" + key.names + ") is not checked: resource '" +
                                   fk.resource + "' has more distinct keys than max-unique-keys");
@@ -443,6 +528,32 @@ class Validator {
   }
 
   std::vector<KeyCheck> keys_;
+  bool by_name_ = false;           // fieldsMatch maps labels by name
+  std::vector<size_t> column_of_;  // by name: the column of each field (SIZE_MAX: absent)
+  Row mapped_;
+
+  // v2 uniqueKeys: like a primary key, but a key with a missing part is not compared.
+  void check_unique_keys(const Row& row) {
+    for (size_t k = 0; k < unique_keys_.size(); ++k) {
+      auto key = key_of(row, schema_.unique_keys[k]);
+      if (!key) continue;
+      if (uint64_t first = unique_keys_[k]->insert(*key, row.number)) {
+        std::string names;
+        for (size_t i : schema_.unique_keys[k]) {
+          names += (names.empty() ? "" : ", ") + schema_.fields[i].name;
+        }
+        add(row, 0, "", "unique key (" + names + ") repeats row " + std::to_string(first),
+            "uniqueKey:" + names + ":" + std::to_string(*key));
+      }
+    }
+  }
+  std::vector<std::unique_ptr<KeySet>> unique_keys_;
+
+  static bool takes_json(const Field& field) {
+    return field.type == FieldType::object || field.type == FieldType::array ||
+           field.type == FieldType::geojson || field.type == FieldType::geopoint ||
+           field.type == FieldType::any;
+  }
 
   static bool in_enum(const Field& field, std::string_view cell, const ParsedCell& parsed) {
     if (parsed.has_number && !field.enum_numbers.empty()) {
@@ -517,16 +628,19 @@ void read_delimited(Reader& reader, const CsvDialect& dialect, Validator& valida
   // Trailing blank lines are not reported: a file ending in an extra newline is common and
   // harmless.
   Row row;
-  uint64_t last = 0;
-  auto blanks_until = [&](uint64_t number) {
-    for (uint64_t blank = last + 1; blank < number; ++blank) validator.blank_row(blank);
+  uint64_t blank_lines = 0;
+  // The rows a record number skipped for blank lines (comment rows skip numbers too, silently).
+  auto blanks_before = [&](const Row& record) {
+    uint64_t blanks = reader.blank_lines() - blank_lines;
+    blank_lines = reader.blank_lines();
+    for (uint64_t b = blanks; b > 0; --b) validator.blank_row(record.number - b);
   };
   if (dialect.header) {
     // headerRows [n]: the header is row n, the rows above it are not data.
     uint64_t header_row = dialect.header_rows.empty() ? 1 : dialect.header_rows.back();
     bool found = false;
     while (reader.next(row)) {
-      last = row.number;
+      blank_lines = reader.blank_lines();
       if (row.number >= header_row) {
         found = true;
         break;
@@ -539,8 +653,7 @@ void read_delimited(Reader& reader, const CsvDialect& dialect, Validator& valida
     validator.header(row);
   }
   while (reader.next(row)) {
-    blanks_until(row.number);
-    last = row.number;
+    blanks_before(row);
     validator.record(row);
   }
 }
@@ -551,7 +664,7 @@ ValidationResult validate_table(ByteStream& stream, TableFormat format, const Ta
                                 const ValidationLimits& limits, const CsvDialect& dialect,
                                 const std::vector<ReferencedValues>& references) {
   ValidationResult result;
-  Validator validator(schema, limits, result, references);
+  Validator validator(schema, limits, result, references, format == TableFormat::tsv);
   if (format == TableFormat::jsonl) {
     Row row;
     std::vector<std::string> columns;

@@ -46,7 +46,8 @@ struct ReferencedValues {
   std::string resource;
   std::vector<std::string> fields;
   std::unordered_set<uint64_t> keys;
-  bool complete = true;  // false: too many distinct keys were seen, the check is skipped
+  bool complete = true;   // false: too many distinct keys were seen, the check is skipped
+  std::string unchecked;  // why the key cannot be checked at all (e.g. no data package)
 };
 
 // Streams the table once and checks it against the schema: header, field count, types,

@@ -1,5 +1,6 @@
 #include "rules/model/model_card_reader.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -96,7 +97,21 @@ CardLookup parse_model_card(const std::string& path, const std::string& text, bo
       out.problem_line = first_line;
       return out;
     }
-    out.card = ModelCard{path, node, first_line};
+    // As PyYAML's safe_load builds it: a mapping key must be hashable (an unrendered template's
+    // `{{ card_data }}` is a mapping used as a key, which fails), and a repeated key keeps its
+    // last value.
+    YAML::Node fields(YAML::NodeType::Map);
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {
+        out.problem =
+            "model card metadata has a key that is not a plain value (an unrendered "
+            "template?)";
+        out.problem_line = first_line + static_cast<uint32_t>(std::max(0, entry.first.Mark().line));
+        return out;
+      }
+      fields[entry.first.Scalar()] = entry.second;
+    }
+    out.card = ModelCard{path, fields, first_line};
   } catch (const YAML::Exception& error) {
     out.problem = "model card metadata is not valid YAML: " + error.msg;
     out.problem_line =
@@ -129,11 +144,74 @@ CardLookup find_model_card(const BlobSource& blobs, const std::string& dir) {
   return none;
 }
 
+namespace {
+
+// Sub-folders the Hub's libraries lay out inside one model repository, described by the card at
+// its root: diffusers components, transformers exports, sentence-transformers modules (1_Pooling,
+// 2_Normalize...) and hidden tool folders such as .eval_results.
+bool is_hub_component(const std::string& name) {
+  static const char* const kNames[] = {"unet",
+                                       "vae",
+                                       "text_encoder",
+                                       "text_encoder_2",
+                                       "text_encoder_3",
+                                       "tokenizer",
+                                       "tokenizer_2",
+                                       "tokenizer_3",
+                                       "scheduler",
+                                       "transformer",
+                                       "controlnet",
+                                       "prior",
+                                       "decoder",
+                                       "image_encoder",
+                                       "feature_extractor",
+                                       "safety_checker",
+                                       "movq",
+                                       "vqvae",
+                                       "vocoder",
+                                       "onnx",
+                                       "openvino",
+                                       "coreml",
+                                       "tflite",
+                                       "flax",
+                                       "checkpoints",
+                                       "runs"};
+  if (name.empty()) return false;
+  if (name[0] == '.') return true;
+  for (const char* known : kNames) {
+    if (name == known) return true;
+  }
+  size_t underscore = name.find('_');
+  return underscore != std::string::npos && underscore > 0 &&
+         std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(underscore),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The folder whose card covers `dir`: `dir` itself, or for a Hub component folder without a
+// card of its own, the nearest parent that has one.
+std::string card_folder(const BlobSource& blobs, const std::string& dir) {
+  std::string at = dir;
+  while (!at.empty() && is_hub_component(at.substr(at.rfind('/') + 1))) {
+    bool own = blobs.size(Tree::head, join_path(at, "README.md")) ||
+               blobs.size(Tree::head, join_path(at, "model_card.yaml"));
+    if (own) return at;
+    std::string parent = folder_of(at);
+    if (blobs.size(Tree::head, join_path(parent, "README.md")) ||
+        blobs.size(Tree::head, join_path(parent, "model_card.yaml"))) {
+      return parent;
+    }
+    at = parent;
+  }
+  return dir;
+}
+
+}  // namespace
+
 std::vector<ModelFolder> changed_model_folders(const RuleContext& context) {
   std::map<std::string, std::string> folders;
   for (const auto& file : context.change.files) {
     if (file.deleted() || !context.in_scope(file)) continue;
-    folders.emplace(folder_of(file.path), file.path);
+    folders.emplace(card_folder(context.blobs, folder_of(file.path)), file.path);
   }
   std::vector<ModelFolder> out;
   for (const auto& [dir, first] : folders) out.push_back({dir, first});
