@@ -24,14 +24,15 @@ std::optional<std::string> read_bounded(const BlobSource& blobs, const std::stri
 }  // namespace
 
 uint32_t ModelCard::line_of(const std::string& key) const {
-  if (fields.IsMap()) {
-    for (const auto& entry : fields) {
+  uint32_t line = first_line;
+  if (source.IsMap()) {
+    for (const auto& entry : source) {  // the last occurrence: the one PyYAML keeps
       if (entry.first.IsScalar() && entry.first.Scalar() == key) {
-        return first_line + static_cast<uint32_t>(entry.first.Mark().line);
+        line = first_line + static_cast<uint32_t>(std::max(0, entry.first.Mark().line));
       }
     }
   }
-  return first_line;
+  return line;
 }
 
 std::string folder_of(const std::string& path) {
@@ -111,7 +112,7 @@ CardLookup parse_model_card(const std::string& path, const std::string& text, bo
       }
       fields[entry.first.Scalar()] = entry.second;
     }
-    out.card = ModelCard{path, fields, first_line};
+    out.card = ModelCard{path, fields, node, first_line};
   } catch (const YAML::Exception& error) {
     out.problem = "model card metadata is not valid YAML: " + error.msg;
     out.problem_line =
