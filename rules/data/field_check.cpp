@@ -211,27 +211,9 @@ bool parse_number(std::string_view text, ParsedCell& parsed) {
 }
 
 bool valid_datetime(std::string_view text) {
-  if (text.size() < 19 || !valid_ymd(text.substr(0, 10)) || text[10] != 'T') return false;
-  if (text[13] != ':' || text[16] != ':') return false;
-  int h = two_digits(text.data() + 11);
-  int m = two_digits(text.data() + 14);
-  int s = two_digits(text.data() + 17);
-  if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return false;
-  size_t pos = 19;
-  if (pos < text.size() && text[pos] == '.') {
-    size_t start = ++pos;
-    while (pos < text.size() && is_digit(text[pos])) ++pos;
-    if (pos == start) return false;
-  }
-  if (pos == text.size()) return true;
-  if (text[pos] == 'Z') return pos + 1 == text.size();
-  if (text[pos] != '+' && text[pos] != '-') return false;
-  int oh, om;
-  if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-      !digits(text, pos + 4, 2, om)) {
-    return false;
-  }
-  return pos + 6 == text.size() && oh <= 23 && om <= 59;
+  // The date, 'T', then the time with its optional fraction and offset.
+  return text.size() >= 19 && valid_ymd(text.substr(0, 10)) && text[10] == 'T' &&
+         valid_time(text.substr(11));
 }
 
 CellParser::CellParser(const Field& field) : field_(&field) {
