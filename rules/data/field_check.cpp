@@ -66,22 +66,23 @@ std::string_view strip_non_numeric(std::string_view text) {
 
 bool parse_number_with_options(const Field& field, std::string_view cell, ParsedCell& parsed) {
   if (!field.bare_number) cell = strip_non_numeric(cell);
-  std::string text(cell);
-  if (!field.group_char.empty()) {
-    std::string out;
-    for (size_t i = 0; i < text.size();) {
-      if (text.compare(i, field.group_char.size(), field.group_char) == 0) {
-        i += field.group_char.size();
-      } else {
-        out += text[i++];
-      }
+  // One pass: group characters dropped, the decimal character turned into '.'; a '.' that is
+  // not the decimal character makes the value invalid (frictionless-py).
+  const std::string& group = field.group_char;
+  const std::string& decimal = field.decimal_char;
+  std::string text;
+  text.reserve(cell.size());
+  for (size_t i = 0; i < cell.size();) {
+    if (!group.empty() && cell.substr(i, group.size()) == group) {
+      i += group.size();
+    } else if (decimal != "." && cell.substr(i, decimal.size()) == decimal) {
+      text.push_back('.');
+      i += decimal.size();
+    } else if (decimal != "." && cell[i] == '.') {
+      return false;
+    } else {
+      text.push_back(cell[i++]);
     }
-    text = std::move(out);
-  }
-  if (field.decimal_char != ".") {
-    if (text.find('.') != std::string::npos) return false;
-    size_t at = text.find(field.decimal_char);
-    if (at != std::string::npos) text.replace(at, field.decimal_char.size(), ".");
   }
   if (field.type == FieldType::integer) return parse_integer(text, parsed);
   return parse_number(text, parsed);
