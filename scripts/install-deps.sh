@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libre2-dev libvectorscan-dev libzip-dev libtomlplusplus-dev
   libjemalloc-dev
   libcpp-httplib-dev libpq-dev postgresql
+  libarchive-dev zlib1g-dev libphonenumber-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema ccache
 )

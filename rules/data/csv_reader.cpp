@@ -30,6 +30,8 @@ bool CsvReader::fill() {
   }
   pos_ = 0;
   end_ = n;
+  // A UTF-8 byte-order mark (every Excel export) is not part of the first header.
+  if (consumed_ == 0 && n >= 3 && std::memcmp(buffer_.get(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
   consumed_ += n;
   return true;
 }
@@ -89,7 +91,7 @@ void CsvReader::end_field(Row& row) {
 }
 
 void CsvReader::finish_record(Row& row, uint64_t start_line) {
-  row.number = ++records_;
+  row.number = ++records_ + blank_lines_;
   row.line = start_line;
   // One UTF-8 pass over the whole record (ASCII fast path); only a failing record is looked at
   // field by field. A truncated field may end inside a character: it is not judged.
@@ -134,6 +136,7 @@ void CsvReader::skip_line_ends() {
     if (c != '\n' && c != '\r') return;
     ++pos_;
     ++line_;
+    ++blank_lines_;
     skip_lf_ = c == '\r';
   }
 }
@@ -259,7 +262,7 @@ bool CsvReader::read_plain_record(Row& row) {
     row.fields[index] = std::string_view(begin, static_cast<size_t>(out - begin));
   }
   skip_lf_ = p[-1] == '\r';
-  row.number = ++records_;
+  row.number = ++records_ + blank_lines_;
   row.line = line_;
   line_ += quoted_newlines + 1;
   pos_ = static_cast<size_t>(p - base);
@@ -302,6 +305,7 @@ bool CsvReader::read_any_record(Row& row) {
       if (c == '\n' || c == '\r') {  // blank line: no record
         ++pos_;
         ++line_;
+        ++blank_lines_;
         skip_lf_ = c == '\r';
         continue;
       }

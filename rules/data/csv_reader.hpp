@@ -16,7 +16,7 @@ namespace gate::data {
 // reported, never grown without limit). Accepts LF, CRLF and lone CR line ends, quoted fields
 // spanning lines and "" escapes. Hostile bytes (unterminated quotes, NUL, invalid UTF-8, text
 // after a closing quote) become RowIssues on the record; the reader itself never throws on
-// content. Blank lines are skipped (but counted in physical line numbers).
+// content. Blank lines yield no record but count as rows (record numbers skip them).
 //
 // A hand-written state machine rather than libcsv: libcsv grows its field buffer without bound
 // and does not report physical line numbers, both of which Gate needs.
@@ -31,6 +31,9 @@ class CsvReader {
   // Reads the next record into `row` (views valid until the next call); false at the end.
   bool next(Row& row);
   uint64_t bytes_consumed() const { return consumed_; }
+  // Empty lines read so far: each is a row of its own (Frictionless numbers rows physically and
+  // reports them as blank rows), so record numbers skip them.
+  uint64_t blank_lines() const { return blank_lines_; }
 
  private:
   enum class State { field_start, unquoted, quoted, quote_seen, after_closing };
@@ -58,6 +61,7 @@ class CsvReader {
   bool skip_lf_ = false;  // the previous record ended with CR: a following LF belongs to it
   uint64_t line_ = 1;
   uint64_t records_ = 0;
+  uint64_t blank_lines_ = 0;
   std::string record_;
   std::vector<size_t> ends_;  // end offset of each field in record_
   std::vector<size_t> truncated_columns_;

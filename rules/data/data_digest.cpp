@@ -60,28 +60,39 @@ class WorkspaceFile : public ByteStream {
 
 }  // namespace
 
+// DVC 2 read text files in chunks of 1 MiB and replaced CRLF with LF inside each chunk
+// (dos2unix per read), so a CR ending one chunk and the LF starting the next both stay.
+constexpr size_t kDvcChunk = size_t{1} << 20;
+
+void update_dos2unix(EVP_MD_CTX* context, const char* data, size_t size, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < size; ++i) {
+    if (data[i] == '\r' && i + 1 < size && data[i + 1] == '\n') continue;
+    out += data[i];
+  }
+  EVP_DigestUpdate(context, out.data(), out.size());
+}
+
 DataDigest digest_stream(ByteStream& stream) {
   EvpContext raw = new_md5();
   EvpContext lf = new_md5();
   DataDigest digest;
-  std::unique_ptr<char[]> buffer = std::make_unique<char[]>(1 << 18);
+  std::unique_ptr<char[]> chunk = std::make_unique<char[]>(kDvcChunk);
   std::string normalized;
-  bool pending_cr = false;
   for (;;) {
-    size_t n = stream.read(buffer.get(), 1 << 18);
-    if (n == 0) break;
-    digest.size += n;
-    EVP_DigestUpdate(raw.get(), buffer.get(), n);
-    normalized.clear();
-    for (size_t i = 0; i < n; ++i) {
-      char c = buffer[i];
-      if (pending_cr && c != '\n') normalized += '\r';
-      pending_cr = c == '\r';
-      if (!pending_cr) normalized += c;
+    // A whole chunk, as Python's file.read(1 MiB) returns it (streams may return less a call).
+    size_t filled = 0;
+    while (filled < kDvcChunk) {
+      size_t n = stream.read(chunk.get() + filled, kDvcChunk - filled);
+      if (n == 0) break;
+      filled += n;
     }
-    EVP_DigestUpdate(lf.get(), normalized.data(), normalized.size());
+    if (filled == 0) break;
+    digest.size += filled;
+    EVP_DigestUpdate(raw.get(), chunk.get(), filled);
+    update_dos2unix(lf.get(), chunk.get(), filled, normalized);
+    if (filled < kDvcChunk) break;
   }
-  if (pending_cr) EVP_DigestUpdate(lf.get(), "\r", 1);
   digest.md5 = hex_of(raw.get());
   digest.md5_lf = hex_of(lf.get());
   return digest;

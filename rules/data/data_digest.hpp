@@ -9,8 +9,9 @@
 
 namespace gate::data {
 
-// MD5 and size of a stream, the way DVC records them. `md5_lf` is the digest with every CRLF
-// turned into LF, which DVC 2 (manifests without `hash: md5`) used for text files.
+// MD5 and size of a stream, the way DVC records them. `md5_lf` is the digest DVC 2 (manifests
+// without `hash: md5`) recorded for text files: CRLF turned into LF within each 1 MiB chunk read,
+// so a pair split by a chunk boundary stays as it is.
 struct DataDigest {
   std::string md5;
   std::string md5_lf;

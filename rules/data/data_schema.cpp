@@ -3,16 +3,37 @@
 #include <set>
 
 #include "gate/types/errors.hpp"
+#include "rules/data/compressed_stream.hpp"
 #include "rules/data/dataset_index.hpp"
 #include "rules/data/findings_budget.hpp"
 #include "rules/data/table_schema.hpp"
 #include "rules/data/table_validator.hpp"
+#include "rules/data/transcoding_stream.hpp"
 
 namespace gate::rules {
 
 namespace {
 
+// Decompressed tables are read up to this size: a decompression bomb stops here, with a finding.
+constexpr uint64_t kMaxDecompressed = uint64_t{16} << 30;
+
 using data::DatasetIndex;
+
+std::optional<data::TableFormat> format_named(const std::string& name) {
+  if (name == "csv") return data::TableFormat::csv;
+  if (name == "tsv") return data::TableFormat::tsv;
+  if (name == "jsonl" || name == "ndjson") return data::TableFormat::jsonl;
+  return std::nullopt;
+}
+
+std::string extension_of(std::string_view path) {
+  size_t slash = path.rfind('/');
+  size_t dot = path.rfind('.');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) {
+    return "unknown";
+  }
+  return std::string(path.substr(dot + 1));
+}
 using data::DatasetInfo;
 
 class DataSchema : public Rule {
@@ -28,10 +49,24 @@ class DataSchema : public Rule {
     for (const auto& file : context.change.files) {
       if (file.deleted() || !context.in_scope(file)) continue;
       if (file.new_kind != EntryKind::file && file.new_kind != EntryKind::executable) continue;
-      auto format = data::table_format_of(file.path);
-      if (!format) continue;
+      std::string_view bare = data::without_compression(file.path);
+      auto format = data::table_format_of(bare);
+      std::optional<DatasetInfo> info;
+      if (format) {
+        info = schema_for(index, file.path);
+      } else {
+        // Not tabular by its name: judged only when a data package resource declares it.
+        info = index.find(file.path);
+        if (!info || !info->from_package) continue;
+        if (!info->format.empty()) format = format_named(info->format);
+        if (!format) {
+          ++judged;
+          unread(context, file.path, info->format.empty() ? extension_of(bare) : info->format,
+                 result);
+          continue;
+        }
+      }
       ++judged;
-      std::optional<DatasetInfo> info = schema_for(index, file.path);
       if (!info || (!info->schema && info->error.empty())) {
         if (require_schema_) {
           Finding f = context.finding(
@@ -65,7 +100,9 @@ class DataSchema : public Rule {
           result.findings.push_back(std::move(f));
         }
       }
-      validate(context, file.path, *format, schema, info->delimiter.value_or(0), result);
+      std::vector<data::ReferencedValues> references =
+          referenced_values(context, index, *info, schema);
+      validate(context, file.path, *format, schema, *info, references, result);
     }
     if (judged == 0) result.skipped = "no CSV, TSV or JSON Lines file in scope";
     return result;
@@ -89,12 +126,82 @@ class DataSchema : public Rule {
     return info;
   }
 
+  // A resource whose format Gate does not read (xlsx, parquet, JSON arrays...): said, never
+  // skipped in silence; an error when the policy requires every table to be checked.
+  void unread(const RuleContext& context, const std::string& path, const std::string& format,
+              RuleResult& result) const {
+    Finding f = context.finding(path, "Gate does not read '" + format +
+                                          "' resources: the rows of this file are not checked "
+                                          "against its schema (convert it to CSV, TSV or JSON "
+                                          "Lines to have it checked)");
+    f.severity = require_schema_ ? Severity::error : Severity::notice;
+    f.fingerprint_basis = "unread-format:" + format;
+    result.findings.push_back(std::move(f));
+  }
+
+  // The values the table's foreign keys point at in other resources of its package. A target
+  // Gate cannot read is left out: the validator then reports the key as unresolved.
+  std::vector<data::ReferencedValues> referenced_values(const RuleContext& context,
+                                                        DatasetIndex& index,
+                                                        const DatasetInfo& info,
+                                                        const data::TableSchema& schema) const {
+    std::vector<data::ReferencedValues> out;
+    for (const data::ForeignKey& fk : schema.foreign_keys) {
+      if (fk.external || fk.resource.empty()) continue;
+      if (!info.from_package) {
+        data::ReferencedValues unchecked;
+        unchecked.resource = fk.resource;
+        unchecked.fields = fk.reference_fields;
+        unchecked.unchecked = "the schema is not part of a data package that names resources";
+        out.push_back(std::move(unchecked));
+        continue;
+      }
+      auto target = index.resource_named(info.descriptor_path, fk.resource);
+      if (!target || !target->second.error.empty()) continue;
+      auto& [path, target_info] = *target;
+      auto format = data::table_format_of(data::without_compression(path));
+      if (!format && !target_info.format.empty()) format = format_named(target_info.format);
+      std::unique_ptr<ByteStream> stream = context.blobs.open(Tree::head, path);
+      if (!format || !stream) continue;
+      data::TableSchema target_schema;
+      try {
+        if (target_info.schema) target_schema = data::parse_table_schema(*target_info.schema);
+        stream = data::open_decompressed(std::move(stream), data::compression_of(path), path,
+                                         kMaxDecompressed);
+        stream = data::open_transcoded(std::move(stream), target_info.encoding);
+        out.push_back(data::collect_referenced(*stream, *format, target_schema, target_info.dialect,
+                                               fk.resource, fk.reference_fields, limits_));
+      } catch (const data::SchemaError&) {
+        continue;  // the target's own schema is reported when the target is judged
+      } catch (const RuleError&) {
+        continue;
+      }
+    }
+    return out;
+  }
+
   void validate(const RuleContext& context, const std::string& path, data::TableFormat format,
-                const data::TableSchema& schema, char delimiter, RuleResult& result) const {
+                const data::TableSchema& schema, const DatasetInfo& info,
+                const std::vector<data::ReferencedValues>& references, RuleResult& result) const {
     std::unique_ptr<ByteStream> stream = context.blobs.open(Tree::head, path);
     if (!stream) throw RuleError("data-schema: cannot read " + path + " at the head revision");
-    data::ValidationResult outcome =
-        data::validate_table(*stream, format, schema, limits_, delimiter);
+    data::Compression compression = data::compression_of(path);
+    if (!info.compression.empty()) {
+      compression = data::compression_named(info.compression).value_or(compression);
+    }
+    data::ValidationResult outcome;
+    try {
+      stream = data::open_decompressed(std::move(stream), compression, path, kMaxDecompressed);
+      stream = data::open_transcoded(std::move(stream), info.encoding);
+      outcome = data::validate_table(*stream, format, schema, limits_, info.dialect, references);
+    } catch (const RuleError& e) {
+      if (compression == data::Compression::none) throw;
+      Finding f =
+          context.finding(path, std::string("cannot read the compressed table: ") + e.what());
+      f.fingerprint_basis = "unreadable-compressed";
+      result.findings.push_back(std::move(f));
+      return;
+    }
     for (auto& v : outcome.violations) {
       Finding f = context.finding(path, std::move(v.message));
       f.start_line = f.end_line = static_cast<uint32_t>(std::min<uint64_t>(v.line, UINT32_MAX));

@@ -49,6 +49,59 @@ std::optional<std::string> DatasetIndex::read_small(const std::string& path) con
   return blobs_.read(tree_, path, kMaxDescriptorBytes);
 }
 
+namespace {
+
+char dialect_char(const json& dialect, const char* key, char fallback, bool allow_empty = false) {
+  if (!dialect.contains(key)) return fallback;
+  const json& value = dialect[key];
+  if (!value.is_string() || value.get_ref<const std::string&>().size() > 1 ||
+      (!allow_empty && value.get_ref<const std::string&>().empty())) {
+    throw SchemaError(std::string("dialect '") + key + "' must be a single character");
+  }
+  const std::string& text = value.get_ref<const std::string&>();
+  return text.empty() ? '\0' : text[0];
+}
+
+bool dialect_flag(const json& dialect, const char* key, bool fallback) {
+  if (!dialect.contains(key)) return fallback;
+  if (!dialect[key].is_boolean())
+    throw SchemaError(std::string("dialect '") + key + "' must be a boolean");
+  return dialect[key].get<bool>();
+}
+
+std::vector<uint64_t> dialect_rows(const json& dialect, const char* key) {
+  std::vector<uint64_t> rows;
+  if (!dialect.contains(key)) return rows;
+  if (!dialect[key].is_array())
+    throw SchemaError(std::string("dialect '") + key + "' must be a list of row numbers");
+  for (const json& row : dialect[key]) {
+    if (!row.is_number_unsigned() || row.get<uint64_t>() == 0) {
+      throw SchemaError(std::string("dialect '") + key + "' must hold positive row numbers");
+    }
+    rows.push_back(row.get<uint64_t>());
+  }
+  return rows;
+}
+
+}  // namespace
+
+CsvDialect read_dialect(const json& dialect) {
+  CsvDialect out;
+  if (!dialect.is_object()) throw SchemaError("resource 'dialect' must be an object");
+  out.delimiter = dialect_char(dialect, "delimiter", 0);
+  out.header = dialect_flag(dialect, "header", true);
+  out.header_rows = dialect_rows(dialect, "headerRows");
+  if (!out.header_rows.empty() && !dialect.contains("header")) out.header = true;
+  out.quote = dialect_char(dialect, "quoteChar", '"', true);
+  out.quoting = out.quote != '\0';
+  if (dialect.contains("escapeChar")) out.escape = dialect_char(dialect, "escapeChar", '\\');
+  out.double_quote = dialect_flag(dialect, "doubleQuote", true);
+  out.skip_initial_space = dialect_flag(dialect, "skipInitialSpace", false);
+  if (dialect.contains("commentChar")) out.comment = dialect_char(dialect, "commentChar", '#');
+  out.comment_rows = dialect_rows(dialect, "commentRows");
+  return out;
+}
+
 const DatasetIndex::Package* DatasetIndex::package_in(const std::string& folder) {
   auto it = packages_.find(folder);
   if (it == packages_.end()) {
@@ -96,12 +149,20 @@ std::optional<DatasetInfo> DatasetIndex::resource_for(const std::string& folder,
       names_file = names_file || normalize_path(join_path(folder, candidate)) == path;
     }
     if (!names_file) continue;
-    if (resource.contains("dialect") && resource["dialect"].is_object()) {
-      const json& dialect = resource["dialect"];
-      if (dialect.contains("delimiter") && dialect["delimiter"].is_string() &&
-          dialect["delimiter"].get<std::string>().size() == 1) {
-        info.delimiter = dialect["delimiter"].get<std::string>()[0];
+    info.from_package = true;
+    if (resource.contains("dialect")) {
+      try {
+        info.dialect = read_dialect(resource["dialect"]);
+      } catch (const SchemaError& e) {
+        info.error = e.what();
+        return info;
       }
+    }
+    for (auto [key, out] :
+         {std::pair{"format", &info.format}, std::pair{"compression", &info.compression},
+          std::pair{"encoding", &info.encoding}}) {
+      if (resource.contains(key) && resource[key].is_string())
+        *out = resource[key].get<std::string>();
     }
     if (resource.contains("pii") && resource["pii"].is_object() &&
         resource["pii"].contains("basis") && resource["pii"]["basis"].is_string()) {
@@ -127,6 +188,31 @@ std::optional<DatasetInfo> DatasetIndex::resource_for(const std::string& folder,
       }
     }
     return info;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::string, DatasetInfo>> DatasetIndex::resource_named(
+    const std::string& descriptor_path, const std::string& name) {
+  std::string folder = parent_folder(descriptor_path);
+  const Package* package = package_in(folder);
+  if (!package || !package->doc || !package->doc->contains("resources") ||
+      !(*package->doc)["resources"].is_array()) {
+    return std::nullopt;
+  }
+  for (const json& resource : (*package->doc)["resources"]) {
+    if (!resource.is_object() || resource.value("name", "") != name || !resource.contains("path")) {
+      continue;
+    }
+    const json& p = resource["path"];
+    std::string first = p.is_string()                                    ? p.get<std::string>()
+                        : p.is_array() && !p.empty() && p[0].is_string() ? p[0].get<std::string>()
+                                                                         : "";
+    auto path = normalize_path(join_path(folder, first));
+    if (!path) return std::nullopt;
+    auto info = resource_for(folder, *package, *path);
+    if (!info) return std::nullopt;
+    return std::pair{*path, std::move(*info)};
   }
   return std::nullopt;
 }

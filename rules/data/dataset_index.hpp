@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/types/blob_source.hpp"
+#include "rules/data/dialect_reader.hpp"
 
 namespace gate::data {
 
@@ -15,7 +16,11 @@ struct DatasetInfo {
   std::string descriptor_path;           // datapackage.json, or the *.schema.json beside the file
   std::optional<nlohmann::json> schema;  // the Table Schema (inline or resolved from a path)
   std::string schema_path;               // the file the schema was read from
-  std::optional<char> delimiter;         // dialect.delimiter of the resource
+  CsvDialect dialect;                    // the resource's dialect (defaults without one)
+  std::string format;                    // the resource's `format` ("csv", "xlsx", ...), if given
+  std::string compression;               // the resource's `compression`, if given
+  std::string encoding;                  // the resource's `encoding`, if given
+  bool from_package = false;             // a data package resource names the file
   std::optional<std::string> pii_basis;  // resource `pii: {basis: ...}`
   std::string error;  // the descriptor or schema could not be read: why (schema is then empty)
 };
@@ -30,6 +35,10 @@ class DatasetIndex {
   DatasetIndex(const BlobSource& blobs, Tree tree) : blobs_(blobs), tree_(tree) {}
 
   std::optional<DatasetInfo> find(const std::string& path);
+  // The resource called `name` of the data package `descriptor_path` (a foreign key's target):
+  // its first data file and what the package says of it; nullopt when there is none.
+  std::optional<std::pair<std::string, DatasetInfo>> resource_named(
+      const std::string& descriptor_path, const std::string& name);
   // A whole file of at most kMaxDescriptorBytes; nullopt when absent; throws SchemaError if larger.
   std::optional<std::string> read_small(const std::string& path) const;
 
@@ -46,6 +55,9 @@ class DatasetIndex {
   Tree tree_;
   std::map<std::string, std::optional<Package>> packages_;  // folder -> package (or none)
 };
+
+// A resource's CSV dialect; throws SchemaError naming the bad option.
+CsvDialect read_dialect(const nlohmann::json& dialect);
 
 std::string parent_folder(const std::string& path);  // "" for top-level files
 std::string join_path(const std::string& folder, const std::string& relative);

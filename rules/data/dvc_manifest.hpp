@@ -12,7 +12,7 @@ namespace gate::data {
 // One output (or dependency) a DVC manifest records.
 struct DvcEntry {
   std::string path;  // as written, relative to the manifest's folder
-  std::string md5;   // 32 hex digits; empty when absent
+  std::string md5;   // 32 lowercase hex digits; empty when absent (not computed, an import...)
   std::optional<uint64_t> size;
   bool directory = false;   // md5 ends in ".dir": a tracked folder
   bool legacy_hash = true;  // no `hash: md5`: DVC 2 hashed text files with CRLF turned into LF

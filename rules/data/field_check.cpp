@@ -4,6 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <string>
+
+#include "rules/data/field_types.hpp"
 
 namespace gate::data {
 
@@ -42,6 +45,47 @@ bool valid_ymd(std::string_view text) {
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (d <= 28) return true;  // every month has 28 days: the year matters only for Feb 29
   return d <= days[m - 1] + (m == 2 && leap(high * 100 + low) ? 1 : 0);
+}
+
+// Python's int() and Decimal() ignore surrounding whitespace, and so does frictionless-py.
+std::string_view trim_spaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// bareNumber: false drops what surrounds the number ("$12", "12 %", "EUR -3"): frictionless-py
+// removes ^[^-\d]* and \D*$.
+std::string_view strip_non_numeric(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size() && text[start] != '-' && !is_digit(text[start])) ++start;
+  size_t end = text.size();
+  while (end > start && !is_digit(text[end - 1])) --end;
+  return text.substr(start, end - start);
+}
+
+bool parse_number_with_options(const Field& field, std::string_view cell, ParsedCell& parsed) {
+  if (!field.bare_number) cell = strip_non_numeric(cell);
+  // One pass: group characters dropped, the decimal character turned into '.'; a '.' that is
+  // not the decimal character makes the value invalid (frictionless-py).
+  const std::string& group = field.group_char;
+  const std::string& decimal = field.decimal_char;
+  std::string text;
+  text.reserve(cell.size());
+  for (size_t i = 0; i < cell.size();) {
+    if (!group.empty() && cell.substr(i, group.size()) == group) {
+      i += group.size();
+    } else if (decimal != "." && cell.substr(i, decimal.size()) == decimal) {
+      text.push_back('.');
+      i += decimal.size();
+    } else if (decimal != "." && cell[i] == '.') {
+      return false;
+    } else {
+      text.push_back(cell[i++]);
+    }
+  }
+  if (field.type == FieldType::integer) return parse_integer(text, parsed);
+  return parse_number(text, parsed);
 }
 
 bool valid_email(std::string_view text) {
@@ -122,10 +166,21 @@ bool plain_decimal(std::string_view text, double& value) {
 bool valid_date(std::string_view text) { return valid_ymd(text); }
 
 bool parse_integer(std::string_view text, ParsedCell& parsed) {
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) text = trim_spaces(text);
   if (!text.empty() && text[0] == '+') text.remove_prefix(1);
   if (text.empty() || (text[0] == '-' && text.size() == 1)) return false;
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    // Python integers have no bound: all digits is an integer, compared as its nearest double.
+    std::string_view body = text[0] == '-' ? text.substr(1) : text;
+    if (!std::all_of(body.begin(), body.end(), is_digit)) return false;
+    double approximate = 0;
+    std::from_chars(text.data(), text.data() + text.size(), approximate);
+    parsed.number = approximate;
+    parsed.has_number = true;
+    return true;
+  }
   if (ec != std::errc() || end != text.data() + text.size()) return false;
   parsed.number = static_cast<double>(value);
   parsed.has_number = true;
@@ -133,6 +188,7 @@ bool parse_integer(std::string_view text, ParsedCell& parsed) {
 }
 
 bool parse_number(std::string_view text, ParsedCell& parsed) {
+  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) text = trim_spaces(text);
   if (text == "NaN" || text == "INF" || text == "-INF" || text == "+INF") {
     parsed.has_number = false;  // valid, but not comparable with bounds
     return true;
@@ -156,27 +212,9 @@ bool parse_number(std::string_view text, ParsedCell& parsed) {
 }
 
 bool valid_datetime(std::string_view text) {
-  if (text.size() < 19 || !valid_ymd(text.substr(0, 10)) || text[10] != 'T') return false;
-  if (text[13] != ':' || text[16] != ':') return false;
-  int h = two_digits(text.data() + 11);
-  int m = two_digits(text.data() + 14);
-  int s = two_digits(text.data() + 17);
-  if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return false;
-  size_t pos = 19;
-  if (pos < text.size() && text[pos] == '.') {
-    size_t start = ++pos;
-    while (pos < text.size() && is_digit(text[pos])) ++pos;
-    if (pos == start) return false;
-  }
-  if (pos == text.size()) return true;
-  if (text[pos] == 'Z') return pos + 1 == text.size();
-  if (text[pos] != '+' && text[pos] != '-') return false;
-  int oh, om;
-  if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-      !digits(text, pos + 4, 2, om)) {
-    return false;
-  }
-  return pos + 6 == text.size() && oh <= 23 && om <= 59;
+  // The date, 'T', then the time with its optional fraction and offset.
+  return text.size() >= 19 && valid_ymd(text.substr(0, 10)) && text[10] == 'T' &&
+         valid_time(text.substr(11));
 }
 
 CellParser::CellParser(const Field& field) : field_(&field) {
@@ -186,26 +224,27 @@ CellParser::CellParser(const Field& field) : field_(&field) {
       kind_ = Kind::always_valid;
       break;
     case FieldType::string:
-      if (format != "email" && format != "uri" && format != "uuid" && format != "binary") {
+      if (format != "email" && format != "uri" && format != "uuid" && format != "binary" &&
+          format != "wkt") {
         kind_ = Kind::always_valid;
       }
       break;
     case FieldType::integer:
-      kind_ = Kind::integer;
+      if (!field.number_options) kind_ = Kind::integer;
       break;
     case FieldType::number:
-      kind_ = Kind::number;
+      if (!field.number_options) kind_ = Kind::number;
       break;
     case FieldType::date:
-      if (format != "any") kind_ = Kind::date;
+      if (format == "default") kind_ = Kind::date;
       break;
     case FieldType::datetime:
-      if (format != "any") kind_ = Kind::datetime;
+      if (format == "default") kind_ = Kind::datetime;
       break;
     case FieldType::boolean:
       kind_ = Kind::boolean;
       break;
-    case FieldType::year:
+    default:
       break;
   }
 }
@@ -222,18 +261,54 @@ bool parse_cell(const Field& field, std::string_view cell, ParsedCell& parsed) {
       if (format == "uri") return valid_uri(cell);
       if (format == "uuid") return valid_uuid(cell);
       if (format == "binary") return valid_base64(cell);
+      if (format == "wkt") return valid_wkt(cell);
       return true;
     }
     case FieldType::integer:
+      if (field.number_options) return parse_number_with_options(field, cell, parsed);
       return parse_integer(cell, parsed);
     case FieldType::number:
+      if (field.number_options) return parse_number_with_options(field, cell, parsed);
       return parse_number(cell, parsed);
     case FieldType::boolean:
       return one_of(field.true_values, cell) || one_of(field.false_values, cell);
     case FieldType::date:
-      return std::string_view(field.format) == "any" ? !cell.empty() : valid_ymd(cell);
     case FieldType::datetime:
-      return std::string_view(field.format) == "any" ? !cell.empty() : valid_datetime(cell);
+    case FieldType::time: {
+      std::string_view format = field.format;
+      if (format == "any") return valid_loose_date(cell, field.type == FieldType::time);
+      if (format != "default") return matches_strptime(format, cell);
+      if (field.type == FieldType::date) return valid_ymd(cell);
+      return field.type == FieldType::datetime ? valid_datetime(cell) : valid_time(cell);
+    }
+    case FieldType::yearmonth:
+      return valid_yearmonth(cell);
+    case FieldType::duration:
+      return valid_duration(cell);
+    case FieldType::geopoint: {
+      std::string_view format = field.format;
+      return valid_geopoint(cell, format == "array"    ? GeoFormat::array
+                                  : format == "object" ? GeoFormat::object
+                                                       : GeoFormat::point_text);
+    }
+    case FieldType::geojson:
+      return valid_geojson(cell, std::string_view(field.format) == "topojson");
+    case FieldType::object:
+    case FieldType::array:
+      return valid_json_container(cell, field.type == FieldType::object);
+    case FieldType::list: {
+      if (!field.item) return true;
+      ParsedCell item;
+      size_t start = 0;
+      for (;;) {
+        size_t end = cell.find(field.list_delimiter, start);
+        std::string_view part =
+            cell.substr(start, end == std::string_view::npos ? end : end - start);
+        if (!parse_cell(*field.item, part, item)) return false;
+        if (end == std::string_view::npos) return true;
+        start = end + field.list_delimiter.size();
+      }
+    }
     case FieldType::year: {
       int year;
       bool negative = !cell.empty() && cell[0] == '-';

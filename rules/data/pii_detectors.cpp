@@ -1,9 +1,11 @@
 #include "rules/data/pii_detectors.hpp"
 
 #include <arpa/inet.h>
+#include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -88,17 +90,69 @@ bool ipv6_valid(std::string_view text) {
   return inet_pton(AF_INET6, copy.c_str(), buffer) == 1;
 }
 
+// International numbers are confirmed by libphonenumber (the numbering plan of the country code:
+// length and leading digits), the check Presidio's phone recognizer uses; "+100 14019" or a road
+// marker "+827 60025" is no one's number. North American forms keep their shape check.
 bool phone_valid(std::string_view text) {
   size_t count = digits_of(text).size();
-  if (text[0] == '+') return count >= 8 && count <= 15;
-  return count == 10;
+  if (text[0] != '+') return count == 10;
+  if (count < 8 || count > 15) return false;
+  using i18n::phonenumbers::PhoneNumber;
+  using i18n::phonenumbers::PhoneNumberUtil;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(std::string(text), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+    return false;
+  }
+  return util.IsValidNumber(number);
 }
 
+// Whether the digits have the prefix and length of a card network's numbers (ISO/IEC 7812
+// ranges the networks publish): Visa 4 (13, 16, 19), Mastercard 51-55 and 2221-2720 (16), Amex
+// 34, 37 (15), Discover 6011, 644-649, 65 (16-19), JCB 3528-3589 (16-19), Diners 300-305, 36,
+// 38, 39 (14-19), UnionPay 62 (16-19), Maestro 50, 56-58, 63, 67 (12-19).
 bool card_prefix(std::string_view digits) {
-  char a = digits[0];
-  char b = digits[1];
-  return a == '4' || (a == '5' && b >= '1' && b <= '5') || (a == '2' && b >= '2' && b <= '7') ||
-         (a == '3' && (b == '4' || b == '7' || b == '6' || b == '8')) || a == '6';
+  size_t n = digits.size();
+  auto starts = [&](int low, int high, size_t width) {
+    if (n < width) return false;
+    int value = 0;
+    for (size_t i = 0; i < width; ++i) value = value * 10 + (digits[i] - '0');
+    return value >= low && value <= high;
+  };
+  auto length = [&](size_t low, size_t high) { return n >= low && n <= high; };
+  if (digits[0] == '4') return n == 13 || n == 16 || n == 19;
+  if (starts(51, 55, 2) || starts(2221, 2720, 4)) return n == 16;
+  if (starts(34, 34, 2) || starts(37, 37, 2)) return n == 15;
+  if (starts(6011, 6011, 4) || starts(644, 649, 3) || starts(65, 65, 2)) return length(16, 19);
+  if (starts(3528, 3589, 4)) return length(16, 19);
+  if (starts(300, 305, 3) || starts(36, 36, 2) || starts(38, 39, 2)) return length(14, 19);
+  if (starts(62, 62, 2)) return length(16, 19);
+  if (starts(50, 50, 2) || starts(56, 58, 2) || starts(63, 63, 2) || starts(67, 67, 2)) {
+    return length(12, 19);
+  }
+  return false;
+}
+
+// Card numbers are written in one run or in groups of four (Amex and Diners: 4-6-5, 4-6-4);
+// separators anywhere else ("44 0044 160 39030") are some other number.
+bool card_grouping(std::string_view text) {
+  std::vector<size_t> groups;
+  size_t run = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++run;
+    } else {
+      groups.push_back(run);
+      run = 0;
+    }
+  }
+  groups.push_back(run);
+  if (groups.size() == 1) return true;
+  bool fours = std::all_of(groups.begin(), groups.end() - 1, [](size_t g) { return g == 4; }) &&
+               groups.back() >= 1 && groups.back() <= 4;
+  bool amex =
+      groups.size() == 3 && groups[0] == 4 && groups[1] == 6 && (groups[2] == 5 || groups[2] == 4);
+  return fours || amex;
 }
 
 }  // namespace
@@ -232,7 +286,7 @@ std::vector<PiiMatch> PiiScanner::scan(std::string_view line) const {
         case PiiKind::payment_card: {
           std::string digits = digits_of(value);
           ok = bounded(line, offset, value.size(), true) && digits.size() >= 13 &&
-               card_prefix(digits) && luhn_valid(digits);
+               card_prefix(digits) && card_grouping(value) && luhn_valid(digits);
           break;
         }
         case PiiKind::iban: {

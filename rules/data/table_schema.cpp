@@ -1,5 +1,6 @@
 #include "rules/data/table_schema.hpp"
 
+#include <map>
 #include <set>
 
 #include <re2/re2.h>
@@ -41,35 +42,28 @@ bool is_numeric(FieldType type) {
   return type == FieldType::integer || type == FieldType::number || type == FieldType::year;
 }
 
-void read_type(const json& item, Field& field, std::vector<std::string>& notes) {
+void read_type(const json& item, Field& field) {
   if (!item.contains("type")) return;
   if (!item["type"].is_string()) throw SchemaError(where(field) + ": 'type' must be a string");
   field.type_name = item["type"].get<std::string>();
-  static const std::set<std::string> unchecked = {"object",   "array",    "time",   "yearmonth",
-                                                  "duration", "geopoint", "geojson"};
-  const std::string& t = field.type_name;
-  if (t == "string")
-    field.type = FieldType::string;
-  else if (t == "integer")
-    field.type = FieldType::integer;
-  else if (t == "number")
-    field.type = FieldType::number;
-  else if (t == "boolean")
-    field.type = FieldType::boolean;
-  else if (t == "date")
-    field.type = FieldType::date;
-  else if (t == "datetime")
-    field.type = FieldType::datetime;
-  else if (t == "year")
-    field.type = FieldType::year;
-  else if (t == "any")
-    field.type = FieldType::any;
-  else if (unchecked.count(t)) {
-    field.type = FieldType::any;
-    notes.push_back(where(field) + " has type '" + t + "', whose values Gate does not check");
-  } else {
-    throw SchemaError(where(field) + ": unknown type '" + t + "'");
-  }
+  static const std::map<std::string, FieldType> types = {
+      {"string", FieldType::string},     {"integer", FieldType::integer},
+      {"number", FieldType::number},     {"boolean", FieldType::boolean},
+      {"date", FieldType::date},         {"datetime", FieldType::datetime},
+      {"year", FieldType::year},         {"any", FieldType::any},
+      {"time", FieldType::time},         {"yearmonth", FieldType::yearmonth},
+      {"duration", FieldType::duration}, {"geopoint", FieldType::geopoint},
+      {"geojson", FieldType::geojson},   {"object", FieldType::object},
+      {"array", FieldType::array},       {"list", FieldType::list},
+  };
+  auto it = types.find(field.type_name);
+  if (it == types.end())
+    throw SchemaError(where(field) + ": unknown type '" + field.type_name + "'");
+  field.type = it->second;
+}
+
+bool is_temporal(FieldType type) {
+  return type == FieldType::date || type == FieldType::datetime || type == FieldType::time;
 }
 
 void read_format(const json& item, Field& field) {
@@ -81,19 +75,43 @@ void read_format(const json& item, Field& field) {
   switch (field.type) {
     case FieldType::string:
       ok = field.format == "email" || field.format == "uri" || field.format == "uuid" ||
-           field.format == "binary";
+           field.format == "binary" || field.format == "wkt";
       break;
-    case FieldType::date:
-    case FieldType::datetime:
-      ok = field.format == "any";
+    case FieldType::geopoint:
+      ok = field.format == "array" || field.format == "object";
+      break;
+    case FieldType::geojson:
+      ok = field.format == "topojson";
       break;
     default:
-      ok = field.type == FieldType::any;
+      // Dates and times take "any" or any strptime pattern: one that matches nothing (no
+      // directive, text the values do not hold) makes every value invalid, as in frictionless.
+      ok = is_temporal(field.type) || field.type == FieldType::any;
   }
   if (!ok) {
     throw SchemaError(where(field) + ": format '" + field.format + "' of type " + field.type_name +
                       " is not supported by Gate");
   }
+}
+
+void read_number_options(const json& item, Field& field) {
+  auto text = [&](const char* key, std::string& out) {
+    if (!item.contains(key)) return;
+    if (!item[key].is_string())
+      throw SchemaError(where(field) + ": '" + key + "' must be a string");
+    out = item[key].get<std::string>();
+    field.number_options = true;
+  };
+  text("groupChar", field.group_char);
+  text("decimalChar", field.decimal_char);
+  if (item.contains("bareNumber")) {
+    if (!item["bareNumber"].is_boolean()) {
+      throw SchemaError(where(field) + ": 'bareNumber' must be a boolean");
+    }
+    field.bare_number = item["bareNumber"].get<bool>();
+    field.number_options = true;
+  }
+  if (field.decimal_char.empty()) throw SchemaError(where(field) + ": 'decimalChar' is empty");
 }
 
 void read_value_list(const json& item, const char* key, std::vector<std::string>& out,
@@ -102,10 +120,63 @@ void read_value_list(const json& item, const char* key, std::vector<std::string>
   const json& list = item[key];
   if (!list.is_array()) throw SchemaError(where(field) + ": '" + key + "' must be an array");
   out.clear();
+  bool labelled = std::string_view(key) == "missingValues";  // v2: {"value": .., "label": ..}
   for (const json& v : list) {
+    if (labelled && v.is_object() && v.contains("value") && v["value"].is_string()) {
+      out.push_back(v["value"].get<std::string>());
+      continue;
+    }
     if (!v.is_string()) throw SchemaError(where(field) + ": '" + key + "' must hold strings");
     out.push_back(v.get<std::string>());
   }
+}
+
+// Constraint keywords written beside the field instead of inside `constraints`: frictionless
+// rejects the schema, and Gate would otherwise check nothing the author meant.
+void reject_misplaced_constraints(const json& item, const Field& field) {
+  for (const char* key :
+       {"required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum"}) {
+    if (item.contains(key)) {
+      throw SchemaError(where(field) + ": '" + key +
+                        "' belongs inside 'constraints' (\"constraints\": {\"" + key + "\": ...})");
+    }
+  }
+}
+
+// v2 categories: the allowed values (strings, or {"value": .., "label": ..}), checked as an enum.
+void read_categories(const json& item, Field& field) {
+  if (!item.contains("categories")) return;
+  const json& list = item["categories"];
+  if (!list.is_array() || list.empty()) {
+    throw SchemaError(where(field) + ": 'categories' must be a non-empty array");
+  }
+  field.has_enum = true;
+  for (const json& v : list) {
+    const json& value = v.is_object() && v.contains("value") ? v["value"] : v;
+    field.enum_text.push_back(text_of(value));
+    if (is_numeric(field.type)) field.enum_numbers.push_back(number_of(field, value, "categories"));
+  }
+}
+
+// v2 list: items separated by `delimiter` (","), each of `itemType` (string).
+void read_list_item(const json& item, Field& field) {
+  if (field.type != FieldType::list) return;
+  Field element;
+  element.name = field.name;
+  if (item.contains("itemType")) {
+    json type = {{"type", item["itemType"]}};
+    read_type(type, element);
+    if (element.type == FieldType::list) {
+      throw SchemaError(where(field) + ": 'itemType' cannot be list");
+    }
+  }
+  if (item.contains("delimiter")) {
+    if (!item["delimiter"].is_string() || item["delimiter"].get<std::string>().empty()) {
+      throw SchemaError(where(field) + ": 'delimiter' must be a non-empty string");
+    }
+    field.list_delimiter = item["delimiter"].get<std::string>();
+  }
+  field.item = std::make_shared<Field>(std::move(element));
 }
 
 void read_constraints(const json& item, Field& field) {
@@ -121,7 +192,7 @@ void read_constraints(const json& item, Field& field) {
       bool min = key == "minimum";
       if (is_numeric(field.type)) {
         (min ? field.minimum : field.maximum) = number_of(field, value, key.c_str());
-      } else if (field.type == FieldType::date || field.type == FieldType::datetime) {
+      } else if (is_temporal(field.type) || field.type == FieldType::yearmonth) {
         ParsedCell cell;
         if (!value.is_string() || !parse_cell(field, value.get<std::string>(), cell)) {
           throw SchemaError(where(field) + ": '" + key + "' is not a valid " + field.type_name);
@@ -131,6 +202,13 @@ void read_constraints(const json& item, Field& field) {
         throw SchemaError(where(field) + ": '" + key + "' does not apply to type " +
                           field.type_name);
       }
+    } else if (key == "exclusiveMinimum" || key == "exclusiveMaximum") {
+      if (!is_numeric(field.type)) {
+        throw SchemaError(where(field) + ": '" + key + "' does not apply to type " +
+                          field.type_name);
+      }
+      (key == "exclusiveMinimum" ? field.exclusive_minimum : field.exclusive_maximum) =
+          number_of(field, value, key.c_str());
     } else if (key == "minLength") {
       field.min_length = length_of(field, value, "minLength");
     } else if (key == "maxLength") {
@@ -184,6 +262,22 @@ std::string_view to_string(FieldType type) {
       return "year";
     case FieldType::any:
       return "any";
+    case FieldType::time:
+      return "time";
+    case FieldType::yearmonth:
+      return "yearmonth";
+    case FieldType::duration:
+      return "duration";
+    case FieldType::geopoint:
+      return "geopoint";
+    case FieldType::geojson:
+      return "geojson";
+    case FieldType::object:
+      return "object";
+    case FieldType::array:
+      return "array";
+    case FieldType::list:
+      return "list";
   }
   return "any";
 }
@@ -197,6 +291,67 @@ TableSchema parse_table_schema(const json& schema) {
 }
 
 namespace {
+
+// A field list as Table Schema writes it: one name, or an array of names.
+std::vector<std::string> names_of(const json& value, const std::string& what) {
+  std::vector<std::string> names;
+  if (value.is_string()) {
+    names.push_back(value.get<std::string>());
+  } else if (value.is_array() && !value.empty()) {
+    for (const json& name : value) {
+      if (!name.is_string()) throw SchemaError(what + " must name fields");
+      names.push_back(name.get<std::string>());
+    }
+  } else {
+    throw SchemaError(what + " must be a field name or a list of names");
+  }
+  return names;
+}
+
+size_t field_index(const TableSchema& schema, const std::string& name, const std::string& what) {
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    if (schema.fields[i].name == name) return i;
+  }
+  throw SchemaError(what + " names '" + name + "', which is not a field");
+}
+
+void read_foreign_keys(const json& keys, TableSchema& schema) {
+  if (!keys.is_array()) throw SchemaError("'foreignKeys' must be an array");
+  for (const json& key : keys) {
+    std::string what = "foreign key " + std::to_string(schema.foreign_keys.size() + 1);
+    if (!key.is_object() || !key.contains("fields")) {
+      throw SchemaError(what + " needs 'fields' and 'reference'");
+    }
+    if (!key.contains("reference") || !key["reference"].is_object()) {
+      throw SchemaError(what + ": 'reference' must be an object with 'resource' and 'fields'");
+    }
+    const json& reference = key["reference"];
+    if (!reference.contains("fields")) throw SchemaError(what + ": 'reference' needs 'fields'");
+    if (reference.contains("resource") && !reference["resource"].is_string()) {
+      throw SchemaError(what + ": reference 'resource' must be a string");
+    }
+    if (key["fields"].is_string() != reference["fields"].is_string()) {
+      throw SchemaError(what +
+                        ": 'fields' and reference 'fields' must both be a name or both a list");
+    }
+    ForeignKey fk;
+    for (const auto& name : names_of(key["fields"], what + " 'fields'")) {
+      fk.fields.push_back(field_index(schema, name, what));
+    }
+    fk.reference_fields = names_of(reference["fields"], what + " reference 'fields'");
+    if (fk.reference_fields.size() != fk.fields.size()) {
+      throw SchemaError(what + " has " + std::to_string(fk.fields.size()) +
+                        " fields but its reference " + std::to_string(fk.reference_fields.size()));
+    }
+    fk.resource = reference.value("resource", "");
+    fk.external = reference.contains("datapackage");
+    if (!reference.contains("resource") && !fk.external) {
+      throw SchemaError(what + ": reference needs 'resource' (\"\" for the table itself)");
+    }
+    schema.foreign_keys.push_back(std::move(fk));
+  }
+}
+
 TableSchema read_schema(const json& schema) {
   if (!schema.is_object()) throw SchemaError("a Table Schema must be a JSON object");
   if (!schema.contains("fields") || !schema["fields"].is_array()) {
@@ -216,15 +371,47 @@ TableSchema read_schema(const json& schema) {
     Field field;
     field.name = item["name"].get<std::string>();
     if (!names.insert(field.name).second) throw SchemaError(where(field) + " is declared twice");
-    read_type(item, field, result.notes);
+    read_type(item, field);
     read_format(item, field);
+    read_number_options(item, field);
     read_value_list(item, "trueValues", field.true_values, field);
     read_value_list(item, "falseValues", field.false_values, field);
+    reject_misplaced_constraints(item, field);
+    if (item.contains("missingValues")) {
+      field.missing_values.emplace();
+      read_value_list(item, "missingValues", *field.missing_values, field);
+    }
+    read_categories(item, field);
+    read_list_item(item, field);
     read_constraints(item, field);
     result.fields.push_back(std::move(field));
   }
   if (schema.contains("missingValues")) {
     read_value_list(schema, "missingValues", result.missing_values, Field{"(schema)"});
+  }
+  if (schema.contains("foreignKeys")) read_foreign_keys(schema["foreignKeys"], result);
+  if (schema.contains("uniqueKeys")) {
+    if (!schema["uniqueKeys"].is_array()) throw SchemaError("'uniqueKeys' must be an array");
+    for (const json& key : schema["uniqueKeys"]) {
+      std::vector<size_t> indexes;
+      for (const auto& name : names_of(key, "'uniqueKeys' entry")) {
+        indexes.push_back(field_index(result, name, "'uniqueKeys'"));
+      }
+      result.unique_keys.push_back(std::move(indexes));
+    }
+  }
+  if (schema.contains("fieldsMatch")) {
+    static const std::map<std::string, FieldsMatch> modes = {{"exact", FieldsMatch::exact},
+                                                             {"equal", FieldsMatch::equal},
+                                                             {"subset", FieldsMatch::subset},
+                                                             {"superset", FieldsMatch::superset},
+                                                             {"partial", FieldsMatch::partial}};
+    const json& mode = schema["fieldsMatch"];
+    auto it = mode.is_string() ? modes.find(mode.get<std::string>()) : modes.end();
+    if (it == modes.end()) {
+      throw SchemaError("'fieldsMatch' must be exact, equal, subset, superset or partial");
+    }
+    result.fields_match = it->second;
   }
   if (schema.contains("primaryKey")) {
     const json& key = schema["primaryKey"];

@@ -23,7 +23,24 @@ class SchemaError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class FieldType { string, integer, number, boolean, date, datetime, year, any };
+enum class FieldType {
+  string,
+  integer,
+  number,
+  boolean,
+  date,
+  datetime,
+  year,
+  any,
+  time,
+  yearmonth,
+  duration,
+  geopoint,
+  geojson,
+  object,
+  array,
+  list,
+};
 std::string_view to_string(FieldType type);
 
 struct Field {
@@ -31,10 +48,21 @@ struct Field {
   FieldType type = FieldType::string;
   std::string type_name = "string";  // as written (types Gate does not check are read as `any`)
   std::string format = "default";
+  // integer and number: "1,000" with groupChar ",", "1.000,5" with decimalChar ",", "$12"
+  // and "12 %" when bareNumber is false.
+  bool bare_number = true;
+  std::string group_char;
+  std::string decimal_char = ".";
+  bool number_options = false;  // any of the three was given
   bool required = false;
   bool unique = false;
   std::optional<double> minimum;  // integer, number, year
   std::optional<double> maximum;
+  std::optional<double> exclusive_minimum;  // v2
+  std::optional<double> exclusive_maximum;
+  std::optional<std::vector<std::string>> missing_values;  // v2: the field's own, if given
+  std::shared_ptr<const Field> item;                       // list: the type of each item
+  std::string list_delimiter = ",";
   std::optional<std::string> minimum_text;  // date, datetime: ISO text, compared in order
   std::optional<std::string> maximum_text;
   std::optional<size_t> min_length;  // in code points (strings) or characters
@@ -48,9 +76,24 @@ struct Field {
   std::vector<std::string> false_values{"false", "False", "FALSE", "0"};
 };
 
+// foreignKeys: the values of `fields` must appear in `reference_fields` of `resource` ("" is the
+// table itself), unless `external` (another data package, which Gate does not fetch).
+struct ForeignKey {
+  std::vector<size_t> fields;  // indexes into the schema's fields
+  std::string resource;
+  std::vector<std::string> reference_fields;
+  bool external = false;
+};
+
+// How header labels are matched to fields (Table Schema v2 `fieldsMatch`).
+enum class FieldsMatch { exact, equal, subset, superset, partial };
+
 struct TableSchema {
   std::vector<Field> fields;
   std::vector<size_t> primary_key;  // indexes into fields
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<std::vector<size_t>> unique_keys;  // v2 uniqueKeys: each a set of fields
+  FieldsMatch fields_match = FieldsMatch::exact;
   std::vector<std::string> missing_values{""};
   std::vector<std::string> notes;  // what Gate cannot check in this schema (unsupported types)
 };

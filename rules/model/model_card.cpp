@@ -1,6 +1,7 @@
 #include "rules/model/model_card.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "rules/model/model_card_reader.hpp"
@@ -53,6 +54,45 @@ bool looks_fine_tuned(const ModelCard& card, const BlobSource& blobs, const std:
   }
   std::string adapter = dir.empty() ? "adapter_config.json" : dir + "/adapter_config.json";
   return blobs.size(Tree::head, adapter).has_value();
+}
+
+// What huggingface_hub's model_index_to_eval_results needs of each entry (it raises otherwise):
+// a name, a list of results, each with task.type, dataset.type and dataset.name, and metrics with
+// a type and a value. The first gap, or nullopt.
+std::optional<std::string> model_index_problem(const YAML::Node& index) {
+  if (!index.IsSequence()) return "model-index must be a list of entries";
+  auto has = [](const YAML::Node& node, const char* key) {
+    return node.IsMap() && node[key].IsDefined() && !node[key].IsNull();
+  };
+  for (size_t e = 0; e < index.size(); ++e) {
+    std::string where = "model-index entry " + std::to_string(e + 1);
+    const YAML::Node entry = index[e];
+    if (!entry.IsMap()) return where + " is not a mapping";
+    if (!has(entry, "name")) return where + " has no 'name'";
+    if (!has(entry, "results") || !entry["results"].IsSequence()) {
+      return where + " has no 'results' list";
+    }
+    const YAML::Node results = entry["results"];
+    for (size_t r = 0; r < results.size(); ++r) {
+      std::string at = where + ", result " + std::to_string(r + 1);
+      const YAML::Node result = results[r];
+      if (!result.IsMap()) return at + " is not a mapping";
+      if (!has(result, "task") || !has(result["task"], "type")) return at + " has no 'task.type'";
+      if (!has(result, "dataset")) return at + " has no 'dataset'";
+      if (!has(result["dataset"], "type") || !has(result["dataset"], "name")) {
+        return at + " has no 'dataset.type' and 'dataset.name'";
+      }
+      if (!has(result, "metrics") || !result["metrics"].IsSequence()) {
+        return at + " has no 'metrics' list";
+      }
+      for (const auto& metric : result["metrics"]) {
+        if (!has(metric, "type") || !has(metric, "value")) {
+          return at + " has a metric without 'type' and 'value'";
+        }
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 class ModelCardRule : public Rule {
@@ -110,6 +150,13 @@ class ModelCardRule : public Rule {
         looks_fine_tuned(card, context.blobs, dir)) {
       add(card.first_line, "model card of a fine-tuned model lacks 'base_model'",
           "missing:base_model");
+    }
+    YAML::Node index = model::yaml_field(card.fields, "model-index");
+    if (index.IsDefined() && !index.IsNull()) {
+      if (auto problem = model_index_problem(index)) {
+        add(card.line_of("model-index"), *problem + " (huggingface_hub cannot read it)",
+            "model-index");
+      }
     }
     YAML::Node license = model::yaml_field(card.fields, "license");
     if (!license.IsDefined() || license.IsNull()) return;

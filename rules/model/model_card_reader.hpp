@@ -16,7 +16,8 @@ constexpr uint64_t kMaxCardBytes = 1 << 20;
 
 struct ModelCard {
   std::string path;         // README.md or model_card.yaml
-  YAML::Node fields;        // the front matter (a mapping)
+  YAML::Node fields;        // the front matter (a mapping; a repeated key keeps its last value)
+  YAML::Node source;        // the mapping as written, for line numbers
   uint32_t first_line = 1;  // file line of the first YAML line
   // File line of a top-level key, or the card's first line when absent.
   uint32_t line_of(const std::string& key) const;

@@ -125,6 +125,45 @@ constexpr std::string_view kLicenses[] = {
     "ClArtistic",
 };
 
+// The Hugging Face Hub's licence identifiers that are not SPDX ones (hub-docs,
+// repositories-licenses.md): model families' own licences and the Hub's short forms.
+constexpr std::string_view kHubLicenses[] = {
+    "apple-amlr",
+    "apple-ascl",
+    "bigcode-openrail-m",
+    "bigscience-bloom-rail-1.0",
+    "bigscience-openrail-m",
+    "bsd",
+    "c-uda",
+    "cc",
+    "creativeml-openrail-m",
+    "deepfloyd-if-license",
+    "etalab-2.0",
+    "fair-noncommercial-research-license",
+    "gemma",
+    "gfdl",
+    "gpl",
+    "grok2-community",
+    "h-research",
+    "intel-research",
+    "lgpl",
+    "lgpl-lr",
+    "llama2",
+    "llama3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "llama4",
+    "odbl",
+    "odc-by",
+    "openmdw-1.0",
+    "openmdw-1.1",
+    "openrail",
+    "openrail++",
+    "pddl",
+    "unknown",
+};
+
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -135,8 +174,9 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 }  // namespace
 
 bool is_spdx_license(std::string_view id) {
-  return std::any_of(std::begin(kLicenses), std::end(kLicenses),
-                     [&](std::string_view known) { return equal_ignoring_case(known, id); });
+  auto same = [&](std::string_view known) { return equal_ignoring_case(known, id); };
+  return std::any_of(std::begin(kLicenses), std::end(kLicenses), same) ||
+         std::any_of(std::begin(kHubLicenses), std::end(kHubLicenses), same);
 }
 
 }  // namespace gate::rules::model

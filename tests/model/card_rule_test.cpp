@@ -30,7 +30,7 @@ TEST(ModelCard, ModelCardYamlIsAccepted) {
   RuleHarness h;
   h.change("models/sent/model.onnx", "x");
   h.head_only("models/sent/model_card.yaml",
-              "license: other\nlicense_name: acme-eula\ndatasets: [a]\nmodel-index: [{name: x}]\n");
+              "license: other\nlicense_name: acme-eula\ndatasets: [a]\nmetrics: [accuracy]\n");
   EXPECT_THAT(h.findings("model-card"), IsEmpty());
 }
 
@@ -55,6 +55,27 @@ TEST(ModelCard, MissingKeysAndBadLicenseAreReportedWithLines) {
                                  "2 model card lacks 'metrics' or 'model-index'",
                                  "3 license 'apache2' is not an SPDX identifier (use one such as "
                                  "apache-2.0, mit, cc-by-4.0, or 'other' with license_name)"));
+}
+
+TEST(ModelCard, CardsReadAsHuggingFaceHubReadsThem) {
+  RuleHarness h;
+  // Blank lines before the fence, a Hub licence id, a repeated key (the last one counts).
+  h.change("hub/unet/diffusion_pytorch_model.safetensors", "x");
+  h.head_only(
+      "hub/README.md",
+      "\n\n---\nlicense: not-a-licence\nlicense: llama3.1\ndatasets: [a]\nmodel-index:\n"
+      "- name: m\n  results:\n  - task: {type: t}\n    metrics: [{type: acc, value: 1}]\n---\n");
+  // The card at the model root covers the diffusers component folder; the model-index lacks
+  // its dataset, which huggingface_hub refuses.
+  EXPECT_THAT(h.findings("model-card"),
+              ElementsAre("error hub/README.md: model-index entry 1, result 1 has no 'dataset' "
+                          "(huggingface_hub cannot read it)"));
+  RuleHarness bom;
+  bom.change("m/model.bin", "x");
+  bom.head_only("m/README.md", "\xEF\xBB\xBF---\nlicense: mit\n---\n");
+  EXPECT_THAT(bom.findings("model-card"),
+              ElementsAre("error m/README.md: README.md has no YAML front matter (a block "
+                          "between '---' lines at the top)"));
 }
 
 TEST(ModelCard, OtherLicenseNeedsName) {
