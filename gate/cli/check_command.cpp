@@ -178,10 +178,11 @@ int run_reporting_errors(CheckCommandOptions& options, AttestStage& attest) {
     report_error_to_github(options, {e.message(), e.hint(), e.file(), e.line()});
     throw;
   } catch (const RuleError& e) {
-    report_error_to_github(options, {std::string("a rule could not evaluate: ") + e.what()});
+    report_error_to_github(options,
+                           {std::string("a rule could not evaluate: ") + e.what(), "", "", 0});
     throw;
   } catch (const std::exception& e) {
-    report_error_to_github(options, {e.what()});
+    report_error_to_github(options, {e.what(), "", "", 0});
     throw;
   }
 }

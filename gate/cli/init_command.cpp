@@ -71,8 +71,9 @@ std::string model_serialization_entry(const Detected& found) {
   for (size_t i = 0; i < frameworks.size(); ++i) names += (i ? ", " : "") + frameworks[i];
   entry += "  # This repository keeps pickle-based models (" + list + (names.empty() ? "" : "; ") +
            names +
-           "). As written, this rule blocks\n"
-           "  # them, since loading a pickle runs whatever it names. Choose one:\n"
+           ").\n"
+           "  # As written, this rule blocks them: loading a pickle runs whatever it names.\n"
+           "  # Choose one:\n"
            "  #   1. keep the pickles and allow-list the framework's classes: add pickle (and\n"
            "  #      pytorch) to allowed-formats and, for scikit-learn,\n"
            "  #        allow: [\"sklearn.*\", \"numpy.*\", \"scipy.*\", \"joblib.*\"]\n"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -263,10 +264,26 @@ void publish_github(const Report& report, const Environment& env) {
 
 // A run that could not judge (exit 2) still says so where the engineer looks: one ::error
 // annotation (at the offending file and line when known), outputs verdict=error, and a summary.
+namespace {
+
+// A policy read from a revision is named `<commit>:<path>` in errors; an annotation needs the
+// repository path alone to land on the file.
+std::string repository_path(const std::string& file) {
+  size_t colon = file.find(':');
+  if (colon < 7 || colon > 64) return file;
+  for (size_t i = 0; i < colon; ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(file[i]))) return file;
+  }
+  return file.substr(colon + 1);
+}
+
+}  // namespace
+
 std::string render_github_error(const GithubError& error) {
   std::string command = "::error ";
   if (!error.file.empty()) {
-    command += "file=" + escape::github_property(escape::valid_utf8(error.file)) + ",";
+    command +=
+        "file=" + escape::github_property(escape::valid_utf8(repository_path(error.file))) + ",";
     if (error.line > 0) command += "line=" + std::to_string(error.line) + ",";
   }
   std::string message = error.message;
