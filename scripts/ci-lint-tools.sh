@@ -21,6 +21,10 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 mkdir -p "$dir"
 stamp="$dir/.installed-$group"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${packages[*]}" ]; then
+  echo "$dir"
+  exit 0
+fi
 # Tests run in parallel and share the folder: the first caller installs, the others wait.
 exec 9>"$dir/.lock"
 flock 9
