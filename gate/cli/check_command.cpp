@@ -198,8 +198,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "Exit 0: pass; 1: blocked (an unwaived error finding); 2: unusable input.");
   check->add_option("--repo", options->request.repo, "Repository to judge")->capture_default_str();
   check->add_option("--base", options->base,
-                    "Target revision (default: the CI's target branch, else origin/HEAD, main "
-                    "or master)");
+                    "Target revision (default: the CI's target or default branch, else "
+                    "origin/HEAD, main or master)");
   check->add_option("--head", options->head, "Revision under review (default: HEAD)");
   check->add_option("--policy", options->policy,
                     "Judge with this policy file instead of the base revision's (local trials)");
