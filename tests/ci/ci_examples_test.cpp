@@ -311,7 +311,9 @@ void expect_no_global_keys(const YAML::Node& doc) {
     }
     EXPECT_TRUE(entry.second.IsMap()) << key;
     // .pre exists in every pipeline, whatever stages the project declares.
-    if (entry.second["stage"]) EXPECT_NE(entry.second["stage"].as<std::string>(), "test") << key;
+    if (entry.second["stage"]) {
+      EXPECT_NE(entry.second["stage"].as<std::string>(), "test") << key;
+    }
   }
 }
 

@@ -129,7 +129,7 @@ TEST(GithubFeedback, MachineReportOnStdoutStaysParseable) {
   CrowdedChange c;
   test::RunResult r = test::run_gate({"check", "--format", "json"}, c.github_env(), c.repo.path());
   ASSERT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << r.out.substr(0, 200);
+  EXPECT_TRUE(nlohmann::json::accept(r.out)) << r.out.substr(0, 200);
   // The runner reads workflow commands on stderr as well.
   EXPECT_TRUE(contains(r.err, "::error file=zz/config.py")) << r.err;
   EXPECT_TRUE(contains(c.read_runner("output"), "\nfail\n"));
