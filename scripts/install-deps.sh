@@ -13,7 +13,19 @@ packages=(
   libarchive-dev zlib1g-dev libphonenumber-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema ccache
+  debootstrap
 )
+
+# --release: only what a Release build of the `gate` binary needs (the container image's build
+# stage, the release workflows): no clang, test, benchmark or fuzz packages.
+if [ "${1:-}" = "--release" ]; then
+  packages=(
+    build-essential cmake ninja-build pkg-config git ca-certificates
+    libgit2-dev libssl-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+    libcli11-dev nlohmann-json3-dev libre2-dev libvectorscan-dev libzip-dev libtomlplusplus-dev
+    libjemalloc-dev
+  )
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (it calls apt-get)" >&2

@@ -20,7 +20,8 @@ args=(check)
 mode="$(input MODE)"
 args+=(--mode "${mode:-enforce}")
 formats="$(input FORMATS)"
-for format in ${formats:-text github}; do args+=(--format "$format"); done
+for format in ${formats:-text}; do args+=(--format "$format"); done
+[ "$(input GITHUB-FEEDBACK)" = "false" ] && args+=(--no-github)
 [ -n "$(input APPROVALS)" ] && args+=(--approvals "$(input APPROVALS)")
 
 sign_key="$(input SIGN-KEY)"

@@ -9,6 +9,7 @@
 #include "gate/cli/check_attest.hpp"
 #include "gate/cli/commands.hpp"
 #include "gate/engine/check.hpp"
+#include "gate/report/ci_reports.hpp"
 #include "gate/report/reporter.hpp"
 #include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
@@ -21,6 +22,7 @@ namespace {
 struct OutputRequest {
   const Reporter* reporter = nullptr;
   std::string file;  // empty: stdout
+  bool to_stderr = false;
 };
 
 struct CheckCommandOptions {
@@ -33,6 +35,7 @@ struct CheckCommandOptions {
   std::optional<std::string> output;
   unsigned threads = 0;
   std::string max_diff_size = "64MiB";
+  bool no_github = false;
 };
 
 std::string known_formats() {
@@ -41,15 +44,29 @@ std::string known_formats() {
   return names;
 }
 
+bool github_feedback_on(const CheckCommandOptions& options, const CiContext& context) {
+  return context.provider == "github" && !options.no_github;
+}
+
+// Under GitHub Actions annotations, step summary and outputs are written whatever --format
+// asks for. The annotations go to stdout, or to stderr (the runner reads workflow commands on
+// both) when stdout already carries a machine-readable report they would corrupt.
+void add_github_feedback(const CheckCommandOptions& options, const CiContext& context,
+                         std::vector<OutputRequest>& outputs) {
+  if (!github_feedback_on(options, context)) return;
+  bool stdout_is_data = false;
+  for (const auto& out : outputs) {
+    if (out.reporter->name == "github") return;
+    if (out.file.empty() && out.reporter->name != "text") stdout_is_data = true;
+  }
+  outputs.push_back({find_reporter("github"), "", stdout_is_data});
+}
+
 // Parses --format NAME[=FILE] (repeatable) and --output FILE (for a single format without =FILE).
 std::vector<OutputRequest> plan_outputs(const CheckCommandOptions& options,
                                         const CiContext& context) {
   std::vector<std::string> formats = options.formats;
-  if (formats.empty()) {
-    formats.push_back("text");
-    // In GitHub Actions, annotations and the step summary are on by default.
-    if (context.provider == "github" && find_reporter("github")) formats.push_back("github");
-  }
+  if (formats.empty()) formats.push_back("text");
   std::vector<OutputRequest> outputs;
   size_t to_stdout = 0;
   for (const auto& spec : formats) {
@@ -75,6 +92,7 @@ std::vector<OutputRequest> plan_outputs(const CheckCommandOptions& options,
       if (out.file.empty()) out.file = *options.output;
     }
   }
+  add_github_feedback(options, context, outputs);
   return outputs;
 }
 
@@ -115,8 +133,11 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
   stdout_options.color = stdout_wants_color();
   std::string for_stdout;
   std::vector<std::pair<std::string, std::string>> files;
+  std::string for_stderr;
   for (const auto& out : outputs) {
-    if (out.file.empty()) {
+    if (out.to_stderr) {
+      for_stderr += out.reporter->render(report, file_options);
+    } else if (out.file.empty()) {
       for_stdout += out.reporter->render(report, stdout_options);
     } else {
       files.emplace_back(out.file, out.reporter->render(report, file_options));
@@ -127,7 +148,43 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
     if (out.reporter->publish) out.reporter->publish(report, env);
   }
   std::cout << for_stdout << std::flush;
+  std::cerr << for_stderr << std::flush;
   return report.exit_code;
+}
+
+// An exit-2 error under GitHub Actions also becomes an annotation, outputs and a summary; the
+// error itself still reaches stderr and the exit code through the caller.
+void report_error_to_github(const CheckCommandOptions& options, const GithubError& error) {
+  Environment env = process_environment();
+  CiContext context;
+  try {
+    context = detect_context(env);
+  } catch (const InputError&) {
+    context.provider = env("GITHUB_ACTIONS").value_or("") == "true" ? "github" : "local";
+  }
+  if (!github_feedback_on(options, context)) return;
+  std::cout << render_github_error(error) << std::flush;
+  try {
+    publish_github_error(error, env);
+  } catch (const std::exception& e) {
+    spdlog::warn("{}", e.what());
+  }
+}
+
+int run_reporting_errors(CheckCommandOptions& options, AttestStage& attest) {
+  try {
+    return run(options, attest);
+  } catch (const InputError& e) {
+    report_error_to_github(options, {e.message(), e.hint(), e.file(), e.line()});
+    throw;
+  } catch (const RuleError& e) {
+    report_error_to_github(options,
+                           {std::string("a rule could not evaluate: ") + e.what(), "", "", 0});
+    throw;
+  } catch (const std::exception& e) {
+    report_error_to_github(options, {e.what(), "", "", 0});
+    throw;
+  }
 }
 
 }  // namespace
@@ -141,8 +198,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "Exit 0: pass; 1: blocked (an unwaived error finding); 2: unusable input.");
   check->add_option("--repo", options->request.repo, "Repository to judge")->capture_default_str();
   check->add_option("--base", options->base,
-                    "Target revision (default: the CI's target branch, else origin/HEAD, main "
-                    "or master)");
+                    "Target revision (default: the CI's target or default branch, else "
+                    "origin/HEAD, main or master)");
   check->add_option("--head", options->head, "Revision under review (default: HEAD)");
   check->add_option("--policy", options->policy,
                     "Judge with this policy file instead of the base revision's (local trials)");
@@ -165,7 +222,11 @@ void add_check_command(CLI::App& app, int& exit_code) {
                    "Text files larger than this get no line diff; rules stream them instead")
       ->capture_default_str();
   attest->add_options(*check);
-  check->callback([options, attest, &exit_code] { exit_code = run(*options, *attest); });
+  check->add_flag("--no-github", options->no_github,
+                  "Under GitHub Actions, write no annotations, step summary or outputs unless "
+                  "--format github asks for them");
+  check->callback(
+      [options, attest, &exit_code] { exit_code = run_reporting_errors(*options, *attest); });
 }
 
 }  // namespace gate::cli

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "gate/cli/commands.hpp"
+#include "gate/cli/init_layout.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/engine/policy_loader.hpp"
 #include "gate/types/atomic_write.hpp"
@@ -19,82 +20,6 @@ namespace gate::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Detected {
-  std::vector<std::string> code;  // folders
-  std::vector<std::string> data;
-  std::vector<std::string> model;
-  std::string codeowners;           // path, empty when none
-  std::vector<std::string> owners;  // owners of `*` (or `/.gate/`) in CODEOWNERS
-  bool gitleaks = false;
-};
-
-const std::vector<std::string> kCodeNames = {"src", "lib", "app", "cmd", "pkg", "internal"};
-const std::vector<std::string> kDataNames = {"data", "datasets", "dataset"};
-const std::vector<std::string> kModelNames = {"models", "model", "checkpoints", "weights"};
-
-bool contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-// Folders named like code, data or model folders, at the top and one level below (e.g.
-// ml/models), never following symlinks nor entering hidden folders.
-void scan_folders(const fs::path& root, Detected& found) {
-  std::vector<std::pair<fs::path, int>> pending = {{root, 0}};
-  std::vector<std::string> seen;
-  while (!pending.empty()) {
-    auto [dir, depth] = pending.back();
-    pending.pop_back();
-    std::error_code ec;
-    std::vector<fs::path> children;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.is_directory(ec) && !entry.is_symlink(ec)) children.push_back(entry.path());
-    }
-    std::sort(children.begin(), children.end());
-    for (const auto& child : children) {
-      std::string name = child.filename().string();
-      if (name.empty() || name[0] == '.' || name == "node_modules" || name == "build") continue;
-      std::string relative = fs::relative(child, root).generic_string();
-      if (contains(kCodeNames, name)) found.code.push_back(relative);
-      if (contains(kDataNames, name)) found.data.push_back(relative);
-      if (contains(kModelNames, name)) found.model.push_back(relative);
-      if (depth < 1) pending.push_back({child, depth + 1});
-    }
-  }
-  for (auto* list : {&found.code, &found.data, &found.model}) std::sort(list->begin(), list->end());
-}
-
-std::vector<std::string> split_words(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> words;
-  for (std::string word; in >> word;) {
-    if (word[0] == '#') break;
-    words.push_back(word);
-  }
-  return words;
-}
-
-void read_codeowners(const fs::path& root, Detected& found) {
-  for (const char* candidate :
-       {".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"}) {
-    std::ifstream in(root / candidate);
-    if (!in) continue;
-    found.codeowners = candidate;
-    // Last match wins in CODEOWNERS, so the last `*` or `/.gate/` line names the owners.
-    for (std::string line; std::getline(in, line);) {
-      std::vector<std::string> words = split_words(line);
-      if (words.size() < 2) continue;
-      if (words[0] == "*" || words[0] == "/.gate/" || words[0] == ".gate/") {
-        std::vector<std::string> owners;
-        for (size_t i = 1; i < words.size(); ++i) {
-          if (words[i][0] == '@') owners.push_back(words[i]);
-        }
-        if (!owners.empty()) found.owners = owners;
-      }
-    }
-    return;
-  }
-}
 
 std::string quoted_list(const std::vector<std::string>& items, const std::string& suffix = "") {
   std::string out = "[";
@@ -120,6 +45,45 @@ bool parses(const std::string& text) {
   }
 }
 
+// The model-serialization entry for this repository: formats that cannot run code are allowed;
+// pickle-based frameworks found here get the choice spelt out, never an allow entry of ours.
+std::string model_serialization_entry(const Detected& found) {
+  std::string entry =
+      "- id: safe-models\n"
+      "  type: model-serialization\n"
+      "  assets: [model]\n"
+      "  allowed-formats: [safetensors, onnx, numpy, gguf]\n"
+      "  # Classes of your own that pickles may construct, e.g.:\n"
+      "  # allow: [\"your_package.layers.*\"]\n";
+  std::vector<std::string> pickles;
+  std::vector<std::string> frameworks;
+  for (const auto& file : found.model_files) {
+    if (file.format != "pickle" && file.format != "pytorch") continue;
+    pickles.push_back(file.path);
+    std::string name = file.format == "pytorch" ? "PyTorch" : file.framework;
+    if (!name.empty() && !contains(frameworks, name)) frameworks.push_back(name);
+  }
+  if (pickles.empty()) return entry;
+  std::string list;
+  for (size_t i = 0; i < pickles.size() && i < 3; ++i) list += (i ? ", " : "") + pickles[i];
+  if (pickles.size() > 3) list += ", ...";
+  std::string names;
+  for (size_t i = 0; i < frameworks.size(); ++i) names += (i ? ", " : "") + frameworks[i];
+  entry += "  # This repository keeps pickle-based models (" + list + (names.empty() ? "" : "; ") +
+           names +
+           ").\n"
+           "  # As written, this rule blocks them: loading a pickle runs whatever it names.\n"
+           "  # Choose one:\n"
+           "  #   1. keep the pickles and allow-list the framework's classes: add pickle (and\n"
+           "  #      pytorch) to allowed-formats and, for scikit-learn,\n"
+           "  #        allow: [\"sklearn.*\", \"numpy.*\", \"scipy.*\", \"joblib.*\"]\n"
+           "  #      (for PyTorch: \"torch.*\", \"collections.OrderedDict\"); anything else a\n"
+           "  #      pickle imports still blocks;\n"
+           "  #   2. or save models where loading runs no code: safetensors (weights), ONNX\n"
+           "  #      (sklearn-onnx, torch.onnx) or skops, and keep this rule as it is.\n";
+  return entry;
+}
+
 std::string starter_policy(const Detected& found) {
   std::string head;
   head +=
@@ -136,11 +100,9 @@ std::string starter_policy(const Detected& found) {
   }
   head += "# Classes of files (gitignore-style globs); rules can target them with `assets:`.\n";
   std::string assets;
-  if (!found.code.empty()) assets += "  code: { paths: " + quoted_list(found.code, "/**") + " }\n";
-  if (!found.data.empty()) assets += "  data: { paths: " + quoted_list(found.data, "/**") + " }\n";
-  if (!found.model.empty()) {
-    assets += "  model: { paths: " + quoted_list(found.model, "/**") + " }\n";
-  }
+  if (!found.code.empty()) assets += "  code: { paths: " + quoted_list(found.code) + " }\n";
+  if (!found.data.empty()) assets += "  data: { paths: " + quoted_list(found.data) + " }\n";
+  if (!found.model.empty()) assets += "  model: { paths: " + quoted_list(found.model) + " }\n";
   head += assets.empty() ? "# assets:\n#   data: { paths: [\"data/**\"] }\n" : "assets:\n" + assets;
   head += "\nrules:\n";
   head +=
@@ -172,7 +134,9 @@ std::string starter_policy(const Detected& found) {
                         "  secrets-config: .gitleaks.toml\n"
                       : "- id: no-secrets\n  type: secrets\n  severity: error\n"},
       {"model-serialization", !found.model.empty(),
-       "Model files that would run code when loaded (pickle and friends).", ""},
+       "Model files that would run code when loaded (pickle and friends). Gate reads them as\n"
+       "  # bytes and never unpickles anything.",
+       model_serialization_entry(found)},
       {"data-pii", !found.data.empty(), "Personal data in data files.", ""},
       {"data-schema", !found.data.empty(), "Data files must match their declared schemas.", ""},
       {"codeowners-approval", !found.codeowners.empty(),
@@ -214,10 +178,7 @@ int run_init(const InitOptions& options) {
                      "run gate init in a clone with a working tree");
   }
   fs::path root(workdir);
-  Detected found;
-  scan_folders(root, found);
-  read_codeowners(root, found);
-  found.gitleaks = fs::exists(root / ".gitleaks.toml");
+  Detected found = detect_layout(root);
 
   std::string text = starter_policy(found);
   parse_policy(text, "generated policy");  // what init writes, check accepts
@@ -235,7 +196,12 @@ int run_init(const InitOptions& options) {
   std::cout << "wrote " << kPolicyPath << " (detected:";
   auto say = [](const std::string& what, const std::vector<std::string>& folders) {
     std::string out = " " + what + " ";
-    for (size_t i = 0; i < folders.size(); ++i) out += (i ? "," : "") + folders[i];
+    for (size_t i = 0; i < folders.size(); ++i) {
+      std::string folder = folders[i];
+      if (folder.size() > 3 && folder.substr(folder.size() - 3) == "/**")
+        folder.resize(folder.size() - 3);
+      out += (i ? "," : "") + folder;
+    }
     return folders.empty() ? std::string() : out;
   };
   std::string details = say("code", found.code) + say("data", found.data) +

@@ -69,6 +69,37 @@ void take_commit(const Environment& env, std::initializer_list<const char*> name
   }
 }
 
+// A branch name from the CI, as git check-ref-format accepts it; anything else is refused so a
+// hostile value never reaches git as an option or a revision expression.
+bool is_branch_name(std::string_view name) {
+  if (name.empty() || name.front() == '-' || name.front() == '/' || name.back() == '/' ||
+      name.back() == '.' || name.find("..") != name.npos || name.find("@{") != name.npos ||
+      name.find("//") != name.npos || name == "@") {
+    return false;
+  }
+  if (name.size() >= 5 && name.substr(name.size() - 5) == ".lock") return false;
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+        c == '*' || c == '[' || c == '\\') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The tip of a branch as a clone made by the CI holds it: its remote-tracking ref.
+void take_branch_tip(const std::string& branch, const std::string& source,
+                     std::optional<std::string>& revision, std::string& revision_source) {
+  if (revision || branch.empty()) return;
+  if (!is_branch_name(branch)) {
+    throw InputError(source + " is not a branch name: '" + branch.substr(0, 80) + "'",
+                     "pass --base REV (the branch the change will merge into)");
+  }
+  revision = "refs/remotes/origin/" + branch;
+  revision_source = source;
+}
+
 std::string strip_prefix(std::string text, std::string_view prefix) {
   if (std::string_view(text).substr(0, prefix.size()) == prefix) text.erase(0, prefix.size());
   return text;
@@ -213,6 +244,10 @@ void detect_github(const Environment& env, CiContext& context) {
       context.head_source.clear();
     }
     context.target_branch = strip_prefix(payload.text("ref").value_or(""), "refs/heads/");
+    // A new branch: judge it against the repository's default branch, as the payload names it.
+    take_branch_tip(payload.text("repository.default_branch").value_or(""),
+                    "GITHUB_EVENT_PATH repository.default_branch", context.base,
+                    context.base_source);
   } else if (merge_group) {
     EventPayload payload(event_path);
     context.base = payload.commit("merge_group.base_sha");
@@ -224,6 +259,12 @@ void detect_github(const Environment& env, CiContext& context) {
   } else {
     // Other events (workflow_dispatch, schedule, ...): only the commit the run is for.
     take_commit(env, {"GITHUB_SHA"}, context.head, context.head_source);
+    if (!event_path.empty()) {
+      EventPayload payload(event_path);
+      take_branch_tip(payload.text("repository.default_branch").value_or(""),
+                      "GITHUB_EVENT_PATH repository.default_branch", context.base,
+                      context.base_source);
+    }
   }
 }
 
@@ -238,8 +279,16 @@ void detect_gitlab(const Environment& env, CiContext& context) {
 
   if (!context.change_id.empty()) {
     context.target_branch = value_or(env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
-    take_commit(env, {"CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_MERGE_REQUEST_TARGET_BRANCH_SHA"},
-                context.base, context.base_source);
+    // The policy that judges comes from the target branch's tip, as on GitHub (the change
+    // judged stays merge-base..head). Merged-results pipelines name the tip; otherwise it is
+    // the remote-tracking ref of the target branch, which the template fetches. The diff base
+    // (the merge base) is the last resort, for pipelines that set no target branch name.
+    take_commit(env, {"CI_MERGE_REQUEST_TARGET_BRANCH_SHA"}, context.base, context.base_source);
+    take_branch_tip(context.target_branch, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME", context.base,
+                    context.base_source);
+    if (!context.base) {
+      take_commit(env, {"CI_MERGE_REQUEST_DIFF_BASE_SHA"}, context.base, context.base_source);
+    }
     // In merged-results pipelines CI_COMMIT_SHA is a merge commit GitLab made; the source
     // branch's own head is the change under review.
     take_commit(env, {"CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "CI_COMMIT_SHA"}, context.head,
@@ -249,6 +298,8 @@ void detect_gitlab(const Environment& env, CiContext& context) {
 
   context.target_branch = value_or(env, "CI_COMMIT_BRANCH");
   take_commit(env, {"CI_COMMIT_BEFORE_SHA"}, context.base, context.base_source);
+  take_branch_tip(value_or(env, "CI_DEFAULT_BRANCH"), "CI_DEFAULT_BRANCH", context.base,
+                  context.base_source);
   take_commit(env, {"CI_COMMIT_SHA"}, context.head, context.head_source);
 }
 

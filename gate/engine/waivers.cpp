@@ -261,10 +261,16 @@ std::vector<WaiverRecord> apply_waivers(Evaluation& evaluation, const Policy& po
     records.push_back(std::move(record));
   }
 
+  // Findings an expired waiver would still match: they come back and block as usual.
+  std::vector<size_t> lapsed(waivers.size(), 0);
   for (auto& finding : evaluation.findings) {
     if (finding.waived_by) continue;
     for (size_t i = 0; i < waivers.size() && !finding.waived_by; ++i) {
-      if (records[i].expired || !matches(waivers[i], finding)) continue;
+      if (!matches(waivers[i], finding)) continue;
+      if (records[i].expired) {
+        ++lapsed[i];
+        continue;
+      }
       finding.waived_by = policy.waivers_path + ":" + std::to_string(waivers[i].line);
       ++records[i].matched;
     }
@@ -275,7 +281,9 @@ std::vector<WaiverRecord> apply_waivers(Evaluation& evaluation, const Policy& po
     }
   }
 
-  // An expired waiver is an error of its own, raised after matching so nothing can waive it.
+  // An expired waiver is a warning of its own, raised after matching so nothing can waive it.
+  // It does not block: the findings it covered are unwaived again and block by themselves, and
+  // a change it never covered must not be held up by a date its author cannot change.
   size_t expired = 0;
   for (size_t i = 0; i < waivers.size(); ++i) {
     if (!records[i].expired) continue;
@@ -283,11 +291,16 @@ std::vector<WaiverRecord> apply_waivers(Evaluation& evaluation, const Policy& po
     Finding f;
     f.rule_id = kExpiredWaiverRule;
     f.rule_type = "waiver";
-    f.severity = Severity::error;
+    f.severity = Severity::warning;
     f.path = policy.waivers_path;
     f.start_line = f.end_line = waiver.line;
     f.message = "waiver for rule '" + waiver.rule + "' (" + waiver.reason + ") expired on " +
-                waiver.expires + "; renew it with a new `expires` and approval, or remove it";
+                waiver.expires;
+    if (lapsed[i] > 0) {
+      f.message += " and no longer waives " + std::to_string(lapsed[i]) + " finding" +
+                   (lapsed[i] == 1 ? "" : "s") + " of this change";
+    }
+    f.message += "; renew it with a new `expires` and approval, or remove it";
     f.fingerprint_basis = "expired:" + waiver.rule + ":" + waiver.expires + ":" +
                           waiver.fingerprint + ":" + std::to_string(waiver.line);
     f.fingerprint = fingerprint_of(f);
@@ -300,7 +313,7 @@ std::vector<WaiverRecord> apply_waivers(Evaluation& evaluation, const Policy& po
     outcome.type = "waiver";
     outcome.family = "process";
     outcome.description = "every waiver in " + policy.waivers_path + " is within its expiry date";
-    outcome.severity = Severity::error;
+    outcome.severity = Severity::warning;
     outcome.status = "fail";
     evaluation.outcomes.push_back(std::move(outcome));
   }

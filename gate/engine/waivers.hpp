@@ -16,7 +16,7 @@
 namespace gate {
 
 // Applies the waivers file and the fingerprint ignore list named by the policy: marks accepted
-// findings as waived (still reported), adds an error finding for each expired waiver, and
+// findings as waived (still reported), adds a warning finding for each expired waiver, and
 // returns every waiver with how many findings it accepted. Throws InputError for a malformed
 // waivers or ignore file (file:line: what is wrong).
 std::vector<WaiverRecord> apply_waivers(Evaluation& evaluation, const Policy& policy,

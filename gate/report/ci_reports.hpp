@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "gate/report/reporter.hpp"
@@ -26,5 +27,15 @@ std::string render_github(const Report& report, const RenderOptions& options);
 std::string render_github_summary(const Report& report);
 std::string render_github_outputs(const Report& report);
 void publish_github(const Report& report, const Environment& env);
+
+// An exit-2 error under GitHub Actions: an ::error annotation, outputs and a step summary.
+struct GithubError {
+  std::string message;
+  std::string hint;
+  std::string file;
+  uint32_t line = 0;
+};
+std::string render_github_error(const GithubError& error);
+void publish_github_error(const GithubError& error, const Environment& env);
 
 }  // namespace gate

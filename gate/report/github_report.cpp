@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -87,6 +89,14 @@ std::string link_target(const std::string& url) {
   return out;
 }
 
+// One step output in the runner's heredoc syntax. A delimiter derived from the value cannot
+// occur in it, and keeps the bytes deterministic.
+std::string output(const std::string& name, const std::string& value) {
+  std::string delimiter = "gate_" + sha256_hex(value).substr(0, 24);
+  while (value.find(delimiter) != std::string::npos) delimiter += "_";
+  return name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
+}
+
 std::string status_cell(const std::string& status) {
   if (status == "pass") return "✅ pass";
   if (status == "fail") return "❌ fail";
@@ -97,43 +107,63 @@ std::string status_cell(const std::string& status) {
 
 }  // namespace
 
-std::string render_github(const Report& report, const RenderOptions& options) {
-  (void)options;
-  // GitHub shows 10 annotations of each level per step: the most severe go first and the last
-  // notice slot is kept for the summary, so nothing is dropped without saying so.
+namespace {
+
+struct Annotation {
+  const char* level;
+  const Finding* finding;
+};
+
+struct AnnotationPlan {
+  std::vector<Annotation> shown;
+  size_t hidden = 0;
+};
+
+// GitHub shows 10 annotations of each level per step. Security findings take the slots of their
+// level first (a leaked key must never lose its slot to a path rule), errors before warnings
+// before notices, and the last notice slot is kept for the verdict line, so nothing is dropped
+// without saying so. Waived findings stay visible as notices, after everything that still counts.
+AnnotationPlan plan_annotations(const Report& report) {
   const std::array<std::pair<Severity, const char*>, 3> levels = {
       {{Severity::error, "error"}, {Severity::warning, "warning"}, {Severity::notice, "notice"}}};
-  std::string out;
-  size_t hidden = 0;
+  AnnotationPlan plan;
   size_t notices_shown = 0;
   for (const auto& [severity, level] : levels) {
-    size_t shown = 0;
+    std::vector<const Finding*> candidates;
+    for (const auto& finding : report.findings) {
+      if (finding.severity == severity && !finding.waived_by) candidates.push_back(&finding);
+    }
+    std::stable_partition(candidates.begin(), candidates.end(),
+                          [](const Finding* f) { return f->security; });
     size_t cap =
         severity == Severity::notice ? kGithubAnnotationsPerStep - 1 : kGithubAnnotationsPerStep;
-    for (const auto& finding : report.findings) {
-      if (finding.severity != severity || finding.waived_by) continue;
-      if (shown < cap) {
-        out += annotation(level, finding);
-        ++shown;
-      } else {
-        ++hidden;
-      }
-    }
+    size_t shown = std::min(cap, candidates.size());
+    for (size_t i = 0; i < shown; ++i) plan.shown.push_back({level, candidates[i]});
+    plan.hidden += candidates.size() - shown;
     if (severity == Severity::notice) notices_shown = shown;
   }
-  // Waived findings stay visible as notices, after everything that still counts.
   for (const auto& finding : report.findings) {
     if (!finding.waived_by) continue;
     if (notices_shown < kGithubAnnotationsPerStep - 1) {
-      out += annotation("notice", finding);
+      plan.shown.push_back({"notice", &finding});
       ++notices_shown;
     } else {
-      ++hidden;
+      ++plan.hidden;
     }
   }
+  return plan;
+}
+
+}  // namespace
+
+std::string render_github(const Report& report, const RenderOptions& options) {
+  (void)options;
+  AnnotationPlan plan = plan_annotations(report);
+  std::string out;
+  for (const auto& shown : plan.shown) out += annotation(shown.level, *shown.finding);
   std::string summary = "Gate verdict: " + report.verdict + " (" + counts_line(report) + ")";
-  if (hidden > 0) {
-    summary += "; " + plural(hidden, "more finding") +
+  if (plan.hidden > 0) {
+    summary += "; " + plural(plan.hidden, "more finding") +
                " not shown as annotations (GitHub shows 10 per level and step): see the step "
                "summary or the json report";
   }
@@ -168,6 +198,11 @@ std::string render_github_summary(const Report& report) {
   }
   if (report.attestation_digest) {
     out += "| Attestation | sha256 " + md(*report.attestation_digest) + " |\n";
+  }
+  if (size_t hidden = plan_annotations(report).hidden; hidden > 0) {
+    out += "\n_" + plural(hidden, "finding") +
+           " not annotated (GitHub shows 10 annotations per level and step; security findings "
+           "first): all are listed below._\n";
   }
 
   out +=
@@ -213,12 +248,6 @@ std::string render_github_summary(const Report& report) {
 }
 
 std::string render_github_outputs(const Report& report) {
-  auto output = [](const std::string& name, const std::string& value) {
-    // A delimiter derived from the value cannot occur in it, and keeps the bytes deterministic.
-    std::string delimiter = "gate_" + sha256_hex(value).substr(0, 24);
-    while (value.find(delimiter) != std::string::npos) delimiter += "_";
-    return name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
-  };
   size_t unwaived = report.findings.size() - report.waived_count();
   return output("verdict", report.verdict) + output("findings", std::to_string(unwaived)) +
          output("attestation", report.attestation_path.value_or(""));
@@ -230,6 +259,54 @@ void publish_github(const Report& report, const Environment& env) {
   }
   if (auto path = env("GITHUB_OUTPUT"); path && !path->empty()) {
     append_file(*path, render_github_outputs(report));
+  }
+}
+
+// A run that could not judge (exit 2) still says so where the engineer looks: one ::error
+// annotation (at the offending file and line when known), outputs verdict=error, and a summary.
+namespace {
+
+// A policy read from a revision is named `<commit>:<path>` in errors; an annotation needs the
+// repository path alone to land on the file.
+std::string repository_path(const std::string& file) {
+  size_t colon = file.find(':');
+  if (colon < 7 || colon > 64) return file;
+  for (size_t i = 0; i < colon; ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(file[i]))) return file;
+  }
+  return file.substr(colon + 1);
+}
+
+}  // namespace
+
+std::string render_github_error(const GithubError& error) {
+  std::string command = "::error ";
+  if (!error.file.empty()) {
+    command +=
+        "file=" + escape::github_property(escape::valid_utf8(repository_path(error.file))) + ",";
+    if (error.line > 0) command += "line=" + std::to_string(error.line) + ",";
+  }
+  std::string message = error.message;
+  if (!error.hint.empty()) message += " (" + error.hint + ")";
+  return command + "title=Gate error::" + escape::github_data(escape::valid_utf8(message)) + "\n";
+}
+
+void publish_github_error(const GithubError& error, const Environment& env) {
+  if (auto path = env("GITHUB_STEP_SUMMARY"); path && !path->empty()) {
+    std::string where =
+        error.file.empty()
+            ? std::string()
+            : "`" + md(error.file) +
+                  (error.line > 0 ? ":" + std::to_string(error.line) : std::string()) + "`: ";
+    std::string summary =
+        "## Gate: 💥 error\n\nGate could not judge this change (exit 2): " + where +
+        md(error.message) + "\n";
+    if (!error.hint.empty()) summary += "\nHint: " + md(error.hint) + "\n";
+    append_file(*path, summary + "\n");
+  }
+  if (auto path = env("GITHUB_OUTPUT"); path && !path->empty()) {
+    append_file(*path, output("verdict", "error") + output("findings", "") +
+                           output("attestation", "") + output("error", error.message));
   }
 }
 

@@ -21,6 +21,7 @@ struct Case {
   std::string reason;
   std::vector<const Finding*> findings;
   size_t unwaived = 0;
+  size_t unwaived_errors = 0;
   Severity worst = Severity::notice;
 };
 
@@ -43,6 +44,7 @@ std::vector<Case> cases_of(const Report& report) {
                      rule.reason,
                      {},
                      0,
+                     0,
                      Severity::notice});
   }
   for (const auto& finding : report.findings) {
@@ -50,21 +52,25 @@ std::vector<Case> cases_of(const Report& report) {
     if (it == index.end()) {  // an engine-made finding: its own failing case
       it = index.emplace(finding.rule_id, cases.size()).first;
       cases.push_back(
-          {finding.rule_id, "other", finding.rule_type, "fail", {}, {}, 0, Severity::notice});
+          {finding.rule_id, "other", finding.rule_type, "fail", {}, {}, 0, 0, Severity::notice});
     }
     Case& c = cases[it->second];
     c.findings.push_back(&finding);
     if (!finding.waived_by) {
       ++c.unwaived;
+      if (finding.severity == Severity::error) ++c.unwaived_errors;
       if (finding.severity > c.worst) c.worst = finding.severity;
     }
   }
   return cases;
 }
 
-// A case fails when its rule failed or any unwaived finding remains; only waived findings keep
-// it passing, listed in system-out so they stay visible.
-bool failed(const Case& c) { return c.status == "fail" || c.unwaived > 0; }
+// A case fails when an unwaived error finding remains, or its rule failed without findings to
+// say why. Warnings and notices never fail a case (they do not block the merge either): they
+// are listed in system-out, with waived findings, so they stay visible.
+bool failed(const Case& c) {
+  return c.unwaived_errors > 0 || (c.status == "fail" && c.findings.empty());
+}
 
 std::string render_case(const Case& c) {
   std::string out =
@@ -83,6 +89,11 @@ std::string render_case(const Case& c) {
   } else if (c.status == "skipped") {
     out += ">\n      <skipped message=\"" + attr(c.reason) + "\"/>\n    </testcase>\n";
   } else if (!findings_text.empty()) {
+    if (c.unwaived > 0) {
+      findings_text = std::to_string(c.unwaived) + " " + std::string(to_string(c.worst)) +
+                      "-level finding" + (c.unwaived == 1 ? "" : "s") +
+                      ", reported but not blocking:\n" + findings_text;
+    }
     out += ">\n      <system-out>" + body(findings_text) + "</system-out>\n    </testcase>\n";
   } else {
     out += "/>\n";

@@ -96,13 +96,15 @@ ordered_json result_for(const Finding& finding, size_t rule_index) {
   std::string path = finding.path.empty() ? report_helpers::policy_file() : finding.path;
   ordered_json physical;
   physical["artifactLocation"] = {{"uri", escape::uri_path(path)}};
-  if (!finding.path.empty() && finding.start_line > 0) {
-    ordered_json region;
-    region["startLine"] = finding.start_line;
-    if (finding.end_line > finding.start_line) region["endLine"] = finding.end_line;
-    if (finding.column > 0) region["startColumn"] = finding.column;
-    physical["region"] = region;
+  // Every result gets a region: GitHub code scanning needs at least startLine, so whole-file
+  // and change-wide findings point at line 1.
+  ordered_json region;
+  region["startLine"] = finding.path.empty() || finding.start_line == 0 ? 1u : finding.start_line;
+  if (!finding.path.empty() && finding.end_line > finding.start_line) {
+    region["endLine"] = finding.end_line;
   }
+  if (!finding.path.empty() && finding.column > 0) region["startColumn"] = finding.column;
+  physical["region"] = region;
   result["locations"] = ordered_json::array({{{"physicalLocation", physical}}});
   if (!finding.fingerprint.empty()) {
     result["partialFingerprints"] = {{"gateFindingHash/v1", finding.fingerprint}};

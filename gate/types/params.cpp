@@ -13,6 +13,35 @@ namespace gate {
 
 namespace {
 
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions): `tpye` is one
+// edit from `type`, as a typing hand makes it.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// Whether `typed` reads as a slip of `meant`: close for its length, and not too long to compare.
+bool near_miss(const std::string& typed, const std::string& meant) {
+  if (typed == meant || typed.size() > 64 || meant.size() > 64) return false;
+  size_t limit = meant.size() <= 3 ? 1 : 2;
+  return edit_distance(typed, meant) <= limit;
+}
+
+}  // namespace
+
+namespace {
+
 std::string kind_of(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
@@ -143,9 +172,26 @@ void Params::fail(const std::string& key, const std::string& message,
   throw InputError(file_, line, column, where + what, hint);
 }
 
+void Params::fail_required(const std::string& key, const std::string& hint) const {
+  // A required key that is missing is most often misspelt: name the slip at its own line.
+  if (node_->IsMap()) {
+    for (const auto& entry : *node_) {
+      if (!entry.first.IsScalar()) continue;
+      const std::string& typed = entry.first.Scalar();
+      if (used_->count(typed) != 0 || !near_miss(typed, key)) continue;
+      throw InputError(file_, static_cast<uint32_t>(entry.first.Mark().line + 1),
+                       static_cast<uint32_t>(entry.first.Mark().column + 1),
+                       (context_.empty() ? "" : context_ + ": ") + "unknown key '" + typed +
+                           "' (did you mean '" + key + "'?)",
+                       "rename it to `" + key + ":`");
+    }
+  }
+  fail(key, "is required", hint);
+}
+
 std::string Params::string(const std::string& key) const {
   auto value = optional_string(key);
-  if (!value) fail(key, "is required", "add `" + key + ": ...` to " + context_);
+  if (!value) fail_required(key, "add `" + key + ": ...` to " + context_);
   return *value;
 }
 
@@ -243,13 +289,13 @@ std::optional<uint64_t> Params::optional_size(const std::string& key) const {
 
 uint64_t Params::size(const std::string& key) const {
   auto v = optional_size(key);
-  if (!v) fail(key, "is required", "add `" + key + ": 5MB` to " + context_);
+  if (!v) fail_required(key, "add `" + key + ": 5MB` to " + context_);
   return *v;
 }
 
 Params Params::child(const std::string& key) const {
   auto c = optional_child(key);
-  if (!c) fail(key, "is required", "add a `" + key + ":` mapping to " + context_);
+  if (!c) fail_required(key, "add a `" + key + ":` mapping to " + context_);
   return *c;
 }
 
@@ -309,10 +355,16 @@ void Params::finish() const {
     if (used_->count(key) == 0) {
       std::string hint = known.empty() ? "remove it" : "known keys here: ";
       for (size_t i = 0; i < known.size(); ++i) hint += (i ? ", " : "") + known[i];
+      std::string message = "unknown key '" + key + "'";
+      for (const auto& candidate : known) {
+        if (near_miss(key, candidate)) {
+          message += " (did you mean '" + candidate + "'?)";
+          break;
+        }
+      }
       throw InputError(file_, static_cast<uint32_t>(entry.first.Mark().line + 1),
                        static_cast<uint32_t>(entry.first.Mark().column + 1),
-                       (context_.empty() ? "" : context_ + ": ") + "unknown key '" + key + "'",
-                       hint);
+                       (context_.empty() ? "" : context_ + ": ") + message, hint);
     }
   }
 }

@@ -63,6 +63,8 @@ class Params {
   std::shared_ptr<std::set<std::string>> used_;
   std::optional<YAML::Node> value(const std::string& key) const;  // nullopt when absent or null
   void position_of(const std::string& key, uint32_t& line, uint32_t& column) const;
+  // "is required", or "unknown key 'tpye' (did you mean 'type'?)" at the misspelt key's line.
+  [[noreturn]] void fail_required(const std::string& key, const std::string& hint) const;
 };
 
 uint64_t parse_size(const std::string& text);  // throws std::invalid_argument

@@ -265,6 +265,9 @@ GitlabRun run_gitlab_pipeline(const YAML::Node& doc,
       {"PATH", fs::path(GATE_BINARY).parent_path().string() + ":" + std::getenv("PATH")}};
   for (const auto& [k, v] : gitlab) env[k] = v;
 
+  // The runner's clone has an origin; the template fetches the target branch's tip from it.
+  s.repo.git({"remote", "add", "origin", s.repo.dir()});
+
   GitlabRun run;
   run.approvals = run_gitlab_job(doc, "gate-approvals", env, s.repo.path(), inputs);
   run.gate = run_gitlab_job(doc, "gate", env, s.repo.path(), inputs);
@@ -291,9 +294,66 @@ TEST(GitlabMergeRequest, TemplateJobsGiveJunitAndCodeQuality) {
   GitlabRun run = run_gitlab_pipeline(doc, {});
   EXPECT_EQ(run.approvals.exit_code, 0) << run.approvals.err;
   EXPECT_EQ(run.gate.exit_code, 1) << run.gate.err;
-  EXPECT_NE(run.gate.out.find("CI_MERGE_REQUEST_DIFF_BASE_SHA"), std::string::npos) << run.gate.out;
+  // Judged with the target branch tip's policy, as on GitHub.
+  EXPECT_NE(run.gate.out.find("CI_MERGE_REQUEST_TARGET_BRANCH_NAME"), std::string::npos)
+      << run.gate.out;
   test::expect_golden("e2e-gitlab.junit.xml", run.junit);
   test::expect_golden("e2e-gitlab.codequality.json", run.codequality);
+}
+
+// Keys a template may not set for the project: GitLab merges them into the including file.
+void expect_no_global_keys(const YAML::Node& doc) {
+  for (const auto& entry : doc) {
+    std::string key = entry.first.as<std::string>();
+    for (const char* global : {"stages", "variables", "default", "workflow", "include", "image",
+                               "services", "before_script", "after_script", "cache"}) {
+      EXPECT_NE(key, global) << "the template declares the global key '" << key << "'";
+    }
+    EXPECT_TRUE(entry.second.IsMap()) << key;
+    // .pre exists in every pipeline, whatever stages the project declares.
+    if (entry.second["stage"]) {
+      EXPECT_NE(entry.second["stage"].as<std::string>(), "test") << key;
+    }
+  }
+}
+
+TEST(GitlabTemplate, DeclaresNoGlobalKeys) {
+  expect_no_global_keys(
+      YAML::LoadFile((kSource / "ci-examples/gitlab/gate.gitlab-ci.yml").string()));
+  std::vector<YAML::Node> component =
+      YAML::LoadAll(test::read_file(kSource / "ci-examples/gitlab/component/templates/gate.yml"));
+  ASSERT_EQ(component.size(), 2u);
+  expect_no_global_keys(component[1]);
+  EXPECT_EQ(component[0]["spec"]["inputs"]["stage"]["default"].as<std::string>(), ".pre");
+  EXPECT_EQ(component[0]["spec"]["inputs"]["pipelines"]["options"].size(), 3u);
+}
+
+TEST(GitlabTemplate, MissingTokenIsOneClearLine) {
+  YAML::Node doc = YAML::LoadFile((kSource / "ci-examples/gitlab/gate.gitlab-ci.yml").string());
+  test::TempDir dir;
+  std::map<std::string, std::string> env = clean_environment();
+  for (const auto& [key, value] : std::map<std::string, std::string>{
+           {"GITLAB_CI", "true"},
+           {"CI_API_V4_URL", "file://" + (dir / "api").string()},
+           {"CI_PROJECT_ID", "1234"},
+           {"CI_MERGE_REQUEST_IID", "17"},
+           {"CI_COMMIT_SHA", "1111111111111111111111111111111111111111"},
+           {"CI_JOB_TOKEN", "\x01unset"},
+           {"GATE_GITLAB_TOKEN", "\x01unset"}}) {
+    env[key] = value;
+  }
+  test::RunResult r = run_gitlab_job(doc, "gate-approvals", env, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "gate-approvals: no API token: set GATE_GITLAB_TOKEN (a project access token with "
+            "read_api) in Settings > CI/CD > Variables\n");
+  // An API that does not know the project: one line too, never a traceback.
+  env["CI_JOB_TOKEN"] = "job-token";
+  r = run_gitlab_job(doc, "gate-approvals", env, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.find("Traceback"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("gate-approvals: cannot read merge_requests?iids[]=17", 0), 0u) << r.err;
 }
 
 TEST(GitlabMergeRequest, ComponentWithInputsGivesTheSameReports) {

@@ -232,6 +232,73 @@ TEST(InitCommand, UsesCodeownersAndGitleaksConfig) {
   EXPECT_EQ(run_gate({"policy", "validate", "printed.yaml"}, {}, repo.path()).exit_code, 0);
 }
 
+// A real ML layout: a DVC pointer at the root, a Python package named `model` under src/, and a
+// scikit-learn pickle in a folder with no telling name.
+TEST(InitCommand, ReadsARealMlLayout) {
+  test::GitRepo repo;
+  repo.write("data.dvc", "outs:\n- md5: 0123456789abcdef0123456789abcdef.dir\n  path: data\n");
+  repo.write("src/model/__init__.py", "");
+  repo.write("src/model/train.py", "import sklearn\n");
+  repo.write(
+      "artifacts/clf.pkl",
+      std::string("\x80\x04\x95\x20\x00\x00\x00\x00\x00\x00\x00\x8c\x1e"
+                  "sklearn.linear_model._logistic\x94\x8c\x12LogisticRegression\x94\x93\x94.",
+                  68));
+  repo.write("notes/model.pkl", "just text named like a pickle\n");
+  repo.commit("Start");
+  test::RunResult r = run_gate({"init", "--print"}, {}, repo.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string& policy = r.out;
+  EXPECT_TRUE(contains(policy, "  code: { paths: [\"src/**\"] }")) << policy;
+  EXPECT_TRUE(contains(policy, "  data: { paths: [\"data.dvc\"] }")) << policy;
+  // By content: the real pickle is a model, the text file named .pkl is not.
+  EXPECT_TRUE(contains(policy, "  model: { paths: [\"artifacts/**\"] }")) << policy;
+  EXPECT_FALSE(contains(policy, "src/model/**")) << policy;
+  EXPECT_FALSE(contains(policy, "notes")) << policy;
+  // No example entry is ever live: every `allow:` is a comment.
+  for (size_t at = policy.find("allow:"); at != std::string::npos;
+       at = policy.find("allow:", at + 1)) {
+    size_t line_start = policy.rfind('\n', at) + 1;
+    EXPECT_NE(policy.find('#', line_start), std::string::npos);
+    EXPECT_LT(policy.find('#', line_start), at) << policy.substr(line_start, at - line_start + 20);
+  }
+  EXPECT_FALSE(contains(policy, "my_project")) << policy;
+  // The pickle choice is explained where the rule is.
+  EXPECT_TRUE(contains(policy, "artifacts/clf.pkl; scikit-learn")) << policy;
+  EXPECT_TRUE(contains(policy, "allow: [\"sklearn.*\"")) << policy;
+  EXPECT_TRUE(contains(policy, "safetensors")) << policy;
+  test::write_file(repo.path() / "printed.yaml", policy);
+  EXPECT_EQ(run_gate({"policy", "validate", "printed.yaml"}, {}, repo.path()).exit_code, 0);
+}
+
+TEST(PolicyValidate, MisspeltKeyIsNamedAtItsOwnLine) {
+  test::TempDir dir;
+  test::write_file(dir / "policy.yaml",
+                   "version: 1\n"
+                   "rules:\n"
+                   "  - id: no-keys\n"
+                   "    tpye: forbidden-paths\n"
+                   "    paths: [\"**/*.pem\"]\n");
+  test::RunResult r = run_gate({"policy", "validate", (dir / "policy.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "policy.yaml:4:5:")) << r.err;
+  EXPECT_TRUE(contains(r.err, "unknown key 'tpye' (did you mean 'type'?)")) << r.err;
+  EXPECT_FALSE(contains(r.err, "is required")) << r.err;
+
+  // An optional key misspelt: the same correction, from the unknown-key check.
+  test::write_file(dir / "policy.yaml",
+                   "version: 1\n"
+                   "rules:\n"
+                   "  - id: no-keys\n"
+                   "    type: forbidden-paths\n"
+                   "    severty: warning\n"
+                   "    paths: [\"**/*.pem\"]\n");
+  r = run_gate({"policy", "validate", (dir / "policy.yaml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "policy.yaml:5:5:")) << r.err;
+  EXPECT_TRUE(contains(r.err, "unknown key 'severty' (did you mean 'severity'?)")) << r.err;
+}
+
 TEST(InitCommand, OutsideARepositoryIsExitTwo) {
   test::TempDir dir;
   test::RunResult r = run_gate({"init"}, {}, dir.path());

