@@ -21,24 +21,26 @@ SecretRuleSpec key_block(std::string id, std::string description, const std::str
   return spec;
 }
 
+Allowlist builtin_allowlist(std::string description, const std::string& regex) {
+  Allowlist list;
+  list.description = std::move(description);
+  list.origin = "built-in";
+  list.regexes.push_back(compile_builtin_regex(regex));
+  return list;
+}
+
 // Values that are references or documentation placeholders, never credentials.
 Allowlist placeholder_values() {
-  Allowlist list;
-  list.description = "placeholders and references";
-  list.origin = "built-in";
-  list.regexes.push_back(compile_builtin_regex(
-      R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re"));
-  return list;
+  return builtin_allowlist(
+      "placeholders and references",
+      R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re");
 }
 
 // A UUID names a resource (a credentials id, a tenant, an object) far more often than it is one.
 Allowlist uuid_values() {
-  Allowlist list;
-  list.description = "UUIDs";
-  list.origin = "built-in";
-  list.regexes.push_back(compile_builtin_regex(
-      R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re"));
-  return list;
+  return builtin_allowlist(
+      "UUIDs",
+      R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re");
 }
 
 SecretRuleSpec with_placeholders(SecretRuleSpec spec) {

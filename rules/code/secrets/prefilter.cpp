@@ -32,6 +32,20 @@ bool check_expression(const Prefilter::Pattern& pattern, std::string& reason) {
   return false;
 }
 
+// The parallel arrays hs_compile_multi() and the cache key take.
+struct PatternArrays {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  explicit PatternArrays(const std::vector<Prefilter::Pattern>& patterns) {
+    for (const auto& pattern : patterns) {
+      expressions.push_back(pattern.expression.c_str());
+      flags.push_back(pattern.flags);
+      ids.push_back(pattern.id);
+    }
+  }
+};
+
 }  // namespace
 
 Prefilter::Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected,
@@ -40,15 +54,8 @@ Prefilter::Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection
     compile(patterns, rejected);
     return;
   }
-  std::vector<const char*> expressions;
-  std::vector<unsigned> flags;
-  std::vector<unsigned> ids;
-  for (const auto& pattern : patterns) {
-    expressions.push_back(pattern.expression.c_str());
-    flags.push_back(pattern.flags);
-    ids.push_back(pattern.id);
-  }
-  const std::string key = database_key(expressions, flags, ids);
+  const PatternArrays arrays(patterns);
+  const std::string key = database_key(arrays.expressions, arrays.flags, arrays.ids);
   if (load(patterns, *cache_dir, key, rejected)) return;
   compile(patterns, rejected);
   if (!database_) return;
@@ -101,19 +108,12 @@ void Prefilter::compile(const std::vector<Pattern>& patterns, std::vector<Reject
   // Some limits (pattern too large, resource limits) only show in a full compile: drop the
   // pattern the compiler names and try again.
   while (!accepted.empty()) {
-    std::vector<const char*> expressions;
-    std::vector<unsigned> flags;
-    std::vector<unsigned> ids;
-    for (const auto& pattern : accepted) {
-      expressions.push_back(pattern.expression.c_str());
-      flags.push_back(pattern.flags);
-      ids.push_back(pattern.id);
-    }
+    const PatternArrays arrays(accepted);
     hs_database_t* raw_database = nullptr;
     hs_compile_error_t* raw_error = nullptr;
-    hs_error_t status = hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                                         static_cast<unsigned>(accepted.size()), HS_MODE_BLOCK,
-                                         nullptr, &raw_database, &raw_error);
+    hs_error_t status = hs_compile_multi(arrays.expressions.data(), arrays.flags.data(),
+                                         arrays.ids.data(), static_cast<unsigned>(accepted.size()),
+                                         HS_MODE_BLOCK, nullptr, &raw_database, &raw_error);
     CompileError error(raw_error);
     if (status == HS_SUCCESS) {
       database_.reset(raw_database, FreeDatabase{});
