@@ -1,11 +1,14 @@
 // Fuzzes the secrets scanner with the built-in catalogue over arbitrary added text (NUL bytes,
-// invalid UTF-8, huge lines) and over the printable runs of arbitrary binary blobs.
+// invalid UTF-8, huge lines) and over the printable runs of arbitrary binary blobs; the same
+// bytes are also decoded as a cached pattern-database file (hostile cache contents).
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/fragment.hpp"
+#include "rules/code/secrets/prefilter_cache.hpp"
 #include "rules/code/secrets/scanner.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -29,5 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& match : matches) {
     if (match.secret.empty() || match.column == 0) __builtin_trap();
   }
+  std::string why_not;
+  auto cached = gate::secrets::decode_cached_database(input, "", why_not);
+  if (!cached && why_not.empty()) __builtin_trap();  // every rejection says why
   return 0;
 }

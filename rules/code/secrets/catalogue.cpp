@@ -15,7 +15,7 @@ SecretRuleSpec builtin_format(std::string id, std::string description, std::stri
 const std::vector<SecretRuleSpec>& builtin_catalogue() {
   static const std::vector<SecretRuleSpec> catalogue = [] {
     std::vector<SecretRuleSpec> all = cloud_and_forge_formats();
-    for (auto* part : {service_formats, key_and_generic_formats}) {
+    for (auto* part : {service_formats, prefixed_formats, key_and_generic_formats}) {
       std::vector<SecretRuleSpec> more = part();
       all.insert(all.end(), std::make_move_iterator(more.begin()),
                  std::make_move_iterator(more.end()));

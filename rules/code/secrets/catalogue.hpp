@@ -14,6 +14,7 @@ const std::vector<SecretRuleSpec>& builtin_catalogue();
 // The parts, one a file, concatenated by builtin_catalogue().
 std::vector<SecretRuleSpec> cloud_and_forge_formats();
 std::vector<SecretRuleSpec> service_formats();
+std::vector<SecretRuleSpec> prefixed_formats();
 std::vector<SecretRuleSpec> key_and_generic_formats();
 
 // Shorthand for a built-in entry whose secret is capture group 1 (or the match without group).

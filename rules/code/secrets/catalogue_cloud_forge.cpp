@@ -7,8 +7,8 @@ namespace gate::secrets {
 std::vector<SecretRuleSpec> cloud_and_forge_formats() {
   return {
       // Cloud providers.
-      builtin_format("aws-access-key-id", "AWS access key id (AKIA/ASIA/ABIA/ACCA)",
-                     R"re(\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)re"),
+      builtin_format("aws-access-key-id", "AWS access key id (AKIA/ASIA/ABIA/ACCA/A3T)",
+                     R"re(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)re"),
       builtin_format(
           "aws-secret-access-key",
           "AWS secret access key assigned to an aws_secret_access_key name",
@@ -21,6 +21,7 @@ std::vector<SecretRuleSpec> cloud_and_forge_formats() {
             "gcp-service-account-key",
             "private key inside a Google Cloud service-account JSON file (\"private_key\")",
             R"re("private_key"\s*:\s*"-----BEGIN (?:RSA )?PRIVATE KEY-----\\n([A-Za-z0-9+/=\\]{64,}))re");
+        spec.skip_placeholders = false;  // DER encodes runs of zero bytes as AAAAAAAA...
         return spec;
       }(),
       builtin_format("gcp-oauth-client-secret", "Google OAuth client secret (GOCSPX-...)",
@@ -47,8 +48,9 @@ std::vector<SecretRuleSpec> cloud_and_forge_formats() {
                      R"re(\b(LTAI[A-Za-z0-9]{20})\b)re"),
       builtin_format("heroku-api-key", "Heroku API key (HRKU-AA...)",
                      R"re(\b(HRKU-AA[0-9A-Za-z_\-]{58})(?:[^0-9A-Za-z_\-]|$))re"),
-      builtin_format("hashicorp-vault-token", "HashiCorp Vault service or batch token (hvs./hvb.)",
-                     R"re(\b(hv[sb]\.[A-Za-z0-9_\-]{90,130})(?:[^A-Za-z0-9_\-]|$))re"),
+      builtin_format(
+          "hashicorp-vault-token", "HashiCorp Vault service or batch token (hvs./hvb.)",
+          R"re(\b(hvs\.[A-Za-z0-9_\-]{90,130}|hvb\.[A-Za-z0-9_\-]{90,300})(?:[^A-Za-z0-9_\-]|$))re"),
       builtin_format(
           "terraform-cloud-token", "Terraform Cloud / Enterprise API token (....atlasv1....)",
           R"re(\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=\-]{60,70})(?:[^A-Za-z0-9_=\-]|$))re"),
@@ -56,8 +58,9 @@ std::vector<SecretRuleSpec> cloud_and_forge_formats() {
                      R"re(\b(pul-[a-f0-9]{40})\b)re"),
       builtin_format("databricks-token", "Databricks personal access token (dapi...)",
                      R"re(\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b)re"),
-      builtin_format("flyio-access-token", "Fly.io access token (fo1_)",
-                     R"re(\b(fo1_[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$))re"),
+      builtin_format(
+          "flyio-access-token", "Fly.io access token (fo1_, fm1a_, fm1r_, fm2_)",
+          R"re(\b(fo1_[A-Za-z0-9_\-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3})(?:[^A-Za-z0-9_\-]|$))re"),
       builtin_format("age-secret-key", "age encryption secret key (AGE-SECRET-KEY-1...)",
                      R"re(\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b)re"),
       builtin_format("doppler-token", "Doppler personal token (dp.pt.)",

@@ -4,6 +4,8 @@
 #include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/regex_util.hpp"
 
+#include <string>
+
 namespace gate::secrets {
 
 namespace {
@@ -15,17 +17,30 @@ SecretRuleSpec key_block(std::string id, std::string description, const std::str
       std::move(id), std::move(description),
       "-----BEGIN " + label + "-----\\s*([\\s\\S]{64,}?)\\s*-----END " + label + "-----");
   spec.multiline = true;
+  spec.skip_placeholders = false;  // DER encodes runs of zero bytes as AAAAAAAA...
   return spec;
+}
+
+Allowlist builtin_allowlist(std::string description, const std::string& regex) {
+  Allowlist list;
+  list.description = std::move(description);
+  list.origin = "built-in";
+  list.regexes.push_back(compile_builtin_regex(regex));
+  return list;
 }
 
 // Values that are references or documentation placeholders, never credentials.
 Allowlist placeholder_values() {
-  Allowlist list;
-  list.description = "placeholders and references";
-  list.origin = "built-in";
-  list.regexes.push_back(compile_builtin_regex(
-      R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re"));
-  return list;
+  return builtin_allowlist(
+      "placeholders and references",
+      R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re");
+}
+
+// A UUID names a resource (a credentials id, a tenant, an object) far more often than it is one.
+Allowlist uuid_values() {
+  return builtin_allowlist(
+      "UUIDs",
+      R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re");
 }
 
 SecretRuleSpec with_placeholders(SecretRuleSpec spec) {
@@ -47,7 +62,7 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
       key_block("private-key-pgp", "PGP private key block", "PGP PRIVATE KEY BLOCK"),
       builtin_format(
           "jwt", "JSON Web Token (three base64url segments, eyJ header and payload)",
-          R"re(\b(eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}))re"),
+          R"re(\b(ey[A-Za-z0-9_\-]{17,}\.ey[A-Za-z0-9_\-/\\]{17,}\.(?:[A-Za-z0-9_\-/\\]{10,}={0,2})?))re"),
       with_placeholders(builtin_format(
           "database-url-with-password",
           "database URL with an inline password (postgres, mysql, mongodb, redis, amqp, ...)",
@@ -58,24 +73,35 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
   };
 
   // Generic assignments: the name says secret, the value looks random. Gated by Shannon entropy
-  // and by the presence of a digit so identifiers and words (get_password_from_vault) pass. A
-  // name right after '/' is a path (registry/secret-store:tag), and an unquoted value after ':'
-  // needs a space (YAML), so image tags and URLs are not assignments.
-  SecretRuleSpec password = with_placeholders(builtin_format(
-      "generic-password-assignment",
-      "password assigned a literal value (password=, passwd:, pwd =>), entropy >= 3.0",
-      R"re((?i)(?:^|[^/])(?:password|passwd|pwd|passphrase)[A-Za-z0-9_\-]{0,20}['"]?[ \t]*(?:(?::=|=>|=)[ \t]*(?:"([^"\s]{8,128})"|'([^'\s]{8,128})'|([A-Za-z0-9_\-+/=!@#%^&*~]{8,128})(?:[\s;,]|$))|:[ \t]*(?:"([^"\s]{8,128})"|'([^'\s]{8,128})')|:[ \t]+([A-Za-z0-9_\-+/=!@#%^&*~]{8,128})(?:[\s;,]|$)))re",
-      3.0));
-  password.require_digit = true;
-  formats.push_back(std::move(password));
-
-  SecretRuleSpec secret = with_placeholders(builtin_format(
-      "generic-secret-assignment",
-      "secret, token, api key or client secret assigned a literal value, entropy >= 3.5",
-      R"re((?i)(?:^|[^/])(?:secret|token|api[_\-]?key|access[_\-]?key|auth[_\-]?key|client[_\-]?secret|private[_\-]?key|credential)[A-Za-z0-9_\-]{0,20}['"]?[ \t]*(?:(?::=|=>|=)[ \t]*(?:"([^"\s]{16,256})"|'([^'\s]{16,256})'|([A-Za-z0-9_\-+/=.~]{16,256})(?:[\s;,]|$))|:[ \t]*(?:"([^"\s]{16,256})"|'([^'\s]{16,256})')|:[ \t]+([A-Za-z0-9_\-+/=.~]{16,256})(?:[\s;,]|$)))re",
-      3.5));
-  secret.require_digit = true;
-  formats.push_back(std::move(secret));
+  // and by the presence of a digit so identifiers and words (get_password_from_vault) pass. The
+  // name is a word that contains the keyword anywhere (adafruitToken, ETSY_TOKEN, api.key); a
+  // name right after '/' is a path (registry/secret-store:tag), so it is not an assignment.
+  // Assignment forms: = := ::= :::= ?= .= => : , || and '>' (an XML element), with the name
+  // optionally quoted (JSON, setProperty("K", "v")) or followed by a type (Go `var x string =`);
+  // the value optionally quoted with " ' or a backtick, or on the next line (XML), and ending at
+  // a quote, space, ; , < ) or a literal \n (JSON strings holding a file).
+  for (bool password : {true, false}) {
+    const std::string keyword =
+        password ? "(?:passw(?:or)?d|passwd|pwd|passphrase)"
+                 : "(?:secret|token|api[_.\\-]?key|apikey|access[_.\\-]?key|auth[_.\\-]?key|"
+                   "client[_.\\-]?secret|private[_.\\-]?key|credential|creds|key)";
+    const std::string value = password ? R"re(([A-Za-z0-9_\-+/=!@#%^&*~.:]{8,128}))re"
+                                       : R"re(([A-Za-z0-9_\-+/=~.:@]{10,256}))re";
+    const std::string regex =
+        R"re((?i)(?:^|[^/\w.\-])[\w.\-]{0,50}?)re" + keyword +
+        R"re([\w.\-]{0,20}(?:[ \t]+(?:string|str|const))?["'\x60]?[ \t]*(?:=|:{1,3}=|\?=|\.=|=>|:|,|\|\||>)[ \t]*(?:\r?\n[ \t]*)?["'\x60]?)re" +
+        value + R"re((?:["'\x60\s;,<)\]}]|\\[nrt]|$))re";
+    SecretRuleSpec spec = with_placeholders(builtin_format(
+        password ? "generic-password-assignment" : "generic-secret-assignment",
+        password ? "password assigned a literal value (password=, passwd:, pwd =>), entropy >= 3.0"
+                 : "secret, token, api key or client secret assigned a literal value, entropy "
+                   ">= 3.5",
+        regex, password ? 3.0 : 3.5));
+    spec.require_digit = true;
+    spec.multiline = true;  // an XML element's value may sit on the next line
+    if (!password) spec.allowlists.push_back(uuid_values());
+    formats.push_back(std::move(spec));
+  }
   return formats;
 }
 

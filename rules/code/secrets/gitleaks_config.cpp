@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -17,11 +18,39 @@ namespace {
 
 constexpr int kMaxExtendDepth = 2;  // as gitleaks
 
-// gitleaks matches a fragment as a whole, so a pattern written to cross lines needs the
-// multi-line window rather than line-by-line confirmation.
+// gitleaks matches each pattern against the fragment as a whole, so any pattern that can
+// consume a line break (`\s`, `\n`, a negated class, `[\s\S-]`, `(?s).`, `\D`, `\W`, ...) may
+// match across lines there: such rules are confirmed on the whole text, not line by line.
 bool spans_lines(const std::string& regex) {
-  for (const char* construct : {"[\\s\\S]", "[\\S\\s]", "(?s", "\\n", "\\r"}) {
-    if (regex.find(construct) != std::string::npos) return true;
+  bool in_class = false;
+  for (size_t i = 0; i < regex.size(); ++i) {
+    const char c = regex[i];
+    if (c == '\\' && i + 1 < regex.size()) {
+      const char escaped = regex[++i];
+      if (escaped == 's' || escaped == 'n' || escaped == 'D' || escaped == 'W' || escaped == 'P' ||
+          escaped == 'v') {
+        return true;
+      }
+      if (escaped == 'x' && regex.compare(i + 1, 2, "0a") == 0) return true;
+      if (escaped == 'x' && regex.compare(i + 1, 2, "0A") == 0) return true;
+      continue;
+    }
+    if (!in_class && c == '[') {
+      in_class = true;
+      if (i + 1 < regex.size() && regex[i + 1] == '^') return true;
+      if (i + 1 < regex.size() && regex[i + 1] == ']') ++i;  // `[]...]`: a literal ']'
+      continue;
+    }
+    if (in_class && c == ']') in_class = false;
+    if (!in_class && c == '(' && regex.compare(i, 3, "(?s") == 0) return true;
+    if (!in_class && c == '(' && regex.compare(i + 1, 1, "?") == 0) {
+      // flag groups such as (?is) or (?i:s...): look for 's' among the flags
+      size_t j = i + 2;
+      while (j < regex.size() && std::isalpha(static_cast<unsigned char>(regex[j]))) {
+        if (regex[j] == 's') return true;
+        ++j;
+      }
+    }
   }
   return false;
 }
@@ -83,6 +112,8 @@ SecretRuleSpec parse_rule(const std::string& file, const toml::node& node, size_
   }
   rule.allowlists = parse_allowlists(file, *table, named, false);
   rule.multiline = spans_lines(rule.regex);
+  // Imported rules keep gitleaks' semantics: its own allowlists decide what is an example.
+  rule.skip_placeholders = false;
   return rule;
 }
 

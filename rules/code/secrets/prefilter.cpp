@@ -1,10 +1,14 @@
 #include "rules/code/secrets/prefilter.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+
+#include "rules/code/secrets/prefilter_cache.hpp"
 
 namespace gate::secrets {
 
@@ -28,9 +32,70 @@ bool check_expression(const Prefilter::Pattern& pattern, std::string& reason) {
   return false;
 }
 
+// The parallel arrays hs_compile_multi() and the cache key take.
+struct PatternArrays {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  explicit PatternArrays(const std::vector<Prefilter::Pattern>& patterns) {
+    for (const auto& pattern : patterns) {
+      expressions.push_back(pattern.expression.c_str());
+      flags.push_back(pattern.flags);
+      ids.push_back(pattern.id);
+    }
+  }
+};
+
 }  // namespace
 
-Prefilter::Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected) {
+Prefilter::Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected,
+                     const std::optional<std::filesystem::path>& cache_dir) {
+  if (!cache_dir || patterns.empty()) {
+    compile(patterns, rejected);
+    return;
+  }
+  const PatternArrays arrays(patterns);
+  const std::string key = database_key(arrays.expressions, arrays.flags, arrays.ids);
+  if (load(patterns, *cache_dir, key, rejected)) return;
+  compile(patterns, rejected);
+  if (!database_) return;
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(database_.get(), &bytes, &length) != HS_SUCCESS) return;
+  CachedDatabase entry;
+  entry.key = key;
+  entry.serialized.assign(bytes, length);
+  std::free(bytes);
+  for (const auto& rejection : rejected)
+    entry.rejected.emplace_back(rejection.id, rejection.reason);
+  store_cached_database(*cache_dir, entry);
+}
+
+bool Prefilter::load(const std::vector<Pattern>& patterns, const std::filesystem::path& dir,
+                     const std::string& key, std::vector<Rejection>& rejected) {
+  std::optional<CachedDatabase> entry = load_cached_database(dir, key);
+  if (!entry) return false;
+  // The rejection list indexes the caller's rules: every id must be one of the patterns.
+  for (const auto& [id, reason] : entry->rejected) {
+    if (std::none_of(patterns.begin(), patterns.end(),
+                     [&, id = id](const Pattern& p) { return p.id == id; })) {
+      spdlog::warn("secrets: ignoring cached pattern database {}: unknown pattern id", key);
+      return false;
+    }
+  }
+  hs_database_t* raw = nullptr;
+  if (hs_deserialize_database(entry->serialized.data(), entry->serialized.size(), &raw) !=
+      HS_SUCCESS) {
+    spdlog::warn("secrets: ignoring cached pattern database {}: Vectorscan cannot load it", key);
+    return false;
+  }
+  database_.reset(raw, FreeDatabase{});
+  for (auto& [id, reason] : entry->rejected) rejected.push_back({id, std::move(reason)});
+  from_cache_ = true;
+  return true;
+}
+
+void Prefilter::compile(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected) {
   std::vector<Pattern> accepted;
   for (const auto& pattern : patterns) {
     std::string reason;
@@ -43,19 +108,12 @@ Prefilter::Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection
   // Some limits (pattern too large, resource limits) only show in a full compile: drop the
   // pattern the compiler names and try again.
   while (!accepted.empty()) {
-    std::vector<const char*> expressions;
-    std::vector<unsigned> flags;
-    std::vector<unsigned> ids;
-    for (const auto& pattern : accepted) {
-      expressions.push_back(pattern.expression.c_str());
-      flags.push_back(pattern.flags);
-      ids.push_back(pattern.id);
-    }
+    const PatternArrays arrays(accepted);
     hs_database_t* raw_database = nullptr;
     hs_compile_error_t* raw_error = nullptr;
-    hs_error_t status = hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                                         static_cast<unsigned>(accepted.size()), HS_MODE_BLOCK,
-                                         nullptr, &raw_database, &raw_error);
+    hs_error_t status = hs_compile_multi(arrays.expressions.data(), arrays.flags.data(),
+                                         arrays.ids.data(), static_cast<unsigned>(accepted.size()),
+                                         HS_MODE_BLOCK, nullptr, &raw_database, &raw_error);
     CompileError error(raw_error);
     if (status == HS_SUCCESS) {
       database_.reset(raw_database, FreeDatabase{});

@@ -2,7 +2,9 @@
 
 #include <hs/hs.h>
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +30,13 @@ class Prefilter {
   Prefilter() = default;
   // Patterns Vectorscan cannot compile are left out and listed in `rejected`; the rest are
   // compiled together. Throws std::runtime_error when the database as a whole cannot be built.
-  Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected);
+  // With `cache_dir`, a database compiled earlier from the same patterns is reused (see
+  // prefilter_cache.hpp) and a new one is stored there.
+  Prefilter(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected,
+            const std::optional<std::filesystem::path>& cache_dir = std::nullopt);
+
+  // Whether the database came from the cache (for tests and the benchmark).
+  bool from_cache() const { return from_cache_; }
 
   bool empty() const { return database_ == nullptr; }
 
@@ -62,6 +70,11 @@ class Prefilter {
     void operator()(hs_database_t* db) const { hs_free_database(db); }
   };
   std::shared_ptr<hs_database_t> database_;
+  bool from_cache_ = false;
+
+  void compile(const std::vector<Pattern>& patterns, std::vector<Rejection>& rejected);
+  bool load(const std::vector<Pattern>& patterns, const std::filesystem::path& dir,
+            const std::string& key, std::vector<Rejection>& rejected);
 
   void scan_raw(Scratch& scratch, std::string_view text, match_event_handler handler,
                 void* context) const;

@@ -11,6 +11,7 @@
 
 #include "gate/types/errors.hpp"
 #include "rules/code/secrets/entropy.hpp"
+#include "rules/code/secrets/placeholder.hpp"
 #include "rules/code/secrets/regex_util.hpp"
 
 namespace gate::secrets {
@@ -43,6 +44,7 @@ struct Scanner::RawMatch {
   size_t rule;
   size_t start;  // of the secret, in the fragment
   size_t end;
+  size_t match_line;  // line index of the whole match's first byte
 };
 
 bool allowlist_matches(const Allowlist& list, std::string_view path, std::string_view secret,
@@ -85,8 +87,9 @@ bool allowlist_matches(const Allowlist& list, std::string_view path, std::string
   return list.require_all ? hit == present : hit > 0;
 }
 
-Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> global_allowlists)
-    : global_allowlists_(std::move(global_allowlists)) {
+Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> global_allowlists,
+                 Overlap overlap, const std::optional<std::filesystem::path>& cache_dir)
+    : global_allowlists_(std::move(global_allowlists)), overlap_(overlap) {
   std::map<std::string, size_t> keyword_index;
   std::vector<Prefilter::Pattern> patterns;
   for (auto& spec : specs) {
@@ -121,6 +124,7 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
       if (inserted) keywords_.push_back(keyword);
       rule.keywords.push_back(it->second);
     }
+    generic_.push_back(ascii_lower(rule.spec.id).find("generic") != std::string::npos);
     rules_.push_back(std::move(rule));
   }
 
@@ -141,7 +145,7 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
   }
   std::vector<Prefilter::Rejection> rejected;
   try {
-    prefilter_ = Prefilter(patterns, rejected);
+    prefilter_ = Prefilter(patterns, rejected, cache_dir);
   } catch (const std::runtime_error& e) {
     throw RuleError(std::string("secrets: ") + e.what());
   }
@@ -218,6 +222,7 @@ void Scanner::verify_window(size_t index, std::string_view path, const Fragment&
     if (secret.empty() || secret.data() == nullptr) continue;
     std::string_view secret_view(secret.data(), secret.size());
     if (spec.entropy > 0 && shannon_entropy(secret_view) < spec.entropy) continue;
+    if (spec.skip_placeholders && looks_like_placeholder(secret_view)) continue;
     if (spec.require_digit && std::none_of(secret_view.begin(), secret_view.end(),
                                            [](char c) { return c >= '0' && c <= '9'; })) {
       continue;
@@ -233,10 +238,56 @@ void Scanner::verify_window(size_t index, std::string_view path, const Fragment&
                 lines)) {
       continue;
     }
-    if (options.allow_inline && lines.find("gate:allow") != std::string_view::npos) continue;
+    if (options.allow_inline && (lines.find("gate:allow") != std::string_view::npos ||
+                                 lines.find("gitleaks:allow") != std::string_view::npos)) {
+      continue;
+    }
     const size_t secret_start = begin + static_cast<size_t>(secret.data() - text.data());
-    out.push_back({index, secret_start, secret_start + secret.size()});
+    out.push_back({index, secret_start, secret_start + secret.size(), first_line});
   }
+}
+
+std::vector<Scanner::RawMatch> Scanner::resolve_overlaps(const Fragment& fragment,
+                                                         std::vector<RawMatch> raw) const {
+  std::sort(raw.begin(), raw.end(), [](const RawMatch& a, const RawMatch& b) {
+    return a.rule != b.rule ? a.rule < b.rule : a.start < b.start;
+  });
+  raw.erase(std::unique(raw.begin(), raw.end(),
+                        [](const RawMatch& a, const RawMatch& b) {
+                          return a.rule == b.rule && a.start == b.start && a.end == b.end;
+                        }),
+            raw.end());
+  std::vector<RawMatch> kept;
+  if (overlap_ == Overlap::gitleaks) {
+    auto secret_of = [&](const RawMatch& m) {
+      return std::string_view(fragment.text).substr(m.start, m.end - m.start);
+    };
+    for (const auto& match : raw) {
+      bool superseded = false;
+      if (generic_[match.rule]) {
+        superseded = std::any_of(raw.begin(), raw.end(), [&](const RawMatch& other) {
+          return !generic_[other.rule] && other.match_line == match.match_line &&
+                 rules_[other.rule].spec.id != rules_[match.rule].spec.id &&
+                 secret_of(other).find(secret_of(match)) != std::string_view::npos;
+        });
+      }
+      if (!superseded) kept.push_back(match);
+    }
+  } else {
+    // One finding per secret: overlapping matches go to the rule listed first.
+    std::map<size_t, RawMatch> by_start;
+    for (const auto& match : raw) {
+      auto next = by_start.lower_bound(match.start);
+      if (next != by_start.end() && next->second.start < match.end) continue;
+      if (next != by_start.begin() && std::prev(next)->second.end > match.start) continue;
+      by_start.emplace(match.start, match);
+    }
+    for (auto& [start, match] : by_start) kept.push_back(match);
+  }
+  std::sort(kept.begin(), kept.end(), [](const RawMatch& a, const RawMatch& b) {
+    return a.start != b.start ? a.start < b.start : a.rule < b.rule;
+  });
+  return kept;
 }
 
 Scanner::Session::Session(const Scanner& scanner)
@@ -312,18 +363,8 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
     if (active[rule] && keywords_present(rule)) verify(rule, 0, true);
   }
 
-  // One finding per secret: overlapping matches go to the rule listed first.
-  std::sort(raw.begin(), raw.end(), [](const RawMatch& a, const RawMatch& b) {
-    return a.rule != b.rule ? a.rule < b.rule : a.start < b.start;
-  });
-  std::map<size_t, RawMatch> kept;  // by start
-  for (const auto& match : raw) {
-    auto next = kept.lower_bound(match.start);
-    if (next != kept.end() && next->second.start < match.end) continue;
-    if (next != kept.begin() && std::prev(next)->second.end > match.start) continue;
-    kept.emplace(match.start, match);
-  }
-  for (const auto& [start, match] : kept) {
+  std::vector<RawMatch> kept = scanner_.resolve_overlaps(fragment, std::move(raw));
+  for (const auto& match : kept) {
     const size_t li = fragment.line_index_of(match.start);
     SecretMatch found;
     found.rule = match.rule;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +23,19 @@ struct SecretMatch {
 };
 
 struct ScanOptions {
-  bool allow_inline = false;                    // honour `gate:allow` on the line of a match
+  // Honour `gate:allow` and gitleaks' `gitleaks:allow` on the line(s) of a match.
+  bool allow_inline = false;
   const std::vector<bool>* disabled = nullptr;  // by rule index
+};
+
+// Which of several rules matching overlapping text report it.
+enum class Overlap {
+  // Gate's catalogue: one finding per secret, the rule listed first wins (specific formats are
+  // listed before the generic assignments).
+  first_listed,
+  // gitleaks: every rule reports its own matches, except that a rule whose id contains
+  // "generic" yields to a non-generic rule whose secret, on the same line, contains its secret.
+  gitleaks,
 };
 
 // The rule set compiled for scanning: one Vectorscan pass finds candidate lines for every rule
@@ -43,9 +56,14 @@ class Scanner {
 
   // Throws InputError naming the rule's origin (file:line) when a regex does not compile with
   // RE2. Patterns Vectorscan rejects fall back to keyword-gated or line-by-line RE2 scanning.
-  Scanner(std::vector<SecretRuleSpec> rules, std::vector<Allowlist> global_allowlists);
+  // `cache_dir`, when set, holds compiled Vectorscan databases keyed by a hash of their
+  // patterns (see prefilter_cache.hpp); a missing, corrupt or foreign file is recompiled.
+  Scanner(std::vector<SecretRuleSpec> rules, std::vector<Allowlist> global_allowlists,
+          Overlap overlap = Overlap::first_listed,
+          const std::optional<std::filesystem::path>& cache_dir = std::nullopt);
 
   const std::vector<CompiledRule>& rules() const { return rules_; }
+  bool prefilter_from_cache() const { return prefilter_.from_cache(); }
 
   class Session {
    public:
@@ -71,6 +89,8 @@ class Scanner {
 
   std::vector<CompiledRule> rules_;
   std::vector<Allowlist> global_allowlists_;
+  Overlap overlap_ = Overlap::first_listed;
+  std::vector<char> generic_;  // by rule: its id contains "generic" (gitleaks overlap)
   std::vector<std::string> keywords_;
   std::vector<size_t> unfiltered_;  // rules with a regex but no Vectorscan pattern
   Prefilter prefilter_;
@@ -78,6 +98,7 @@ class Scanner {
   bool applies(size_t rule, std::string_view path, const ScanOptions& options) const;
   void verify_window(size_t rule, std::string_view path, const Fragment& fragment, size_t begin,
                      size_t end, const ScanOptions& options, std::vector<RawMatch>& out) const;
+  std::vector<RawMatch> resolve_overlaps(const Fragment& fragment, std::vector<RawMatch> raw) const;
   bool allowed(const CompiledRule& rule, std::string_view path, std::string_view secret,
                std::string_view match, std::string_view line) const;
 };

@@ -40,6 +40,8 @@ struct SecretRuleSpec {
   int secret_group = 0;        // 0: the first non-empty capture group, else the whole match
   double entropy = 0;          // minimum Shannon entropy (bits per byte) of the secret; 0: none
   bool require_digit = false;  // generic assignments: a value without a digit is a word, not a key
+  // Documentation placeholders (`ghp_xxxx...`, AWS's `...EXAMPLE` keys) are not secrets.
+  bool skip_placeholders = true;
   std::vector<std::string> keywords;  // lowercase; the rule runs only where one occurs
   std::vector<Allowlist> allowlists;
   // The match may span lines (key blocks): verified on a window of preceding lines, not one line.

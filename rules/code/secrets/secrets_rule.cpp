@@ -6,6 +6,7 @@
 #include "gate/types/errors.hpp"
 #include "gate/types/redact.hpp"
 #include "rules/code/secrets/catalogue.hpp"
+#include "rules/code/secrets/fingerprint.hpp"
 #include "rules/code/secrets/gitleaks_config.hpp"
 #include "rules/code/secrets/scanner.hpp"
 
@@ -22,9 +23,11 @@ constexpr uint64_t kMaxConfigBytes = 4 << 20;          // a gitleaks TOML is a f
 constexpr size_t kFragmentBytes = 16 << 20;            // text scanned in one Vectorscan call
 constexpr size_t kMaxFindingsPerFile = 1000;
 
-// The built-in set compiles once per process (Vectorscan compilation dominates rule set-up).
-const Scanner& builtin_scanner() {
-  static const Scanner scanner(secrets::builtin_catalogue(), {});
+// The built-in set compiles once per process (Vectorscan compilation dominates rule set-up),
+// or is loaded from the pattern cache.
+const Scanner& builtin_scanner(const std::optional<std::filesystem::path>& cache_dir) {
+  static const Scanner scanner(secrets::builtin_catalogue(), {}, secrets::Overlap::first_listed,
+                               cache_dir);
   return scanner;
 }
 
@@ -41,14 +44,16 @@ class SecretsRule : public Rule {
 
   RuleResult evaluate(const RuleContext& context) const override {
     std::unique_ptr<Scanner> loaded;
-    const Scanner* scanner = &builtin_scanner();
+    const auto cache_dir = secrets::pattern_cache_dir(context.workdir);
+    const Scanner* scanner = settings_.config_path ? nullptr : &builtin_scanner(cache_dir);
     if (settings_.config_path) {
       // Trust: the configuration comes from the base revision, like the policy itself.
       secrets::ResolvedConfig config =
           secrets::load_gitleaks_config(*settings_.config_path, [&](const std::string& path) {
             return context.blobs.read(Tree::base, path, kMaxConfigBytes);
           });
-      loaded = std::make_unique<Scanner>(std::move(config.rules), std::move(config.allowlists));
+      loaded = std::make_unique<Scanner>(std::move(config.rules), std::move(config.allowlists),
+                                         secrets::Overlap::gitleaks, cache_dir);
       scanner = loaded.get();
     }
     std::vector<bool> disabled(scanner->rules().size(), false);
@@ -62,6 +67,7 @@ class SecretsRule : public Rule {
     options.disabled = &disabled;
 
     RuleResult result;
+    const secrets::FingerprintKey& key = secrets::fingerprint_key(context.workdir);
     Scanner::Session session(*scanner);
     size_t judged = 0;
     for (const auto& file : context.change.files) {
@@ -71,7 +77,7 @@ class SecretsRule : public Rule {
       std::vector<SecretMatch> matches;
       session.scan_path(file.path, options, matches);
       scan_file(context, file, session, options, matches);
-      report(context, *scanner, file, matches, result.findings);
+      report(context, *scanner, key, file, matches, result.findings);
     }
     if (judged == 0) result.skipped = "no added or changed file in scope";
     return result;
@@ -147,7 +153,8 @@ class SecretsRule : public Rule {
     if (fragment.line_count() > 0) flush();
   }
 
-  void report(const RuleContext& context, const Scanner& scanner, const FileChange& file,
+  void report(const RuleContext& context, const Scanner& scanner,
+              const secrets::FingerprintKey& key, const FileChange& file,
               const std::vector<SecretMatch>& matches, std::vector<Finding>& out) const {
     size_t reported = 0;
     for (const auto& match : matches) {
@@ -171,7 +178,9 @@ class SecretsRule : public Rule {
       finding.start_line = match.line;
       finding.end_line = match.end_line;
       finding.column = match.column;
-      finding.fingerprint_basis = match.line == 0 ? "path:" + spec.id : sha256_hex(match.secret);
+      finding.fingerprint_basis =
+          match.line == 0 ? "path:" + spec.id
+                          : secrets::secret_fingerprint_basis(key, spec.id, match.secret);
       finding.security = true;
       out.push_back(std::move(finding));
     }
@@ -191,7 +200,8 @@ RuleType secrets_type() {
       {"secrets-config", "path",
        "gitleaks v8 TOML read from the base revision (e.g. .gitleaks.toml); default: the "
        "built-in catalogue"},
-      {"allow-inline", "boolean", "honour `gate:allow` comments on the line of a secret (false)"},
+      {"allow-inline", "boolean",
+       "honour `gate:allow` and `gitleaks:allow` comments on the line of a secret (false)"},
       {"disable", "list of ids", "formats or imported rule ids to switch off"},
       {"binary-text-limit", "size",
        "files Git marks binary up to this size have their printable text scanned (1MiB)"},
