@@ -21,7 +21,7 @@ std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-std::string counts_line(const Report& report) {
+std::string counts_line(const Decision& report) {
   return plural(report.count(Severity::error), "error") + ", " +
          plural(report.count(Severity::warning), "warning") + ", " +
          plural(report.count(Severity::notice), "notice") + " (" +
@@ -49,24 +49,6 @@ std::string annotation(const std::string& level, const Finding& finding) {
   return command + "\n";
 }
 
-// Appends bytes to a file the runner owns, in one write so a step never leaves half a record.
-void append_file(const std::string& path, const std::string& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int error = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0)
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-}
 
 std::string md(std::string_view text) { return escape::markdown(text); }
 
@@ -87,17 +69,18 @@ std::string link_target(const std::string& url) {
   return out;
 }
 
-std::string status_cell(const std::string& status) {
-  if (status == "pass") return "✅ pass";
-  if (status == "fail") return "❌ fail";
-  if (status == "error") return "💥 error";
-  if (status == "skipped") return "⏭️ skipped";
-  return md(status);
+std::string status_cell(RuleStatus status) {
+  switch (status) {
+    case RuleStatus::pass: return "✅ pass";
+    case RuleStatus::fail: return "❌ fail";
+    case RuleStatus::skipped: return "⏭️ skipped";
+  }
+  return "";
 }
 
 }  // namespace
 
-std::string render_github(const Report& report, const RenderOptions& options) {
+std::string render_github(const Decision& report, const RenderOptions& options) {
   (void)options;
   // GitHub shows 10 annotations of each level per step: the most severe go first and the last
   // notice slot is kept for the summary, so nothing is dropped without saying so.
@@ -131,7 +114,7 @@ std::string render_github(const Report& report, const RenderOptions& options) {
       ++hidden;
     }
   }
-  std::string summary = "Gate verdict: " + report.verdict + " (" + counts_line(report) + ")";
+  std::string summary = "Gate verdict: " + std::string(to_string(report.verdict)) + " (" + counts_line(report) + ")";
   if (hidden > 0) {
     summary += "; " + plural(hidden, "more finding") +
                " not shown as annotations (GitHub shows 10 per level and step): see the step "
@@ -141,10 +124,11 @@ std::string render_github(const Report& report, const RenderOptions& options) {
   return out;
 }
 
-std::string render_github_summary(const Report& report) {
+std::string render_github_summary(const Decision& report,
+                                  const std::optional<AttestationRef>& attestation) {
   const size_t budget = kStepSummaryLimit - 4096;  // room for the closing lines
   std::string out;
-  bool pass = report.verdict == "pass";
+  bool pass = report.verdict == Verdict::pass;
   out += "## Gate: " + std::string(pass ? "✅ pass" : "❌ fail") + "\n\n";
   out += (pass ? "Passed" : "Blocked") + std::string(": ") + counts_line(report) + " in " +
          plural(report.files_changed, "changed file") + ", " + plural(report.commits, "commit") +
@@ -161,13 +145,13 @@ std::string render_github_summary(const Report& report) {
   if (!report.policy.sha256.empty()) policy += " (sha256 " + md(report.policy.sha256) + ")";
   if (report.policy.overridden) policy += " **local override**";
   out += "| Policy | " + policy + " |\n";
-  out += "| Mode | " + md(report.mode) + " |\n";
+  out += "| Mode | " + md(std::string(to_string(report.mode))) + " |\n";
   if (!report.context.run_url.empty()) {
     out += "| Run | [" + md(report.context.run_url) + "](" + link_target(report.context.run_url) +
            ") |\n";
   }
-  if (report.attestation_digest) {
-    out += "| Attestation | sha256 " + md(*report.attestation_digest) + " |\n";
+  if (attestation) {
+    out += "| Attestation | sha256 " + md(attestation->sha256) + " |\n";
   }
 
   out +=
@@ -212,7 +196,8 @@ std::string render_github_summary(const Report& report) {
   return out;
 }
 
-std::string render_github_outputs(const Report& report) {
+std::string render_github_outputs(const Decision& report,
+                                  const std::optional<AttestationRef>& attestation) {
   auto output = [](const std::string& name, const std::string& value) {
     // A delimiter derived from the value cannot occur in it, and keeps the bytes deterministic.
     std::string delimiter = "gate_" + sha256_hex(value).substr(0, 24);
@@ -220,17 +205,20 @@ std::string render_github_outputs(const Report& report) {
     return name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
   };
   size_t unwaived = report.findings.size() - report.waived_count();
-  return output("verdict", report.verdict) + output("findings", std::to_string(unwaived)) +
-         output("attestation", report.attestation_path.value_or(""));
+  return output("verdict", std::string(to_string(report.verdict))) + output("findings", std::to_string(unwaived)) +
+         output("attestation", attestation ? attestation->location : "");
 }
 
-void publish_github(const Report& report, const Environment& env) {
+std::vector<FileAppend> publish_github(const Decision& report, const RenderOptions& options,
+                                       const Environment& env) {
+  std::vector<FileAppend> appends;
   if (auto path = env("GITHUB_STEP_SUMMARY"); path && !path->empty()) {
-    append_file(*path, render_github_summary(report));
+    appends.push_back({*path, render_github_summary(report, options.attestation)});
   }
   if (auto path = env("GITHUB_OUTPUT"); path && !path->empty()) {
-    append_file(*path, render_github_outputs(report));
+    appends.push_back({*path, render_github_outputs(report, options.attestation)});
   }
+  return appends;
 }
 
 }  // namespace gate
