@@ -35,7 +35,9 @@ rules:
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.err, HasSubstr("disabledRules names 'no-such-rule'"));  // the control
   EXPECT_THAT(result.out, Not(HasSubstr("no-such-rule")));
-  EXPECT_NO_THROW((void)nlohmann::json::parse(result.out)) << result.out;
+  nlohmann::json report;
+  EXPECT_NO_THROW(report = nlohmann::json::parse(result.out)) << result.out;
+  EXPECT_EQ(report["verdict"], "pass");
 }
 
 TEST(Failure, BadInputNamesTheFileAndIsNotCalledInternal) {

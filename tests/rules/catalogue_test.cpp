@@ -68,7 +68,11 @@ TEST(Catalogue, EveryRuleTypeHasItsFamilyFolderDocPageReadmeRowTestAndValidExamp
 
     ASSERT_FALSE(type.example.empty());
     Policy policy;
-    ASSERT_NO_THROW(policy = parse_policy("version: 1\nrules:\n" + indented(type.example),
+    // Examples may name the asset classes every family's policy declares.
+    const std::string policy_head =
+        "version: 1\nassets:\n  code: { paths: [\"src/**\"] }\n  data: { paths: [\"data/**\"] }\n"
+        "  model: { paths: [\"models/**\"] }\nrules:\n";
+    ASSERT_NO_THROW(policy = parse_policy(policy_head + indented(type.example),
                                           "example of " + type.name))
         << type.example;
     ASSERT_EQ(policy.rules.size(), 1u);
