@@ -111,7 +111,7 @@ TEST(SarifReport, ResultCapKeepsTheMostSevereAndSaysHowManyAreLeftOut) {
   for (int i = 0; i < 30; ++i) {
     Severity severity = i % 3 == 0 ? Severity::error : Severity::notice;
     report.findings.push_back(test::make_finding("no-private-keys", "forbidden-paths", severity,
-                                                 "k" + std::to_string(100 + i) + ".pem", 1,
+                                                 std::string("k").append(std::to_string(100 + i)).append(".pem"), 1,
                                                  "forbidden", "fp" + std::to_string(i)));
   }
   auto doc = nlohmann::json::parse(render_sarif_capped(report, 12));
@@ -140,7 +140,7 @@ TEST(JunitReport, HostileTextIsInertXml) {
   EXPECT_NE(xml.find("data/&lt;rows&gt;&amp;\"q\".csv"), std::string::npos);
   EXPECT_EQ(xml.find("<rows>"), std::string::npos);
   EXPECT_NE(
-      xml.find("message=\"the rule could not evaluate: cannot read &lt;blob&gt; &amp; give up\""),
+      xml.find("<skipped message=\"cannot read &lt;blob&gt; &amp; give up\"/>"),
       std::string::npos);
   Decision report = sample_report();
   report.findings[0].message = std::string("nul\0and\x1b esc ]]> end", 20);
@@ -156,7 +156,7 @@ TEST(JunitReport, OneTestCasePerRuleWithFamilyClassname) {
   EXPECT_NE(xml.find("<testcase name=\"no-private-keys\" classname=\"gate.code\">"),
             std::string::npos);
   EXPECT_NE(
-      xml.find("<testsuites name=\"gate\" tests=\"7\" failures=\"4\" errors=\"1\" skipped=\"1\">"),
+      xml.find("<testsuites name=\"gate\" tests=\"7\" failures=\"4\" errors=\"0\" skipped=\"2\">"),
       std::string::npos);
 }
 
