@@ -1,19 +1,17 @@
 #include "attest/git_notes.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
 #include "gate/types/errors.hpp"
+#include "gate/types/handle.hpp"
 
 namespace gate::attest {
 
 namespace {
-template <typename T, void (*Free)(T*)>
-struct Free_ {
-  void operator()(T* handle) const { Free(handle); }
-};
-using Signature = std::unique_ptr<git_signature, Free_<git_signature, git_signature_free>>;
-using Note = std::unique_ptr<git_note, Free_<git_note, git_note_free>>;
+using Signature = Handle<git_signature, git_signature_free>;
+using Note = Handle<git_note, git_note_free>;
 
 void check(int code, const std::string& what) {
   if (code >= 0) return;
@@ -49,6 +47,17 @@ void write_note(git_repository* repo, const std::string& commit, const std::stri
   check(git_note_create(&note_id, repo, kNotesRef, author.get(), author.get(), &target,
                         envelope.c_str(), /*force=*/1),
         "writing the attestation note");
+}
+
+void check_notes_ref_unlocked(git_repository* repo) {
+  std::filesystem::path lock =
+      std::filesystem::path(git_repository_commondir(repo)) / (std::string(kNotesRef) + ".lock");
+  std::error_code error;
+  if (std::filesystem::exists(lock, error)) {
+    throw InputError(lock.string(), 0, 0,
+                     "is locked by another git process; the attestation note cannot be written",
+                     "wait for that process to finish, or remove the stale lock file");
+  }
 }
 
 std::optional<std::string> read_note(git_repository* repo, const std::string& commit) {

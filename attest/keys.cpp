@@ -13,20 +13,14 @@
 
 #include "attest/bytes.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/file_read.hpp"
 
 namespace gate::attest {
 
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using Bio = std::unique_ptr<BIO, BioDeleter>;
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+using Bio = Handle<BIO, BIO_free>;
+using MdCtx = Handle<EVP_MD_CTX, EVP_MD_CTX_free>;
 
 constexpr const char* kKeyHint =
     "use a PEM key made by `gate keygen --type ed25519|ecdsa-p256` (unencrypted PKCS#8 for "
@@ -75,11 +69,7 @@ std::string_view to_string(KeyType type) {
 }
 
 std::string read_key_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the key file", kKeyHint);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return read_file_or_throw(path, "cannot read the key file", kKeyHint);
 }
 
 PublicKey::PublicKey(Pkey key, KeyType type) : key_(std::move(key)), type_(type) {

@@ -6,16 +6,15 @@
 #include <string>
 #include <string_view>
 
+#include "gate/types/handle.hpp"
+
 namespace gate::attest {
 
 enum class KeyType { ed25519, ecdsa_p256 };
 
 std::string_view to_string(KeyType type);
 
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+using Pkey = Handle<EVP_PKEY, EVP_PKEY_free>;
 
 // A public key that verifies signatures. Key id: lowercase hex SHA-256 of its DER
 // SubjectPublicKeyInfo.

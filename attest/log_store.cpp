@@ -425,14 +425,14 @@ void LogStore::for_each_node(
   }
 }
 
-std::string default_log_path() {
+std::string default_log_path(const std::string& repository) {
   if (const char* env = std::getenv("GATE_LOG"); env && *env) return env;
   git_buf buffer = GIT_BUF_INIT;
-  int code = git_repository_discover(&buffer, ".", 0, nullptr);
+  int code = git_repository_discover(&buffer, repository.c_str(), 0, nullptr);
   std::string git_dir = code == 0 && buffer.ptr ? std::string(buffer.ptr, buffer.size) : "";
   git_buf_dispose(&buffer);
   if (git_dir.empty()) {
-    throw InputError("no audit log given and no git repository here",
+    throw InputError("no audit log given and no git repository at " + repository,
                      "pass --log FILE or set GATE_LOG");
   }
   return (std::filesystem::path(git_dir) / "gate" / "audit.db").string();

@@ -111,8 +111,8 @@ class LogStore {
   std::unique_ptr<sql::Statement> node_insert_;
 };
 
-// The default log file: $GATE_LOG when set, else <git dir>/gate/audit.db of the repository in the
-// current folder (kept out of the work tree and out of commits).
-std::string default_log_path();
+// The default log file: $GATE_LOG when set, else <git dir>/gate/audit.db of the repository at or
+// above `repository` (kept out of the work tree and out of commits).
+std::string default_log_path(const std::string& repository = ".");
 
 }  // namespace gate::attest

@@ -19,6 +19,70 @@ std::string make_statement(const std::string& commit, const nlohmann::json& pred
 }
 
 namespace {
+nlohmann::json ci_json(const CiContext& context) {
+  return {{"provider", context.provider},     {"event", context.event},
+          {"repository", context.repository}, {"serverUrl", context.server_url},
+          {"runUrl", context.run_url},        {"actor", context.actor},
+          {"changeId", context.change_id},    {"targetBranch", context.target_branch}};
+}
+
+}  // namespace
+
+nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& rule : decision.rules) {
+    rules.push_back({{"id", rule.id},
+                     {"type", rule.type},
+                     {"severity", std::string(to_string(rule.severity))},
+                     {"status", std::string(to_string(rule.status))},
+                     {"findings", rule.findings},
+                     {"waived", rule.waived}});
+  }
+  nlohmann::json waivers = nlohmann::json::array();
+  for (const auto& waiver : decision.waivers) {
+    waivers.push_back({{"rule", waiver.rule},
+                       {"paths", waiver.paths},
+                       {"fingerprint", waiver.fingerprint},
+                       {"reason", waiver.reason},
+                       {"approvedBy", waiver.approved_by},
+                       {"expires", waiver.expires},
+                       {"matched", waiver.matched},
+                       {"expired", waiver.expired}});
+  }
+  std::string repository =
+      decision.context.repository.empty() ? decision.repository_path : decision.context.repository;
+  return {{"repository", repository},
+          {"base", decision.base},
+          {"head", decision.head},
+          {"mergeBase", decision.merge_base},
+          {"policy",
+           {{"source", decision.policy.source},
+            {"path", decision.policy.path},
+            {"sha256", decision.policy.sha256},
+            {"revision", decision.policy.revision},
+            {"overridden", decision.policy.overridden}}},
+          {"mode", std::string(to_string(decision.mode))},
+          {"verdict", std::string(to_string(decision.verdict))},
+          {"exitCode", decision.exit_code},
+          {"filesChanged", decision.files_changed},
+          {"commits", decision.commits},
+          {"findings",
+           {{"error", decision.count(Severity::error)},
+            {"warning", decision.count(Severity::warning)},
+            {"notice", decision.count(Severity::notice)},
+            {"waived", decision.waived_count()}}},
+          {"rules", rules},
+          {"waivers", waivers},
+          {"ci", ci_json(decision.context)},
+          {"tool", {{"name", "gate"}, {"version", decision.tool_version}}},
+          {"time", attest::format_time(now)}};
+}
+
+std::string to_statement(const Decision& decision, int64_t now) {
+  return make_statement(decision.head, decision_predicate(decision, now));
+}
+
+namespace {
 [[noreturn]] void bad_statement(const std::string& origin, const std::string& what) {
   throw InputError(origin, 0, 0, "not a Gate decision statement: " + what,
                    "the payload must be an in-toto Statement v1 made by `gate check --sign-key`");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attest/dsse.hpp"
+#include "gate/types/decision.hpp"
 
 namespace gate::attest {
 
@@ -16,6 +17,14 @@ inline constexpr const char* kDecisionPredicateType = "https://gate-ci.dev/attes
 
 // The in-toto Statement v1 for a decision about `commit`, serialized compactly with sorted keys.
 std::string make_statement(const std::string& commit, const nlohmann::json& predicate);
+
+// The predicate of a decision statement (docs/attestation.md), `now` in seconds since the epoch.
+// It holds counts and identifiers only, never finding contents, so no secret reaches the log.
+nlohmann::json decision_predicate(const Decision& decision, int64_t now);
+
+// The statement of `decision` about its head commit: what `gate check --sign-key` signs.
+// summarize_decision reads it back.
+std::string to_statement(const Decision& decision, int64_t now);
 
 // What the audit log indexes and what `gate verify` checks, read from a signed statement.
 struct DecisionSummary {

@@ -11,13 +11,13 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   size_t split = bytes.find('\x00');
-  gate::Report report;
-  report.verdict = "fail";
+  gate::Decision report;
+  report.verdict = gate::Verdict::fail;
   gate::RuleOutcome rule;
   rule.id = "r";
   rule.type = "forbidden-paths";
   rule.family = "code";
-  rule.status = "fail";
+  rule.status = gate::RuleStatus::fail;
   rule.findings = 1;
   report.rules.push_back(rule);
   gate::Finding finding;
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (annotations.compare(at, 2, "::") != 0) std::abort();
   }
   // The step summary keeps one table row per line.
-  std::string summary = gate::render_github_summary(report);
+  std::string summary = gate::render_github_summary(report, std::nullopt);
   if (summary.find('\r') != std::string::npos) std::abort();
   std::string junit = gate::render_junit(report, {});
   for (unsigned char c : junit) {

@@ -25,7 +25,6 @@ const RuleType* RuleRegistry::find(std::string_view name) const {
 const RuleRegistry& registry() {
   static const RuleRegistry instance = [] {
     RuleRegistry r;
-    register_generic_rules(r);
     register_code_rules(r);
     register_process_rules(r);
     register_data_rules(r);

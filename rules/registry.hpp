@@ -47,7 +47,6 @@ class RuleRegistry {
 // The registry with every built-in rule type. Each family registers its own types.
 const RuleRegistry& registry();
 
-void register_generic_rules(RuleRegistry& registry);
 void register_code_rules(RuleRegistry& registry);
 void register_process_rules(RuleRegistry& registry);
 void register_data_rules(RuleRegistry& registry);

@@ -15,7 +15,6 @@
 #include "attest/statement.hpp"
 #include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
-#include "gate/types/severity.hpp"
 
 namespace gate {
 
@@ -34,66 +33,7 @@ std::optional<attest::PrivateKey> load_key(const std::string& path, const char* 
   return std::nullopt;
 }
 
-nlohmann::json ci_json(const CiContext& context) {
-  return {{"provider", context.provider},     {"event", context.event},
-          {"repository", context.repository}, {"serverUrl", context.server_url},
-          {"runUrl", context.run_url},        {"actor", context.actor},
-          {"changeId", context.change_id},    {"targetBranch", context.target_branch}};
-}
-
 }  // namespace
-
-// The predicate of https://gate-ci.dev/attestation/decision/v1 (docs/attestation.md). It holds
-// counts and identifiers only, never finding contents, so no secret can reach the log.
-nlohmann::json decision_predicate(const Report& report, int64_t now) {
-  nlohmann::json rules = nlohmann::json::array();
-  for (const auto& rule : report.rules) {
-    rules.push_back({{"id", rule.id},
-                     {"type", rule.type},
-                     {"severity", std::string(to_string(rule.severity))},
-                     {"status", rule.status},
-                     {"findings", rule.findings},
-                     {"waived", rule.waived}});
-  }
-  nlohmann::json waivers = nlohmann::json::array();
-  for (const auto& waiver : report.waivers) {
-    waivers.push_back({{"rule", waiver.rule},
-                       {"paths", waiver.paths},
-                       {"fingerprint", waiver.fingerprint},
-                       {"reason", waiver.reason},
-                       {"approvedBy", waiver.approved_by},
-                       {"expires", waiver.expires},
-                       {"matched", waiver.matched},
-                       {"expired", waiver.expired}});
-  }
-  std::string repository =
-      report.context.repository.empty() ? report.repository_path : report.context.repository;
-  return {{"repository", repository},
-          {"base", report.base},
-          {"head", report.head},
-          {"mergeBase", report.merge_base},
-          {"policy",
-           {{"source", report.policy.source},
-            {"path", report.policy.path},
-            {"sha256", report.policy.sha256},
-            {"revision", report.policy.revision},
-            {"overridden", report.policy.overridden}}},
-          {"mode", report.mode},
-          {"verdict", report.verdict},
-          {"exitCode", report.exit_code},
-          {"filesChanged", report.files_changed},
-          {"commits", report.commits},
-          {"findings",
-           {{"error", report.count(Severity::error)},
-            {"warning", report.count(Severity::warning)},
-            {"notice", report.count(Severity::notice)},
-            {"waived", report.waived_count()}}},
-          {"rules", rules},
-          {"waivers", waivers},
-          {"ci", ci_json(report.context)},
-          {"tool", {{"name", "gate"}, {"version", report.tool_version}}},
-          {"time", attest::format_time(now)}};
-}
 
 struct AttestStage::State {
   std::string sign_key_path;
@@ -104,6 +44,11 @@ struct AttestStage::State {
   std::optional<attest::PrivateKey> sign_key;
   std::optional<attest::PrivateKey> log_key;
   std::string resolved_log_path;  // empty: no log
+  // Prepared by prepare(), consumed by the commit steps.
+  const SignedDecision* signed_decision = nullptr;
+  git_repository* repo = nullptr;
+  std::optional<StagedFile> attestation_file;
+  std::optional<attest::LogStore> log;
 };
 
 AttestStage::AttestStage() : state_(std::make_unique<State>()) {}
@@ -126,7 +71,7 @@ void AttestStage::add_options(CLI::App& check) {
                    "signing key when it is Ed25519)");
 }
 
-void AttestStage::prepare() {
+void AttestStage::load_keys(const std::string& repository) {
   auto& s = *state_;
   s.sign_key = load_key(s.sign_key_path, "GATE_SIGNING_KEY");
   bool log_asked = !s.log_path.empty() || environment("GATE_LOG").has_value();
@@ -155,32 +100,63 @@ void AttestStage::prepare() {
         "pass --log-key to log it");
     return;
   }
-  s.resolved_log_path = !s.log_path.empty() ? s.log_path : attest::default_log_path();
+  s.resolved_log_path = !s.log_path.empty() ? s.log_path : attest::default_log_path(repository);
 }
 
-void AttestStage::record(Report& report, git_repository* repo, int64_t now) {
+std::optional<SignedDecision> AttestStage::sign(const Decision& decision, int64_t now) const {
+  const auto& s = *state_;
+  if (!s.sign_key) return std::nullopt;
+  attest::Envelope envelope = attest::sign_envelope(
+      attest::kInTotoPayloadType, attest::to_statement(decision, now), *s.sign_key);
+  SignedDecision signed_decision;
+  signed_decision.commit = decision.head;
+  signed_decision.envelope = attest::serialize_envelope(envelope);
+  signed_decision.sha256 = attest::to_hex(attest::sha256(signed_decision.envelope));
+  return signed_decision;
+}
+
+void AttestStage::prepare(const SignedDecision& signed_decision, git_repository* repo) {
   auto& s = *state_;
-  if (!s.sign_key) return;
-  std::string statement = attest::make_statement(report.head, decision_predicate(report, now));
-  attest::Envelope envelope =
-      attest::sign_envelope(attest::kInTotoPayloadType, std::move(statement), *s.sign_key);
-  std::string bytes = attest::serialize_envelope(envelope);
-  report.attestation_digest = attest::to_hex(attest::sha256(bytes));
+  s.signed_decision = &signed_decision;
+  s.repo = repo;
   if (!s.attestation_path.empty()) {
-    write_file_atomically(s.attestation_path, bytes);
-    report.attestation_path = s.attestation_path;
+    s.attestation_file.emplace(s.attestation_path);
+    s.attestation_file->write(signed_decision.envelope);
   }
   if (s.notes) {
     if (!repo) throw InputError("--notes needs a git repository");
-    attest::write_note(repo, report.head, bytes);
-    spdlog::info("attestation stored as a note of {} under {}", report.head, attest::kNotesRef);
+    attest::check_notes_ref_unlocked(repo);
   }
+  // Last, since opening may create the log file.
   if (!s.resolved_log_path.empty()) {
-    attest::LogStore log = attest::LogStore::open(s.resolved_log_path, true);
-    uint64_t seq = log.append(bytes, *s.log_key);
+    s.log.emplace(attest::LogStore::open(s.resolved_log_path, true));
+    auto bound = s.log->log_public_key_pem();
+    if (bound && *bound != s.log_key->public_key().pem()) {
+      throw InputError(s.resolved_log_path, 0, 0,
+                       "the log key " + s.log_key->key_id() + " is not the key of this log",
+                       "use the log key this log was created with (--log-key or GATE_LOG_KEY)");
+    }
+  }
+}
+
+AttestationRef AttestStage::append_to_log() {
+  auto& s = *state_;
+  AttestationRef ref{s.attestation_path, s.signed_decision->sha256};
+  if (s.log) {
+    uint64_t seq = s.log->append(s.signed_decision->envelope, *s.log_key);
     spdlog::info("attestation appended to {} as entry {}", s.resolved_log_path, seq);
-    if (!report.attestation_path)
-      report.attestation_path = s.resolved_log_path + "#" + std::to_string(seq);
+    if (ref.location.empty()) ref.location = s.resolved_log_path + "#" + std::to_string(seq);
+  }
+  return ref;
+}
+
+void AttestStage::publish() {
+  auto& s = *state_;
+  if (s.attestation_file) s.attestation_file->publish();
+  if (s.notes) {
+    attest::write_note(s.repo, s.signed_decision->commit, s.signed_decision->envelope);
+    spdlog::info("attestation stored as a note of {} under {}", s.signed_decision->commit,
+                 attest::kNotesRef);
   }
 }
 

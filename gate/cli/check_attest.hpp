@@ -4,9 +4,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
-#include "gate/report/report.hpp"
+#include "gate/types/decision.hpp"
 
 namespace CLI {
 class App;
@@ -14,12 +15,16 @@ class App;
 
 namespace gate {
 
-// The signing and logging stage of `gate check`: its own options, key loading before anything
-// is written, and the signed record of the decision afterwards.
-// The predicate of the decision statement (predicateType kDecisionPredicateType), `now` in
-// seconds since the epoch.
-nlohmann::json decision_predicate(const Report& report, int64_t now);
+// A decision signed in memory: the DSSE envelope bytes and their SHA-256.
+struct SignedDecision {
+  std::string commit;  // the statement's subject: the head commit
+  std::string envelope;
+  std::string sha256;
+};
 
+// The signing and logging sinks of `gate check`: options, keys, the signature, and the three
+// places a signed decision goes (the audit log, the attestation file, the git note), written in
+// that order by commit() after prepare() has checked every one of them.
 class AttestStage {
  public:
   AttestStage();
@@ -29,13 +34,23 @@ class AttestStage {
 
   // Adds --sign-key, --attestation, --notes, --log, --log-key to `gate check`. The stage signs
   // when a key is given (--sign-key or GATE_SIGNING_KEY) and then also appends to the audit log
-  // (--log, else $GATE_LOG, else <git dir>/gate/audit.db) when an Ed25519 log key is at hand.
+  // (--log, else $GATE_LOG, else <git dir>/gate/audit.db of --repo) when an Ed25519 log key is
+  // at hand.
   void add_options(CLI::App& check);
-  // Loads and validates keys and paths; throws InputError (exit 2) before anything is written.
-  void prepare();
-  // Signs the decision and writes the envelope where asked (file, git notes, audit log); sets
-  // report.attestation_path and report.attestation_digest.
-  void record(Report& report, git_repository* repo, int64_t now);
+  // Gather: loads and validates keys and resolves the log path for the repository at
+  // `repository`. Throws InputError (exit 2) before anything is read or written.
+  void load_keys(const std::string& repository = ".");
+  // Sign (in memory); nullopt without a signing key.
+  std::optional<SignedDecision> sign(const Decision& decision, int64_t now) const;
+  // Prepare: stages the attestation file with its bytes, checks that the notes ref can be
+  // updated, opens the log and checks that it takes the log key. Throws InputError (exit 2)
+  // leaving nothing visible. `repo` is needed with --notes.
+  void prepare(const SignedDecision& signed_decision, git_repository* repo);
+  // Commit, step 1: appends to the log (when there is one). Returns where the decision is kept,
+  // for the reports.
+  AttestationRef append_to_log();
+  // Commit, step 2: the attestation file into place, then the git note.
+  void publish();
 
  private:
   struct State;

@@ -1,8 +1,11 @@
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -34,6 +37,7 @@ struct CheckCommandOptions {
   std::vector<std::string> formats;
   std::optional<std::string> output;
   unsigned threads = 0;
+  std::string mode = "enforce";
   std::string max_diff_size = "64MiB";
   bool no_github = false;
 };
@@ -103,6 +107,28 @@ bool stdout_wants_color() {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+// Appends bytes to a file the CI runner owns, in one write so a step never leaves half a record.
+void append_file(const FileAppend& append) {
+  int fd = ::open(append.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw InputError(append.path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+  }
+  size_t written = 0;
+  int error = 0;
+  while (written < append.bytes.size() && error == 0) {
+    ssize_t n = ::write(fd, append.bytes.data() + written, append.bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) error = n < 0 ? errno : EIO;
+    if (n > 0) written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    throw InputError(append.path, 0, 0, std::string("cannot write: ") + std::strerror(error));
+  }
+}
+
+// gather → judge → sign → prepare → commit (docs/architecture.md). Nothing is visible before
+// commit; commit writes the audit log first, so whatever a verifier could accept is in the log.
 int run(CheckCommandOptions& options, AttestStage& attest) {
   Environment env = process_environment();
   CheckRequest request = options.request;
@@ -112,6 +138,7 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
   request.policy_file = options.policy;
   request.approvals_file = options.approvals;
   request.threads = options.threads;
+  request.mode = parse_mode(options.mode).value_or(Mode::enforce);
   try {
     request.max_diff_bytes = parse_size(options.max_diff_size);
   } catch (const std::invalid_argument& e) {
@@ -120,36 +147,54 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
   request.now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  // Everything that can fail on bad input is checked before anything is written.
   std::vector<OutputRequest> outputs = plan_outputs(options, request.context);
-  attest.prepare();
+  attest.load_keys(request.repo);
 
+  // Gather and judge.
   git::Repository repo;
-  Report report = run_check(request, &repo);
-  attest.record(report, repo.get(), request.now);
+  Decision decision = run_check(request, &repo);
+  // Sign, in memory.
+  std::optional<SignedDecision> signed_decision = attest.sign(decision, request.now);
 
+  // Prepare: every place written below is created or checked now.
+  std::vector<StagedFile> files;
+  std::vector<const OutputRequest*> file_outputs;
+  for (const auto& out : outputs) {
+    if (out.file.empty()) continue;
+    files.emplace_back(out.file);
+    file_outputs.push_back(&out);
+  }
+  if (signed_decision) attest.prepare(*signed_decision, repo.get());
+
+  // Commit: the log, then the attestation file and note, then reports and CI outputs.
   RenderOptions file_options;
-  RenderOptions stdout_options;
+  if (signed_decision) file_options.attestation = attest.append_to_log();
+  RenderOptions stdout_options = file_options;
   stdout_options.color = stdout_wants_color();
+  for (size_t i = 0; i < files.size(); ++i) {
+    files[i].write(file_outputs[i]->reporter->render(decision, file_options));
+  }
   std::string for_stdout;
-  std::vector<std::pair<std::string, std::string>> files;
   std::string for_stderr;
+  std::vector<FileAppend> appends;
   for (const auto& out : outputs) {
     if (out.to_stderr) {
-      for_stderr += out.reporter->render(report, file_options);
+      for_stderr += out.reporter->render(decision, file_options);
     } else if (out.file.empty()) {
-      for_stdout += out.reporter->render(report, stdout_options);
-    } else {
-      files.emplace_back(out.file, out.reporter->render(report, file_options));
+      for_stdout += out.reporter->render(decision, stdout_options);
+    }
+    if (out.reporter->publish) {
+      for (auto& append : out.reporter->publish(decision, file_options, env)) {
+        appends.push_back(std::move(append));
+      }
     }
   }
-  for (const auto& [path, content] : files) write_file_atomically(path, content);
-  for (const auto& out : outputs) {
-    if (out.reporter->publish) out.reporter->publish(report, env);
-  }
+  if (signed_decision) attest.publish();
+  for (auto& file : files) file.publish();
+  for (const auto& append : appends) append_file(append);
   std::cout << for_stdout << std::flush;
   std::cerr << for_stderr << std::flush;
-  return report.exit_code;
+  return decision.exit_code;
 }
 
 // An exit-2 error under GitHub Actions also becomes an annotation, outputs and a summary; the
@@ -205,12 +250,12 @@ void add_check_command(CLI::App& app, int& exit_code) {
                     "Judge with this policy file instead of the base revision's (local trials)");
   check
       ->add_option("--format", options->formats,
-                   "Report format NAME[=FILE], repeatable: " + known_formats())
+                   "Decision format NAME[=FILE], repeatable: " + known_formats())
       ->take_all()
       ->allow_extra_args(false);
   check->add_option("--output", options->output, "Write the single report to FILE");
   check
-      ->add_option("--mode", options->request.mode,
+      ->add_option("--mode", options->mode,
                    "enforce (block on errors) or warn (report only; exit 0)")
       ->check(CLI::IsMember({"enforce", "warn"}))
       ->capture_default_str();

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <exception>
+#include <iosfwd>
+
 namespace CLI {
 class App;
 }
@@ -17,5 +20,10 @@ void add_policy_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 // `gate log serve`, added below `log`.
 void add_serve_command(CLI::App& log, int& exit_code);
+
+// Says on `err` what stopped a command and returns its exit code, 2 in every case (fail closed):
+// bad input names the file, line and fix; a rule that could not judge names the rule; any other
+// exception is a defect of Gate and is called an internal error, with what to report.
+int report_failure(std::exception_ptr failure, std::ostream& err);
 
 }  // namespace gate::cli

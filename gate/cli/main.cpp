@@ -52,15 +52,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
-  } catch (const gate::InputError& e) {
-    std::cerr << "gate: error: " << e.describe() << "\n";
-    return 2;
-  } catch (const gate::RuleError& e) {
-    std::cerr << "gate: error: a rule could not evaluate: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "gate: error: " << e.what() << "\n";
-    return 2;
+  } catch (...) {
+    return gate::cli::report_failure(std::current_exception(), std::cerr);
   }
   return exit_code;
 }

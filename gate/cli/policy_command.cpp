@@ -11,6 +11,7 @@
 #include "gate/cli/policy_test.hpp"
 #include "gate/engine/policy_loader.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/file_read.hpp"
 
 namespace gate::cli {
 
@@ -21,14 +22,10 @@ std::string plural(size_t n, const std::string& word) {
 }
 
 int validate(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw InputError(file, 0, 0, "cannot read the policy file",
-                     "run in the repository root or name the file: gate policy validate FILE");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  Policy policy = parse_policy(buffer.str(), file);  // InputError: file:line:col, exit 2
+  std::string text = read_file_or_throw(
+      file, "cannot read the policy file",
+      "run in the repository root or name the file: gate policy validate FILE");
+  Policy policy = parse_policy(text, file);  // InputError: file:line:col, exit 2
   std::cout << file << ": valid policy (" << plural(policy.rules.size(), "rule") << ", "
             << policy.assets.size()
             << (policy.assets.size() == 1 ? " asset class" : " asset classes") << ")\n";

@@ -12,6 +12,7 @@
 #include "gate/engine/git.hpp"
 #include "gate/engine/policy_loader.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/file_read.hpp"
 #include "gate/types/params.hpp"
 
 namespace gate::cli {
@@ -59,11 +60,7 @@ struct Expectation {
 };
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), 0, 0, "cannot read the file", "check the path");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return read_file_or_throw(path, "cannot read the file", "check the path");
 }
 
 Expectation read_expectation(const fs::path& file) {
@@ -224,7 +221,7 @@ CaseOutcome run_case(const fs::path& case_dir, const std::string& policy_text,
   request.threads = 1;
   if (expected.approvals) request.approvals_file = (case_dir / *expected.approvals).string();
 
-  std::optional<Report> report;
+  std::optional<Decision> report;
   std::string error;
   try {
     report = run_check(request);
@@ -233,7 +230,7 @@ CaseOutcome run_case(const fs::path& case_dir, const std::string& policy_text,
   } catch (const RuleError& e) {
     error = std::string("a rule could not evaluate: ") + e.what();
   }
-  std::string verdict = report ? report->verdict : "error";
+  std::string verdict = report ? std::string(to_string(report->verdict)) : "error";
   if (verdict != expected.verdict) {
     outcome.disagreements.push_back("expected verdict " + expected.verdict + ", got " + verdict +
                                     (error.empty() ? "" : " (" + error + ")"));

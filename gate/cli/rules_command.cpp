@@ -10,6 +10,7 @@
 #include "gate/cli/commands.hpp"
 #include "gate/engine/policy_loader.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/file_read.hpp"
 #include "rules/registry.hpp"
 
 namespace gate::cli {
@@ -41,14 +42,6 @@ std::string describe_type(const rules::RuleType& type) {
   return out;
 }
 
-std::optional<std::string> read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 struct ExplainOptions {
   std::string id;
   std::string repo = ".";
@@ -60,7 +53,7 @@ struct ExplainOptions {
 Policy policy_for_explain(const ExplainOptions& options, std::string& where) {
   std::filesystem::path path = options.policy ? std::filesystem::path(*options.policy)
                                               : std::filesystem::path(options.repo) / kPolicyPath;
-  if (auto text = read_text(path)) {
+  if (auto text = try_read_file(path)) {
     where = path.string();
     return parse_policy(*text, path.string());
   }

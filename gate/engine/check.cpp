@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "gate/engine/changeset_builder.hpp"
 #include "gate/engine/engine.hpp"
@@ -13,6 +11,7 @@
 #include "gate/engine/policy_loader.hpp"
 #include "gate/engine/waivers.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/file_read.hpp"
 #include "gate/version.hpp"
 
 namespace gate {
@@ -108,14 +107,6 @@ Resolved resolve_base(git_repository* repo, const CheckRequest& request) {
   return {*oid, source};
 }
 
-std::string read_disk_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the file", "check the path and permissions");
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
 // A policy path that exists at base but is not a regular file (a symlink, a submodule, a
 // directory) would otherwise read as "no policy" and silently fall back to the default.
 void refuse_irregular_policy(git_repository* repo, const git_oid& base) {
@@ -135,10 +126,10 @@ void refuse_irregular_policy(git_repository* repo, const git_oid& base) {
                    "commit the policy itself at .gate/policy.yaml");
 }
 
-Policy load_policy(const CheckRequest& request, const GitBlobSource& blobs,
+Policy load_policy(const CheckRequest& request, const BlobSource& blobs,
                    const std::string& base_id) {
   if (request.policy_file) {
-    Policy policy = parse_policy(read_disk_file(*request.policy_file), *request.policy_file);
+    Policy policy = parse_policy(read_file_or_throw(*request.policy_file), *request.policy_file);
     policy.source = "file:" + *request.policy_file;
     policy.overridden = true;
     spdlog::warn("judging with {} instead of the base revision's policy (local trial)",
@@ -160,17 +151,18 @@ Policy load_policy(const CheckRequest& request, const GitBlobSource& blobs,
 
 }  // namespace
 
-Report run_check(const CheckRequest& request, git::Repository* repository) {
-  if (request.mode != "enforce" && request.mode != "warn") {
-    throw InputError("--mode must be enforce or warn, not '" + request.mode + "'");
-  }
-  git::Repository repo = open_repo(request.repo);
-  Resolved head = resolve_head(repo.get(), request);
-  Resolved base = resolve_base(repo.get(), request);
+CheckInputs gather(const CheckRequest& request) {
+  CheckInputs in;
+  in.repo = open_repo(request.repo);
+  git_repository* repo = in.repo.get();
+  Resolved head = resolve_head(repo, request);
+  Resolved base = resolve_base(repo, request);
+  in.base_source = base.source;
+  in.head_source = head.source;
+  const char* workdir = git_repository_workdir(repo);
+  in.repository_path = workdir ? workdir : git_repository_path(repo);
+  if (workdir) in.workdir = std::filesystem::path(workdir);
 
-  ChangeSetOptions change_options;
-  change_options.threads = request.threads;
-  change_options.max_diff_bytes = request.max_diff_bytes;
   auto started = std::chrono::steady_clock::now();
   auto elapsed_ms = [&started] {
     auto now = std::chrono::steady_clock::now();
@@ -178,61 +170,76 @@ Report run_check(const CheckRequest& request, git::Repository* repository) {
     started = now;
     return ms;
   };
-  ChangeSet change = build_changeset(repo.get(), base.oid, head.oid, change_options);
-  spdlog::info("change set: {} files, {} commits in {} ms", change.files.size(),
-               change.commits.size(), elapsed_ms());
+  // The policy first: a malformed one fails in milliseconds, before the change set is built.
+  if (!request.policy_file) refuse_irregular_policy(repo, base.oid);
+  {
+    GitBlobSource base_tree(git_repository_path(repo), base.oid, head.oid, base.oid);
+    in.policy = load_policy(request, base_tree, git::to_hex(base.oid));
+  }
+
+  ChangeSetOptions change_options;
+  change_options.threads = request.threads;
+  change_options.max_diff_bytes = request.max_diff_bytes;
+  in.change = build_changeset(repo, base.oid, head.oid, change_options);
+  spdlog::info("change set: {} files, {} commits in {} ms", in.change.files.size(),
+               in.change.commits.size(), elapsed_ms());
   git_oid merge_base;
-  git_oid_fromstr(&merge_base, change.merge_base.c_str());
-  GitBlobSource blobs(git_repository_path(repo.get()), merge_base, head.oid, base.oid);
-
-  if (!request.policy_file) refuse_irregular_policy(repo.get(), base.oid);
-  Policy policy = load_policy(request, blobs, change.base);
-  for (auto& file : change.files) file.assets = policy.assets_of(file.path);
-  if (change.files.empty()) {
-    spdlog::warn("the change {}..{} has no file changes", short_id(change.merge_base),
-                 short_id(change.head));
+  git_oid_fromstr(&merge_base, in.change.merge_base.c_str());
+  in.blobs = std::make_unique<GitBlobSource>(git_repository_path(repo), merge_base, head.oid,
+                                             base.oid);
+  for (auto& file : in.change.files) file.assets = in.policy.assets_of(file.path);
+  if (in.change.files.empty()) {
+    spdlog::warn("the change {}..{} has no file changes", short_id(in.change.merge_base),
+                 short_id(in.change.head));
   }
+  in.evidence = load_evidence(request.approvals_file, request.context, in.change);
+  spdlog::info("policy and evidence in {} ms", elapsed_ms());
+  return in;
+}
 
-  Evidence evidence = load_evidence(request.approvals_file, request.context, change);
+Decision judge(const CheckRequest& request, const CheckInputs& in) {
   EvaluateOptions evaluate_options;
-  if (const char* workdir = git_repository_workdir(repo.get())) {
-    evaluate_options.workdir = std::filesystem::path(workdir);
-  }
+  evaluate_options.workdir = in.workdir;
   evaluate_options.now = request.now;
   evaluate_options.threads = request.threads;
-  spdlog::info("policy and evidence in {} ms", elapsed_ms());
-  Evaluation evaluation = evaluate_policy(policy, change, blobs, evidence, evaluate_options);
-  spdlog::info("{} rules in {} ms", policy.rules.size(), elapsed_ms());
-  std::vector<WaiverRecord> waivers = apply_waivers(evaluation, policy, change, blobs, request.now);
-  for (auto& finding : evaluation.findings) {
-    if (finding.fingerprint.empty()) finding.fingerprint = fingerprint_of(finding);
-  }
-  sort_findings(evaluation.findings);
-  recount_outcomes(evaluation);
+  auto started = std::chrono::steady_clock::now();
+  Evaluation evaluation =
+      evaluate_policy(in.policy, in.change, *in.blobs, in.evidence, evaluate_options);
+  spdlog::info("{} rules in {} ms", in.policy.rules.size(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+  std::vector<WaiverRecord> waivers =
+      apply_waivers(evaluation, in.policy, in.change, *in.blobs, request.now);
 
-  Report report;
-  report.tool_version = kVersion;
-  report.context = request.context;
-  const char* workdir = git_repository_workdir(repo.get());
-  report.repository_path = workdir ? workdir : git_repository_path(repo.get());
-  report.base = change.base;
-  report.head = change.head;
-  report.merge_base = change.merge_base;
-  report.base_source = base.source;
-  report.head_source = head.source;
-  report.policy = {policy.source, policy.path, policy.sha256, policy.revision, policy.overridden};
-  report.mode = request.mode;
-  report.files_changed = change.files.size();
-  report.commits = change.commits.size();
-  report.rename_limit_needed = change.rename_limit_needed;
-  report.rules = std::move(evaluation.outcomes);
-  report.findings = std::move(evaluation.findings);
-  report.waivers = std::move(waivers);
-  bool blocked = report.count(Severity::error) > 0;
-  report.verdict = blocked ? "fail" : "pass";
-  report.exit_code = blocked && request.mode == "enforce" ? 1 : 0;
-  if (repository) *repository = std::move(repo);
-  return report;
+  const Policy& policy = in.policy;
+  Decision decision;
+  decision.tool_version = kVersion;
+  decision.context = request.context;
+  decision.repository_path = in.repository_path;
+  decision.base = in.change.base;
+  decision.head = in.change.head;
+  decision.merge_base = in.change.merge_base;
+  decision.base_source = in.base_source;
+  decision.head_source = in.head_source;
+  decision.policy = {policy.source, policy.path, policy.sha256, policy.revision,
+                     policy.overridden};
+  decision.mode = request.mode;
+  decision.files_changed = in.change.files.size();
+  decision.commits = in.change.commits.size();
+  decision.rename_limit_needed = in.change.rename_limit_needed;
+  decision.rules = std::move(evaluation.outcomes);
+  decision.findings = std::move(evaluation.findings);
+  decision.waivers = std::move(waivers);
+  finalize(decision);
+  return decision;
+}
+
+Decision run_check(const CheckRequest& request, git::Repository* repository) {
+  CheckInputs inputs = gather(request);
+  Decision decision = judge(request, inputs);
+  if (repository) *repository = std::move(inputs.repo);
+  return decision;
 }
 
 }  // namespace gate

@@ -1,12 +1,18 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "gate/engine/context.hpp"
 #include "gate/engine/git.hpp"
-#include "gate/report/report.hpp"
+#include "gate/engine/git_blob_source.hpp"
+#include "gate/types/changeset.hpp"
+#include "gate/types/evidence.hpp"
+#include "gate/types/policy.hpp"
+#include "gate/types/decision.hpp"
 
 namespace gate {
 
@@ -16,7 +22,7 @@ struct CheckRequest {
   std::optional<std::string> head;
   std::optional<std::string> policy_file;  // --policy: local trial, reported as such
   std::optional<std::string> approvals_file;
-  std::string mode = "enforce";  // enforce or warn
+  Mode mode = Mode::enforce;
   CiContext context;
   int64_t now = 0;  // seconds since the epoch, read once at the edge
   unsigned threads = 0;
@@ -24,10 +30,29 @@ struct CheckRequest {
   uint64_t max_diff_bytes = 64ull << 20;
 };
 
-// The whole judgement of `gate check` short of writing anything: resolves revisions, reads the
-// policy from the base revision, builds the change set, runs the rules, applies waivers and
-// decides. Throws InputError (exit 2) for unusable input and RuleError when a rule cannot judge.
-// `repository` receives the opened repository for the attestation stage.
-Report run_check(const CheckRequest& request, git::Repository* repository = nullptr);
+// Everything a judgement reads, gathered before judging.
+struct CheckInputs {
+  git::Repository repo;
+  std::string repository_path;  // the work tree, else the git dir of a bare repository
+  std::optional<std::filesystem::path> workdir;
+  std::string base_source;
+  std::string head_source;
+  Policy policy;
+  ChangeSet change;
+  std::unique_ptr<GitBlobSource> blobs;
+  Evidence evidence;
+};
+
+// The only I/O before judging: resolves the revisions, reads the policy from the base revision
+// (failing fast, before the change set), builds the change set and loads the evidence. Throws
+// InputError (exit 2) for unusable input.
+CheckInputs gather(const CheckRequest& request);
+
+// Runs the rules, applies waivers and decides (engine/engine.hpp finalize). Reads blobs through
+// `inputs.blobs` only. Throws RuleError when a rule cannot judge.
+Decision judge(const CheckRequest& request, const CheckInputs& inputs);
+
+// gather then judge. `repository` receives the opened repository for the commit stage.
+Decision run_check(const CheckRequest& request, git::Repository* repository = nullptr);
 
 }  // namespace gate

@@ -1,12 +1,9 @@
 #include "gate/engine/engine.hpp"
 
-#include <algorithm>
-#include <atomic>
 #include <exception>
-#include <mutex>
-#include <thread>
 
 #include "gate/types/errors.hpp"
+#include "gate/types/parallel.hpp"
 #include "gate/types/redact.hpp"
 #include "rules/registry.hpp"
 
@@ -21,12 +18,13 @@ std::string fingerprint_of(const Finding& finding) {
   return sha256_hex(input);
 }
 
-void recount_outcomes(Evaluation& evaluation) {
-  for (auto& outcome : evaluation.outcomes) {
-    if (outcome.status == "error") continue;
+namespace {
+
+void recount(std::vector<RuleOutcome>& outcomes, const std::vector<Finding>& findings) {
+  for (auto& outcome : outcomes) {
     outcome.findings = 0;
     outcome.waived = 0;
-    for (const auto& finding : evaluation.findings) {
+    for (const auto& finding : findings) {
       if (finding.rule_id != outcome.id) continue;
       if (finding.waived_by) {
         ++outcome.waived;
@@ -35,11 +33,26 @@ void recount_outcomes(Evaluation& evaluation) {
       }
     }
     if (outcome.findings > 0) {
-      outcome.status = "fail";
-    } else if (outcome.status == "fail") {
-      outcome.status = "pass";  // every finding waived
+      outcome.status = RuleStatus::fail;
+    } else if (outcome.status == RuleStatus::fail) {
+      outcome.status = RuleStatus::pass;  // every finding waived
     }
   }
+}
+
+}  // namespace
+
+void recount_outcomes(Evaluation& evaluation) { recount(evaluation.outcomes, evaluation.findings); }
+
+void finalize(Decision& decision) {
+  for (auto& finding : decision.findings) {
+    if (finding.fingerprint.empty()) finding.fingerprint = fingerprint_of(finding);
+  }
+  sort_findings(decision.findings);
+  recount(decision.rules, decision.findings);
+  bool blocked = decision.count(Severity::error) > 0;
+  decision.verdict = blocked ? Verdict::fail : Verdict::pass;
+  decision.exit_code = blocked && decision.mode == Mode::enforce ? 1 : 0;
 }
 
 Evaluation evaluate_policy(const Policy& policy, const ChangeSet& change, const BlobSource& blobs,
@@ -47,25 +60,15 @@ Evaluation evaluate_policy(const Policy& policy, const ChangeSet& change, const 
   const size_t count = policy.rules.size();
   std::vector<RuleResult> results(count);
   std::vector<std::exception_ptr> errors(count);
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < count; i = next++) {
-      const PolicyRule& spec = policy.rules[i];
-      RuleContext context{change, policy, spec, blobs, evidence, options.workdir, options.now};
-      try {
-        results[i] = spec.rule->evaluate(context);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
+  parallel_for(count, options.threads, [&](size_t i) {
+    const PolicyRule& spec = policy.rules[i];
+    RuleContext context{change, policy, spec, blobs, evidence, options.workdir, options.now};
+    try {
+      results[i] = spec.rule->evaluate(context);
+    } catch (...) {
+      errors[i] = std::current_exception();  // rethrown below in policy order, with the rule
     }
-  };
-  unsigned threads =
-      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(count, 1)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
+  });
 
   // Merged in policy order, so the result does not depend on scheduling.
   Evaluation evaluation;
@@ -86,14 +89,15 @@ Evaluation evaluate_policy(const Policy& policy, const ChangeSet& change, const 
     outcome.id = spec.id;
     outcome.type = spec.type;
     outcome.family = type ? type->family : "";
+    outcome.summary = type ? type->summary : "";
     outcome.description = spec.description;
     outcome.severity = spec.severity;
     outcome.security = type && type->security;
     if (results[i].skipped && results[i].findings.empty()) {
-      outcome.status = "skipped";
+      outcome.status = RuleStatus::skipped;
       outcome.reason = *results[i].skipped;
     } else {
-      outcome.status = results[i].findings.empty() ? "pass" : "fail";
+      outcome.status = results[i].findings.empty() ? RuleStatus::pass : RuleStatus::fail;
     }
     for (auto& finding : results[i].findings) {
       finding.rule_id = spec.id;

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "gate/report/report.hpp"
+#include "gate/types/decision.hpp"
 #include "gate/types/blob_source.hpp"
 #include "gate/types/changeset.hpp"
 #include "gate/types/evidence.hpp"
@@ -32,6 +32,10 @@ Evaluation evaluate_policy(const Policy& policy, const ChangeSet& change, const 
 
 // Recounts rule outcomes after waivers changed findings.
 void recount_outcomes(Evaluation& evaluation);
+
+// The one place a decision is completed: fingerprints any finding still lacks, sorts findings,
+// recounts every rule outcome and sets verdict and exit code from the unwaived error findings.
+void finalize(Decision& decision);
 
 // lowercase hex SHA-256 of rule id, path and basis: stable when lines shift.
 std::string fingerprint_of(const Finding& finding);

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "gate/types/errors.hpp"
+
 namespace gate::git {
 
 Library::Library() {
@@ -19,7 +21,9 @@ void check(int code, std::string_view what) {
   std::string message(what);
   message += ": ";
   message += error && error->message ? error->message : "libgit2 error " + std::to_string(code);
-  throw std::runtime_error(message);
+  // libgit2 fails on a repository it cannot read (damaged, missing objects, locked), which is
+  // unusable input rather than a defect of Gate.
+  throw InputError(message, "check the repository with `git fsck`");
 }
 
 std::string to_hex(const git_oid& oid) {

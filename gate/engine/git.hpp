@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "gate/types/handle.hpp"
+
 namespace gate::git {
 
 // libgit2 must be initialised once per process; the Library object does it for its lifetime.
@@ -18,18 +20,11 @@ class Library {
   Library& operator=(const Library&) = delete;
 };
 
-// Throws std::runtime_error with libgit2's last error message when `code` < 0.
+// Throws InputError with libgit2's last error message when `code` < 0.
 void check(int code, std::string_view what);
 
 template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* handle) const {
-    if (handle) Free(handle);
-  }
-};
-
-template <typename T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+using Handle = gate::Handle<T, Free>;
 
 using Repository = Handle<git_repository, git_repository_free>;
 using Object = Handle<git_object, git_object_free>;

@@ -314,7 +314,7 @@ std::vector<WaiverRecord> apply_waivers(Evaluation& evaluation, const Policy& po
     outcome.family = "process";
     outcome.description = "every waiver in " + policy.waivers_path + " is within its expiry date";
     outcome.severity = Severity::warning;
-    outcome.status = "fail";
+    outcome.status = RuleStatus::fail;
     evaluation.outcomes.push_back(std::move(outcome));
   }
   sort_findings(evaluation.findings);

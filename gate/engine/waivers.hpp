@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "gate/engine/engine.hpp"
-#include "gate/report/report.hpp"
+#include "gate/types/decision.hpp"
 #include "gate/types/blob_source.hpp"
 #include "gate/types/changeset.hpp"
 #include "gate/types/glob.hpp"

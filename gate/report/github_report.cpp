@@ -23,7 +23,7 @@ std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-std::string counts_line(const Report& report) {
+std::string counts_line(const Decision& report) {
   return plural(report.count(Severity::error), "error") + ", " +
          plural(report.count(Severity::warning), "warning") + ", " +
          plural(report.count(Severity::notice), "notice") + " (" +
@@ -51,24 +51,6 @@ std::string annotation(const std::string& level, const Finding& finding) {
   return command + "\n";
 }
 
-// Appends bytes to a file the runner owns, in one write so a step never leaves half a record.
-void append_file(const std::string& path, const std::string& bytes) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int error = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0)
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-}
 
 std::string md(std::string_view text) { return escape::markdown(text); }
 
@@ -97,12 +79,13 @@ std::string output(const std::string& name, const std::string& value) {
   return name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
 }
 
-std::string status_cell(const std::string& status) {
-  if (status == "pass") return "✅ pass";
-  if (status == "fail") return "❌ fail";
-  if (status == "error") return "💥 error";
-  if (status == "skipped") return "⏭️ skipped";
-  return md(status);
+std::string status_cell(RuleStatus status) {
+  switch (status) {
+    case RuleStatus::pass: return "✅ pass";
+    case RuleStatus::fail: return "❌ fail";
+    case RuleStatus::skipped: return "⏭️ skipped";
+  }
+  return "";
 }
 
 }  // namespace
@@ -123,7 +106,7 @@ struct AnnotationPlan {
 // level first (a leaked key must never lose its slot to a path rule), errors before warnings
 // before notices, and the last notice slot is kept for the verdict line, so nothing is dropped
 // without saying so. Waived findings stay visible as notices, after everything that still counts.
-AnnotationPlan plan_annotations(const Report& report) {
+AnnotationPlan plan_annotations(const Decision& report) {
   const std::array<std::pair<Severity, const char*>, 3> levels = {
       {{Severity::error, "error"}, {Severity::warning, "warning"}, {Severity::notice, "notice"}}};
   AnnotationPlan plan;
@@ -156,12 +139,12 @@ AnnotationPlan plan_annotations(const Report& report) {
 
 }  // namespace
 
-std::string render_github(const Report& report, const RenderOptions& options) {
+std::string render_github(const Decision& report, const RenderOptions& options) {
   (void)options;
   AnnotationPlan plan = plan_annotations(report);
   std::string out;
   for (const auto& shown : plan.shown) out += annotation(shown.level, *shown.finding);
-  std::string summary = "Gate verdict: " + report.verdict + " (" + counts_line(report) + ")";
+  std::string summary = "Gate verdict: " + std::string(to_string(report.verdict)) + " (" + counts_line(report) + ")";
   if (plan.hidden > 0) {
     summary += "; " + plural(plan.hidden, "more finding") +
                " not shown as annotations (GitHub shows 10 per level and step): see the step "
@@ -171,10 +154,11 @@ std::string render_github(const Report& report, const RenderOptions& options) {
   return out;
 }
 
-std::string render_github_summary(const Report& report) {
+std::string render_github_summary(const Decision& report,
+                                  const std::optional<AttestationRef>& attestation) {
   const size_t budget = kStepSummaryLimit - 4096;  // room for the closing lines
   std::string out;
-  bool pass = report.verdict == "pass";
+  bool pass = report.verdict == Verdict::pass;
   out += "## Gate: " + std::string(pass ? "✅ pass" : "❌ fail") + "\n\n";
   out += (pass ? "Passed" : "Blocked") + std::string(": ") + counts_line(report) + " in " +
          plural(report.files_changed, "changed file") + ", " + plural(report.commits, "commit") +
@@ -191,13 +175,13 @@ std::string render_github_summary(const Report& report) {
   if (!report.policy.sha256.empty()) policy += " (sha256 " + md(report.policy.sha256) + ")";
   if (report.policy.overridden) policy += " **local override**";
   out += "| Policy | " + policy + " |\n";
-  out += "| Mode | " + md(report.mode) + " |\n";
+  out += "| Mode | " + md(std::string(to_string(report.mode))) + " |\n";
   if (!report.context.run_url.empty()) {
     out += "| Run | [" + md(report.context.run_url) + "](" + link_target(report.context.run_url) +
            ") |\n";
   }
-  if (report.attestation_digest) {
-    out += "| Attestation | sha256 " + md(*report.attestation_digest) + " |\n";
+  if (attestation) {
+    out += "| Attestation | sha256 " + md(attestation->sha256) + " |\n";
   }
   if (size_t hidden = plan_annotations(report).hidden; hidden > 0) {
     out += "\n_" + plural(hidden, "finding") +
@@ -247,19 +231,23 @@ std::string render_github_summary(const Report& report) {
   return out;
 }
 
-std::string render_github_outputs(const Report& report) {
+std::string render_github_outputs(const Decision& report,
+                                  const std::optional<AttestationRef>& attestation) {
   size_t unwaived = report.findings.size() - report.waived_count();
-  return output("verdict", report.verdict) + output("findings", std::to_string(unwaived)) +
-         output("attestation", report.attestation_path.value_or(""));
+  return output("verdict", std::string(to_string(report.verdict))) + output("findings", std::to_string(unwaived)) +
+         output("attestation", attestation ? attestation->location : "");
 }
 
-void publish_github(const Report& report, const Environment& env) {
+std::vector<FileAppend> publish_github(const Decision& report, const RenderOptions& options,
+                                       const Environment& env) {
+  std::vector<FileAppend> appends;
   if (auto path = env("GITHUB_STEP_SUMMARY"); path && !path->empty()) {
-    append_file(*path, render_github_summary(report));
+    appends.push_back({*path, render_github_summary(report, options.attestation)});
   }
   if (auto path = env("GITHUB_OUTPUT"); path && !path->empty()) {
-    append_file(*path, render_github_outputs(report));
+    appends.push_back({*path, render_github_outputs(report, options.attestation)});
   }
+  return appends;
 }
 
 // A run that could not judge (exit 2) still says so where the engineer looks: one ::error

@@ -27,7 +27,7 @@ std::string codequality_severity(const Finding& finding) {
 
 }  // namespace
 
-std::string render_gitlab(const Report& report, const RenderOptions& options) {
+std::string render_gitlab(const Decision& report, const RenderOptions& options) {
   (void)options;
   nlohmann::ordered_json issues = nlohmann::ordered_json::array();
   // GitLab drops all but one issue of a fingerprint; findings that share one (the same text at

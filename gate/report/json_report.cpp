@@ -26,13 +26,13 @@ Json finding_json(const Finding& f) {
 
 }  // namespace
 
-std::string render_json(const Report& report, const RenderOptions&) {
+std::string render_json(const Decision& report, const RenderOptions& options) {
   Json doc;
   doc["schema_version"] = 1;
   doc["tool"] = {{"name", "gate"}, {"version", report.tool_version}};
-  doc["verdict"] = report.verdict;
+  doc["verdict"] = to_string(report.verdict);
   doc["exit_code"] = report.exit_code;
-  doc["mode"] = report.mode;
+  doc["mode"] = to_string(report.mode);
   doc["base"] = {{"commit", report.base}, {"source", report.base_source}};
   doc["head"] = {{"commit", report.head}, {"source", report.head_source}};
   doc["merge_base"] = report.merge_base;
@@ -57,7 +57,7 @@ std::string render_json(const Report& report, const RenderOptions&) {
                      {"type", r.type},
                      {"family", r.family},
                      {"severity", std::string(to_string(r.severity))},
-                     {"status", r.status},
+                     {"status", to_string(r.status)},
                      {"reason", r.reason},
                      {"findings", r.findings},
                      {"waived", r.waived}});
@@ -78,10 +78,10 @@ std::string render_json(const Report& report, const RenderOptions&) {
                        {"expired", w.expired}});
   }
   doc["waivers"] = std::move(waivers);
-  doc["attestation"] = report.attestation_path
-                           ? Json{{"path", *report.attestation_path},
-                                  {"sha256", report.attestation_digest.value_or("")}}
-                           : Json(nullptr);
+  bool located = options.attestation && !options.attestation->location.empty();
+  doc["attestation"] = located ? Json{{"path", options.attestation->location},
+                                                 {"sha256", options.attestation->sha256}}
+                                          : Json(nullptr);
   // Paths are bytes: invalid UTF-8 is replaced (U+FFFD) rather than failing the report.
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

@@ -17,7 +17,7 @@ struct Case {
   std::string name;
   std::string family;
   std::string type;
-  std::string status;  // pass, fail, skipped, error
+  RuleStatus status = RuleStatus::pass;
   std::string reason;
   std::vector<const Finding*> findings;
   size_t unwaived = 0;
@@ -32,7 +32,7 @@ std::string finding_line(const Finding& finding) {
   return line;
 }
 
-std::vector<Case> cases_of(const Report& report) {
+std::vector<Case> cases_of(const Decision& report) {
   std::vector<Case> cases;
   std::map<std::string, size_t> index;
   for (const auto& rule : report.rules) {
@@ -52,7 +52,8 @@ std::vector<Case> cases_of(const Report& report) {
     if (it == index.end()) {  // an engine-made finding: its own failing case
       it = index.emplace(finding.rule_id, cases.size()).first;
       cases.push_back(
-          {finding.rule_id, "other", finding.rule_type, "fail", {}, {}, 0, 0, Severity::notice});
+          {finding.rule_id, "other", finding.rule_type, RuleStatus::fail, {}, {}, 0, 0,
+           Severity::notice});
     }
     Case& c = cases[it->second];
     c.findings.push_back(&finding);
@@ -69,7 +70,7 @@ std::vector<Case> cases_of(const Report& report) {
 // say why. Warnings and notices never fail a case (they do not block the merge either): they
 // are listed in system-out, with waived findings, so they stay visible.
 bool failed(const Case& c) {
-  return c.unwaived_errors > 0 || (c.status == "fail" && c.findings.empty());
+  return c.unwaived_errors > 0 || (c.status == RuleStatus::fail && c.findings.empty());
 }
 
 std::string render_case(const Case& c) {
@@ -77,16 +78,13 @@ std::string render_case(const Case& c) {
       "    <testcase name=\"" + attr(c.name) + "\" classname=\"gate." + attr(c.family) + "\"";
   std::string findings_text;
   for (const Finding* finding : c.findings) findings_text += finding_line(*finding) + "\n";
-  if (c.status == "error") {
-    out += ">\n      <error message=\"" + attr("the rule could not evaluate: " + c.reason) +
-           "\" type=\"rule-error\"/>\n    </testcase>\n";
-  } else if (failed(c)) {
+  if (failed(c)) {
     std::string message = std::to_string(c.unwaived) + (c.unwaived == 1 ? " finding" : " findings");
     if (c.unwaived > 0) message += " (worst: " + std::string(to_string(c.worst)) + ")";
     out += ">\n      <failure message=\"" + attr(message) + "\" type=\"" +
            attr(c.unwaived > 0 ? std::string(to_string(c.worst)) : std::string("fail")) + "\">" +
            body(findings_text.empty() ? c.reason : findings_text) + "</failure>\n    </testcase>\n";
-  } else if (c.status == "skipped") {
+  } else if (c.status == RuleStatus::skipped) {
     out += ">\n      <skipped message=\"" + attr(c.reason) + "\"/>\n    </testcase>\n";
   } else if (!findings_text.empty()) {
     if (c.unwaived > 0) {
@@ -103,28 +101,26 @@ std::string render_case(const Case& c) {
 
 }  // namespace
 
-std::string render_junit(const Report& report, const RenderOptions& options) {
+std::string render_junit(const Decision& report, const RenderOptions& options) {
   (void)options;
   std::vector<Case> cases = cases_of(report);
   struct Counts {
-    size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+    size_t tests = 0, failures = 0, skipped = 0;
   };
   auto count = [](const std::vector<const Case*>& group) {
     Counts n;
     for (const Case* c : group) {
       ++n.tests;
-      if (c->status == "error")
-        ++n.errors;
-      else if (failed(*c))
+      if (failed(*c))
         ++n.failures;
-      else if (c->status == "skipped")
+      else if (c->status == RuleStatus::skipped)
         ++n.skipped;
     }
     return n;
   };
   auto counts_attrs = [](const Counts& n) {
     return " tests=\"" + std::to_string(n.tests) + "\" failures=\"" + std::to_string(n.failures) +
-           "\" errors=\"" + std::to_string(n.errors) + "\" skipped=\"" + std::to_string(n.skipped) +
+           "\" errors=\"0\" skipped=\"" + std::to_string(n.skipped) +
            "\"";
   };
 

@@ -5,25 +5,25 @@
 #include <string_view>
 #include <vector>
 
-#include "gate/report/report.hpp"
+#include "gate/types/decision.hpp"
 
 namespace gate::report_helpers {
 
 // The outcome of the policy rule a finding belongs to; nullptr for findings the engine made
 // itself (e.g. an expired waiver) under an id no policy rule has.
-inline const RuleOutcome* find_outcome(const Report& report, std::string_view rule_id) {
+inline const RuleOutcome* find_outcome(const Decision& report, std::string_view rule_id) {
   auto it = std::find_if(report.rules.begin(), report.rules.end(),
                          [&](const RuleOutcome& r) { return r.id == rule_id; });
   return it == report.rules.end() ? nullptr : &*it;
 }
 
-inline std::string family_of(const Report& report, const Finding& finding) {
+inline std::string family_of(const Decision& report, const Finding& finding) {
   const RuleOutcome* outcome = find_outcome(report, finding.rule_id);
   return outcome && !outcome->family.empty() ? outcome->family : std::string("other");
 }
 
 // Rule families in report order: the four documented families first, then any other name.
-inline std::vector<std::string> families(const Report& report) {
+inline std::vector<std::string> families(const Decision& report) {
   static const std::vector<std::string> kOrder = {"code", "data", "model", "process"};
   std::vector<std::string> found;
   auto add = [&](const std::string& family) {

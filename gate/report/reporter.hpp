@@ -1,23 +1,31 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "gate/engine/context.hpp"
-#include "gate/report/report.hpp"
+#include "gate/types/decision.hpp"
 
 namespace gate {
 
 struct RenderOptions {
   bool color = false;  // ANSI colour (text only; only on a TTY and without NO_COLOR)
+  std::optional<AttestationRef> attestation;  // where the signed decision went, when signed
 };
 
-using RenderFunction = std::function<std::string(const Report&, const RenderOptions&)>;
+using RenderFunction = std::function<std::string(const Decision&, const RenderOptions&)>;
 
-// Side effects a format has beyond its report (e.g. GitHub's step summary and outputs files).
-using PublishFunction = std::function<void(const Report&, const Environment&)>;
+// Bytes to append to a file the CI runner owns (GitHub's step summary and outputs files).
+struct FileAppend {
+  std::string path;
+  std::string bytes;
+};
+
+// What a format adds beyond its report, as data: the commit stage appends it.
+using PublishFunction = std::function<std::vector<FileAppend>(
+    const Decision&, const RenderOptions&, const Environment&)>;
 
 struct Reporter {
   std::string name;  // the --format name
@@ -30,7 +38,7 @@ struct Reporter {
 const std::vector<Reporter>& reporters();
 const Reporter* find_reporter(std::string_view name);
 
-std::string render_text(const Report& report, const RenderOptions& options);
-std::string render_json(const Report& report, const RenderOptions& options);
+std::string render_text(const Decision& report, const RenderOptions& options);
+std::string render_json(const Decision& report, const RenderOptions& options);
 
 }  // namespace gate

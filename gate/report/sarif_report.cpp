@@ -7,7 +7,6 @@
 #include "gate/report/escape.hpp"
 #include "gate/report/report_helpers.hpp"
 #include "gate/version.hpp"
-#include "rules/registry.hpp"
 
 namespace gate {
 
@@ -51,8 +50,9 @@ ordered_json rule_descriptor(const std::string& id, const RuleOutcome* outcome,
   std::string type = outcome ? outcome->type : (example ? example->rule_type : std::string());
   Severity severity = outcome ? outcome->severity : (example ? example->severity : Severity::error);
   bool security = outcome ? outcome->security : (example && example->security);
-  const rules::RuleType* rule_type = rules::registry().find(type);
-  std::string summary = rule_type ? rule_type->summary : std::string();
+  // A rule type with a summary is a built-in one, documented under docs/rules/.
+  std::string summary = outcome ? outcome->summary : std::string();
+  bool documented = !summary.empty();
   std::string description = outcome && !outcome->description.empty() ? outcome->description
                             : !summary.empty()                       ? summary
                                                                      : "Gate rule " + id;
@@ -62,7 +62,7 @@ ordered_json rule_descriptor(const std::string& id, const RuleOutcome* outcome,
   std::string help = "Policy rule '" + id + "'";
   if (!type.empty()) help += " of type " + type;
   help += ". " + full + " See `gate explain " + id + "`";
-  if (rule_type) help += " and " + docs_uri(type);
+  if (documented) help += " and " + docs_uri(type);
   help += ".";
 
   ordered_json rule;
@@ -71,7 +71,7 @@ ordered_json rule_descriptor(const std::string& id, const RuleOutcome* outcome,
   rule["shortDescription"] = {{"text", description}};
   rule["fullDescription"] = {{"text", full}};
   rule["help"] = {{"text", help}};
-  if (rule_type) rule["helpUri"] = docs_uri(type);
+  if (documented) rule["helpUri"] = docs_uri(type);
   rule["defaultConfiguration"] = {{"level", sarif_level(severity)}};
   ordered_json properties;
   ordered_json tags = ordered_json::array();
@@ -132,7 +132,7 @@ std::vector<const Finding*> capped(std::vector<const Finding*> findings, size_t 
   return kept;
 }
 
-ordered_json run_for(const Report& report, const std::string& family, size_t result_cap) {
+ordered_json run_for(const Decision& report, const std::string& family, size_t result_cap) {
   ordered_json rules = ordered_json::array();
   std::vector<std::string> rule_ids;
   auto index_of = [&](const std::string& id, const RuleOutcome* outcome, const Finding* example) {
@@ -186,7 +186,7 @@ ordered_json run_for(const Report& report, const std::string& family, size_t res
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = results;
   ordered_json properties;
-  properties["verdict"] = report.verdict;
+  properties["verdict"] = to_string(report.verdict);
   if (!report.base.empty()) properties["base"] = report.base;
   if (!report.head.empty()) properties["head"] = report.head;
   if (kept.size() < findings.size()) properties["omittedResults"] = findings.size() - kept.size();
@@ -196,7 +196,7 @@ ordered_json run_for(const Report& report, const std::string& family, size_t res
 
 }  // namespace
 
-std::string render_sarif_capped(const Report& report, size_t result_cap) {
+std::string render_sarif_capped(const Decision& report, size_t result_cap) {
   ordered_json doc;
   doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   doc["version"] = "2.1.0";
@@ -209,7 +209,7 @@ std::string render_sarif_capped(const Report& report, size_t result_cap) {
   return doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
-std::string render_sarif(const Report& report, const RenderOptions& options) {
+std::string render_sarif(const Decision& report, const RenderOptions& options) {
   (void)options;
   return render_sarif_capped(report, kSarifResultCap);
 }

@@ -39,9 +39,14 @@ Palette palette(bool color) {
 
 std::string location(const Finding& finding) {
   std::string where = finding.path.empty() ? "(change)" : printable(finding.path);
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on `":" + string`.
   if (finding.start_line > 0) {
-    where += ":" + std::to_string(finding.start_line);
-    if (finding.end_line > finding.start_line) where += "-" + std::to_string(finding.end_line);
+    where += ':';
+    where += std::to_string(finding.start_line);
+    if (finding.end_line > finding.start_line) {
+      where += '-';
+      where += std::to_string(finding.end_line);
+    }
   }
   return where;
 }
@@ -52,7 +57,7 @@ std::string plural(size_t n, const char* word) {
 
 }  // namespace
 
-std::string render_text(const Report& report, const RenderOptions& options) {
+std::string render_text(const Decision& report, const RenderOptions& options) {
   Palette p = palette(options.color);
   std::string out;
   out += "gate " + report.tool_version + ": " + plural(report.files_changed, "file") + " in " +
@@ -70,14 +75,16 @@ std::string render_text(const Report& report, const RenderOptions& options) {
   out += "\n";
 
   for (const auto& rule : report.rules) {
-    const char* color = rule.status == "fail"
+    const char* color = rule.status == RuleStatus::fail
                             ? (rule.severity == Severity::error ? p.red : p.yellow)
-                        : rule.status == "pass" ? p.green
+                        : rule.status == RuleStatus::pass ? p.green
                                                 : p.dim;
-    std::string label = rule.status == "fail" ? "FAIL" : rule.status == "pass" ? "pass" : "skip";
+    std::string label = rule.status == RuleStatus::fail   ? "FAIL"
+                        : rule.status == RuleStatus::pass ? "pass"
+                                                          : "skip";
     out += std::string(color) + label + p.reset + "  " + p.bold + rule.id + p.reset + " (" +
            rule.type + ", " + std::string(to_string(rule.severity)) + ")";
-    if (rule.status == "skipped" && !rule.reason.empty()) out += ": " + printable(rule.reason);
+    if (rule.status == RuleStatus::skipped && !rule.reason.empty()) out += ": " + printable(rule.reason);
     if (rule.waived > 0) out += " [" + std::to_string(rule.waived) + " waived]";
     out += "\n";
     for (const auto& finding : report.findings) {
@@ -101,8 +108,8 @@ std::string render_text(const Report& report, const RenderOptions& options) {
     out += std::string(p.red) + "FAIL" + p.reset + "  " + finding.rule_id + ": " +
            location(finding) + ": " + printable(finding.message) + "\n";
   }
-  if (report.attestation_path) {
-    out += "\nattestation: " + printable(*report.attestation_path) + "\n";
+  if (options.attestation && !options.attestation->location.empty()) {
+    out += "\nattestation: " + printable(options.attestation->location) + "\n";
   }
   size_t errors = report.count(Severity::error);
   std::string counts = plural(errors, "error") + ", " +
@@ -110,9 +117,9 @@ std::string render_text(const Report& report, const RenderOptions& options) {
                        plural(report.count(Severity::notice), "notice");
   if (size_t waived = report.waived_count()) counts += ", " + std::to_string(waived) + " waived";
   out += "\n";
-  if (report.verdict == "pass") {
+  if (report.verdict == Verdict::pass) {
     out += std::string(p.green) + p.bold + "PASS" + p.reset + ": " + counts + "\n";
-  } else if (report.mode == "warn") {
+  } else if (report.mode == Mode::warn) {
     out += std::string(p.yellow) + p.bold + "FAIL" + p.reset + ": " + counts +
            " (warn mode: not blocking)\n";
   } else {

@@ -10,9 +10,14 @@ std::string compose(const std::string& file, uint32_t line, uint32_t column,
   std::string text;
   if (!file.empty()) {
     text += file;
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on `":" + string`.
     if (line > 0) {
-      text += ":" + std::to_string(line);
-      if (column > 0) text += ":" + std::to_string(column);
+      text += ':';
+      text += std::to_string(line);
+      if (column > 0) {
+        text += ':';
+        text += std::to_string(column);
+      }
     }
     text += ": ";
   }

@@ -38,7 +38,7 @@ class AttestStageTest : public ::testing::Test {
     report.tool_version = "0.1.0";
     report.base = base;
     report.head = head;
-    report.verdict = "pass";
+    report.verdict = Verdict::pass;
     report.context.repository = "acme/app";
     report.context.actor = "alice";
     report.policy.path = ".gate/policy.yaml";
@@ -46,19 +46,31 @@ class AttestStageTest : public ::testing::Test {
     RuleOutcome rule;
     rule.id = "no-secrets";
     rule.type = "secrets";
-    rule.status = "pass";
+    rule.status = RuleStatus::pass;
     report.rules.push_back(rule);
   }
   void TearDown() override { unsetenv("GATE_SIGNING_KEY"); }
 
-  // Parses `args` as `gate check` options, then prepare().
-  void prepare(AttestStage& stage, std::vector<std::string> args) {
+  // Parses `args` as `gate check` options, then loads the keys.
+  void load(AttestStage& stage, std::vector<std::string> args) {
     CLI::App app;
     stage.add_options(app);
     std::reverse(args.begin(), args.end());
     app.parse(args);
-    stage.prepare();
+    stage.load_keys(repo.dir());
   }
+
+  // sign, prepare, then both commit steps, as `gate check` runs them.
+  AttestationRef record(AttestStage& stage, git_repository* handle, int64_t now) {
+    signed_decision = stage.sign(report, now);
+    if (!signed_decision) return {};
+    stage.prepare(*signed_decision, handle);
+    AttestationRef ref = stage.append_to_log();
+    stage.publish();
+    return ref;
+  }
+
+  std::optional<SignedDecision> signed_decision;
 
   std::string key(const std::string& name) { return (dir / (name + ".key")).string(); }
 
@@ -68,7 +80,7 @@ class AttestStageTest : public ::testing::Test {
   std::string base, head;
   PrivateKey signer = PrivateKey::generate(KeyType::ecdsa_p256);
   PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
-  Report report;
+  Decision report;
 };
 
 TEST_F(AttestStageTest, SignsWritesTheFileTheNoteAndTheLog) {
@@ -76,14 +88,14 @@ TEST_F(AttestStageTest, SignsWritesTheFileTheNoteAndTheLog) {
   std::string envelope_path = (dir / "out" / "decision.json").string();
   std::filesystem::create_directories(dir / "out");
   std::string log_path = (dir / "audit.db").string();
-  prepare(stage, {"--sign-key", key("signer"), "--attestation", envelope_path, "--notes", "--log",
-                  log_path, "--log-key", key("log")});
+  load(stage, {"--sign-key", key("signer"), "--attestation", envelope_path, "--notes", "--log",
+               log_path, "--log-key", key("log")});
   git::Repository handle = git::open_repository(repo.dir());
-  stage.record(report, handle.get(), 1772359200);
+  AttestationRef ref = record(stage, handle.get(), 1772359200);
 
   std::string bytes = gate::test::read_file(envelope_path);
-  EXPECT_EQ(report.attestation_path, envelope_path);
-  EXPECT_EQ(report.attestation_digest, attest::to_hex(attest::sha256(bytes)));
+  EXPECT_EQ(ref.location, envelope_path);
+  EXPECT_EQ(ref.sha256, attest::to_hex(attest::sha256(bytes)));
   attest::Envelope envelope = attest::parse_envelope(bytes, envelope_path);
   EXPECT_EQ(envelope.payload_type, "application/vnd.in-toto+json");
   EXPECT_TRUE(attest::verify_envelope(envelope, {signer.public_key()}).ok);
@@ -118,10 +130,12 @@ TEST_F(AttestStageTest, KeyFromTheEnvironmentSignsAndLogsToTheDefaultLocation) {
   std::string log_path = (dir / "env.db").string();
   setenv("GATE_LOG", log_path.c_str(), 1);
   AttestStage stage;
-  prepare(stage, {});
+  load(stage, {});
   git::Repository handle = git::open_repository(repo.dir());
-  stage.record(report, handle.get(), 1772359200);
+  AttestationRef ref = record(stage, handle.get(), 1772359200);
   unsetenv("GATE_LOG");
+  // Without --attestation the reports point at the log entry.
+  EXPECT_EQ(ref.location, log_path + "#0");
   attest::LogStore log = attest::LogStore::open(log_path, false);
   EXPECT_EQ(log.size(), 1u);
   // An Ed25519 signing key also signs the checkpoints when no log key is given.
@@ -137,7 +151,7 @@ TEST_F(AttestStageTest, BadKeysStopBeforeAnythingIsWrittenAndAreNeverPrinted) {
   {
     AttestStage stage;
     try {
-      prepare(stage, {"--attestation", envelope_path, "--log", log_path});
+      load(stage, {"--attestation", envelope_path, "--log", log_path});
       FAIL() << "a bad key was accepted";
     } catch (const InputError& e) {
       EXPECT_EQ(e.file(), "GATE_SIGNING_KEY");
@@ -148,23 +162,23 @@ TEST_F(AttestStageTest, BadKeysStopBeforeAnythingIsWrittenAndAreNeverPrinted) {
   {
     // A log key of another type.
     AttestStage stage;
-    EXPECT_THROW(prepare(stage, {"--sign-key", key("signer"), "--log-key", key("signer"),
+    EXPECT_THROW(load(stage, {"--sign-key", key("signer"), "--log-key", key("signer"),
                                  "--attestation", envelope_path, "--log", log_path}),
                  InputError);
   }
   {
     // A public key where a private key belongs.
     AttestStage stage;
-    EXPECT_THROW(prepare(stage, {"--sign-key", (dir / "signer.pub").string()}), InputError);
+    EXPECT_THROW(load(stage, {"--sign-key", (dir / "signer.pub").string()}), InputError);
   }
   {
     // An ECDSA signer alone cannot sign checkpoints for an explicitly requested log.
     AttestStage stage;
-    EXPECT_THROW(prepare(stage, {"--sign-key", key("signer"), "--log", log_path}), InputError);
+    EXPECT_THROW(load(stage, {"--sign-key", key("signer"), "--log", log_path}), InputError);
   }
   {
     AttestStage stage;
-    EXPECT_THROW(prepare(stage, {"--attestation", envelope_path}), InputError);
+    EXPECT_THROW(load(stage, {"--attestation", envelope_path}), InputError);
   }
   EXPECT_FALSE(std::filesystem::exists(envelope_path));
   EXPECT_FALSE(std::filesystem::exists(log_path));
@@ -172,9 +186,25 @@ TEST_F(AttestStageTest, BadKeysStopBeforeAnythingIsWrittenAndAreNeverPrinted) {
 
 TEST_F(AttestStageTest, WithoutAKeyNothingIsSigned) {
   AttestStage stage;
-  prepare(stage, {});
-  stage.record(report, nullptr, 0);
-  EXPECT_FALSE(report.attestation_digest.has_value());
+  load(stage, {});
+  EXPECT_FALSE(stage.sign(report, 0).has_value());
+}
+
+TEST_F(AttestStageTest, TheDefaultLogIsTheOneOfTheRepositoryJudgedNotOfTheCurrentFolder) {
+  PrivateKey ed = PrivateKey::generate(KeyType::ed25519);
+  setenv("GATE_SIGNING_KEY", ed.pkcs8_pem().c_str(), 1);
+  gate::test::TempDir elsewhere;  // not a repository: the current folder must not matter
+  auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(elsewhere.path());
+  AttestStage stage;
+  load(stage, {});
+  git::Repository handle = git::open_repository(repo.dir());
+  AttestationRef ref = record(stage, handle.get(), 1772359200);
+  std::filesystem::current_path(previous);
+  std::string expected = (repo.path() / ".git" / "gate" / "audit.db").string();
+  EXPECT_EQ(ref.location, expected + "#0");
+  EXPECT_EQ(attest::LogStore::open(expected, false).size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(elsewhere.path() / ".git"));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Each CI report format: exact bytes for a fixed Report, escaping of hostile repository text,
+// Each CI report format: exact bytes for a fixed Decision, escaping of hostile repository text,
 // the platforms' limits, and SARIF checked against the official 2.1.0 schema.
 #include <gtest/gtest.h>
 
@@ -57,12 +57,11 @@ TEST(GithubReport, GoldenAnnotations) {
   test::expect_golden("report.github.txt", render_github(sample_report(), {}));
 }
 TEST(GithubReport, GoldenStepSummary) {
-  test::expect_golden("report.summary.md", render_github_summary(sample_report()));
+  test::expect_golden("report.summary.md", render_github_summary(sample_report(), std::nullopt));
 }
 TEST(GithubReport, GoldenOutputs) {
-  Report report = sample_report();
-  report.attestation_path = "gate-attestation.json";
-  test::expect_golden("report.outputs.txt", render_github_outputs(report));
+  AttestationRef attestation{"gate-attestation.json", std::string(64, 'a')};
+  test::expect_golden("report.outputs.txt", render_github_outputs(sample_report(), attestation));
 }
 
 TEST(SarifReport, ValidatesAgainstTheSarif210Schema) {
@@ -109,12 +108,12 @@ TEST(SarifReport, WhatCodeScanningNeeds) {
 }
 
 TEST(SarifReport, ResultCapKeepsTheMostSevereAndSaysHowManyAreLeftOut) {
-  Report report = sample_report();
+  Decision report = sample_report();
   report.findings.clear();
   for (int i = 0; i < 30; ++i) {
     Severity severity = i % 3 == 0 ? Severity::error : Severity::notice;
     report.findings.push_back(test::make_finding("no-private-keys", "forbidden-paths", severity,
-                                                 "k" + std::to_string(100 + i) + ".pem", 1,
+                                                 std::string("k").append(std::to_string(100 + i)).append(".pem"), 1,
                                                  "forbidden", "fp" + std::to_string(i)));
   }
   auto doc = nlohmann::json::parse(render_sarif_capped(report, 12));
@@ -132,7 +131,7 @@ TEST(SarifReport, ResultCapKeepsTheMostSevereAndSaysHowManyAreLeftOut) {
 }
 
 TEST(SarifReport, InvalidUtf8IsReplacedNotFatal) {
-  Report report = sample_report();
+  Decision report = sample_report();
   report.findings[0].message = "bad \xff\xfe bytes";
   auto doc = nlohmann::json::parse(render_sarif(report, {}));
   EXPECT_NE(doc.dump().find("bad \xEF\xBF\xBD\xEF\xBF\xBD bytes"), std::string::npos);
@@ -143,9 +142,9 @@ TEST(JunitReport, HostileTextIsInertXml) {
   EXPECT_NE(xml.find("data/&lt;rows&gt;&amp;\"q\".csv"), std::string::npos);
   EXPECT_EQ(xml.find("<rows>"), std::string::npos);
   EXPECT_NE(
-      xml.find("message=\"the rule could not evaluate: cannot read &lt;blob&gt; &amp; give up\""),
+      xml.find("<skipped message=\"cannot read &lt;blob&gt; &amp; give up\"/>"),
       std::string::npos);
-  Report report = sample_report();
+  Decision report = sample_report();
   report.findings[0].message = std::string("nul\0and\x1b esc ]]> end", 20);
   std::string broken = render_junit(report, {});
   EXPECT_EQ(broken.find('\0'), std::string::npos);
@@ -160,7 +159,7 @@ TEST(JunitReport, OneTestCasePerRuleWithFamilyClassname) {
             std::string::npos);
   EXPECT_NE(
       // The warning and notice rules are not failures: only the two with unwaived errors.
-      xml.find("<testsuites name=\"gate\" tests=\"7\" failures=\"2\" errors=\"1\" skipped=\"1\">"),
+      xml.find("<testsuites name=\"gate\" tests=\"7\" failures=\"2\" errors=\"0\" skipped=\"2\">"),
       std::string::npos);
 }
 
@@ -179,7 +178,7 @@ TEST(GitlabReport, CodeQualityShapeWithoutBom) {
 }
 
 TEST(GitlabReport, SharedFingerprintsBecomeDistinct) {
-  Report report = sample_report();
+  Decision report = sample_report();
   for (auto& finding : report.findings) finding.fingerprint = "same";
   auto doc = nlohmann::json::parse(render_gitlab(report, {}));
   std::set<std::string> fingerprints;
@@ -202,7 +201,7 @@ TEST(GithubReport, HostilePathCannotInjectWorkflowCommands) {
 }
 
 TEST(GithubReport, TenErrorsAndTenWarningsPerStepMostSevereFirst) {
-  Report report = sample_report();
+  Decision report = sample_report();
   report.findings.clear();
   for (int i = 0; i < 15; ++i) {
     std::string n = std::to_string(10 + i);
@@ -226,18 +225,18 @@ TEST(GithubReport, TenErrorsAndTenWarningsPerStepMostSevereFirst) {
 }
 
 TEST(GithubReport, StepSummaryEscapesMarkdownAndStaysUnderOneMebibyte) {
-  std::string summary = render_github_summary(sample_report());
+  std::string summary = render_github_summary(sample_report(), std::nullopt);
   EXPECT_NE(summary.find("model card has no \\`license\\` \\| see \\*docs\\*"), std::string::npos);
   EXPECT_EQ(summary.find("<rows>"), std::string::npos);
 
-  Report big = sample_report();
+  Decision big = sample_report();
   big.findings.clear();
   for (int i = 0; i < 20000; ++i) {
     big.findings.push_back(test::make_finding("r", "t", Severity::error,
                                               "dir/" + std::string(40, 'x') + std::to_string(i), 1,
                                               std::string(60, '|'), std::to_string(i)));
   }
-  std::string large = render_github_summary(big);
+  std::string large = render_github_summary(big, std::nullopt);
   EXPECT_LT(large.size(), kStepSummaryLimit);
   EXPECT_NE(large.find("more findings not listed"), std::string::npos);
 }
@@ -253,11 +252,20 @@ TEST(GithubReport, PublishAppendsSummaryAndOutputs) {
     auto it = vars.find(name);
     return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
   };
-  Report report = sample_report();
-  find_reporter("github")->publish(report, env);
-  EXPECT_EQ(test::read_file(summary_file), "earlier step\n" + render_github_summary(report));
-  EXPECT_EQ(test::read_file(output_file), render_github_outputs(report));
-  EXPECT_NE(test::read_file(output_file).find("verdict<<gate_"), std::string::npos);
+  Decision report = sample_report();
+  RenderOptions options;
+  options.attestation = AttestationRef{"gate-attestation.json", std::string(64, 'a')};
+  std::vector<FileAppend> appends = find_reporter("github")->publish(report, options, env);
+  ASSERT_EQ(appends.size(), 2u);
+  EXPECT_EQ(appends[0].path, summary_file);
+  EXPECT_EQ(appends[0].bytes, render_github_summary(report, options.attestation));
+  EXPECT_NE(appends[0].bytes.find("sha256 " + std::string(64, 'a')), std::string::npos);
+  EXPECT_EQ(appends[1].path, output_file);
+  EXPECT_EQ(appends[1].bytes, render_github_outputs(report, options.attestation));
+  EXPECT_NE(appends[1].bytes.find("verdict<<gate_"), std::string::npos);
+  // Publishing is data: the files are appended by the commit stage of `gate check`, not here.
+  EXPECT_EQ(test::read_file(summary_file), "earlier step\n");
+  EXPECT_FALSE(std::filesystem::exists(output_file));
 }
 
 TEST(Escape, Primitives) {

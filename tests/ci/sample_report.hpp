@@ -1,6 +1,6 @@
 #pragma once
 
-// A fixed Report value with findings of every rule family, waived and change-wide findings, and
+// A fixed Decision value with findings of every rule family, waived and change-wide findings, and
 // paths and messages that carry the metacharacters of every report format.
 #include <cstdlib>
 #include <filesystem>
@@ -8,7 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "gate/report/report.hpp"
+#include "gate/types/decision.hpp"
+#include "rules/registry.hpp"
 #include "tests/support/support.hpp"
 
 namespace gate::test {
@@ -28,22 +29,24 @@ inline Finding make_finding(std::string rule, std::string type, Severity severit
 }
 
 inline RuleOutcome make_rule(std::string id, std::string type, std::string family,
-                             Severity severity, std::string status, size_t findings,
+                             Severity severity, RuleStatus status, size_t findings,
                              size_t waived = 0, bool security = false) {
   RuleOutcome r;
   r.id = std::move(id);
   r.type = std::move(type);
   r.family = std::move(family);
   r.severity = severity;
-  r.status = std::move(status);
+  r.status = status;
+  // As the engine fills it: the summary of a built-in type.
+  if (const rules::RuleType* builtin = rules::registry().find(r.type)) r.summary = builtin->summary;
   r.findings = findings;
   r.waived = waived;
   r.security = security;
   return r;
 }
 
-inline Report sample_report() {
-  Report report;
+inline Decision sample_report() {
+  Decision report;
   report.tool_version = "0.1.0";
   report.context.provider = "github";
   report.context.repository = "acme/widgets";
@@ -56,19 +59,19 @@ inline Report sample_report() {
   report.policy.source = "base:2222222222222222222222222222222222222222:.gate/policy.yaml";
   report.policy.path = ".gate/policy.yaml";
   report.policy.sha256 = "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12";
-  report.verdict = "fail";
+  report.verdict = Verdict::fail;
   report.exit_code = 1;
   report.files_changed = 5;
   report.commits = 2;
 
   report.rules = {
-      make_rule("no-private-keys", "forbidden-paths", "code", Severity::error, "fail", 1, 0, true),
-      make_rule("small-files", "max-file-size", "code", Severity::warning, "fail", 1),
-      make_rule("data-schema", "sample-table-schema", "data", Severity::error, "pass", 0, 1),
-      make_rule("model-card", "sample-model-card", "model", Severity::notice, "fail", 1),
-      make_rule("signed-off", "sample-commit-trailers", "process", Severity::error, "fail", 1),
-      make_rule("metrics-updated", "co-change", "model", Severity::error, "skipped", 0),
-      make_rule("broken", "sample-broken", "process", Severity::error, "error", 0),
+      make_rule("no-private-keys", "forbidden-paths", "code", Severity::error, RuleStatus::fail, 1, 0, true),
+      make_rule("small-files", "max-file-size", "code", Severity::warning, RuleStatus::fail, 1),
+      make_rule("data-schema", "sample-table-schema", "data", Severity::error, RuleStatus::pass, 0, 1),
+      make_rule("model-card", "sample-model-card", "model", Severity::notice, RuleStatus::fail, 1),
+      make_rule("signed-off", "sample-commit-trailers", "process", Severity::error, RuleStatus::fail, 1),
+      make_rule("metrics-updated", "co-change", "model", Severity::error, RuleStatus::skipped, 0),
+      make_rule("broken", "sample-broken", "process", Severity::error, RuleStatus::skipped, 0),
   };
   report.rules[0].description = "No private keys in the repository";
   report.rules[5].reason = "no file matching `if` changed";

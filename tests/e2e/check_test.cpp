@@ -196,14 +196,26 @@ TEST_F(CheckTest, SameInputsGiveTheSameBytes) {
 }
 
 TEST_F(CheckTest, FingerprintSurvivesLineShifts) {
-  repo.write("models/m/model.bin", "w1");
-  repo.commit("model");
-  std::string before = check_json()["findings"][0]["fingerprint"];
-  repo.write("src/app.py", "# a new first line\nprint('hello')\n");
-  repo.write("models/m/model.bin", "w2");
-  repo.commit("model again");
-  std::string after = check_json()["findings"][0]["fingerprint"];
-  EXPECT_EQ(before, after);
+  // A line-level finding, then the same secret pushed down by lines added above it in the same
+  // file: the line moves, the fingerprint does not.
+  TempDir trial;
+  write_file(trial / "policy.yaml", "version: 1\nrules:\n  - id: no-secrets\n    type: secrets\n");
+  std::vector<std::string> with_secrets = {"--policy", (trial / "policy.yaml").string()};
+  const std::string secret = "token = \"ghp_" + std::string("Zx8Qw2Er5Ty7Ui9Op1As3Df6Gh4Jk0Lm2Nb") + "\"\n";
+  repo.write("src/config.py", secret);
+  repo.commit("config");
+  nlohmann::json before = check_json(with_secrets)["findings"];
+  ASSERT_EQ(before.size(), 1u) << before.dump();
+  EXPECT_EQ(before[0]["path"], "src/config.py");
+  EXPECT_EQ(before[0]["start_line"], 1);
+
+  repo.write("src/config.py", "# settings\nimport os\n\n" + secret);
+  repo.commit("config shifted");
+  nlohmann::json after = check_json(with_secrets)["findings"];
+  ASSERT_EQ(after.size(), 1u) << after.dump();
+  EXPECT_EQ(after[0]["path"], "src/config.py");
+  EXPECT_EQ(after[0]["start_line"], 4);  // the control: the finding really moved
+  EXPECT_EQ(before[0]["fingerprint"], after[0]["fingerprint"]);
 }
 
 TEST_F(CheckTest, OutputFileIsWrittenWholeAndStdoutStaysClean) {

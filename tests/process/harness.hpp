@@ -56,7 +56,7 @@ struct Scenario {
     return out;
   }
 
-  std::string status() const { return run().outcomes.at(0).status; }
+  std::string status() const { return std::string(to_string(run().outcomes.at(0).status)); }
 
   Policy policy;
   ChangeSet change;

@@ -186,7 +186,7 @@ TEST(Waivers, EveryFindingWaivedTurnsTheRuleToPass) {
   scenario.blobs.put(Tree::head, ".gateignore", "no-keys:" + fp + "\n");
   Applied applied = apply(scenario);
   EXPECT_EQ(applied.evaluation.findings[0].waived_by, ".gateignore:1");
-  EXPECT_EQ(applied.evaluation.outcomes[0].status, "pass");
+  EXPECT_EQ(applied.evaluation.outcomes[0].status, RuleStatus::pass);
   EXPECT_EQ(applied.records.at(0).reason, "listed in .gateignore:1");
   EXPECT_EQ(applied.records.at(0).matched, 1u);
 }
@@ -228,7 +228,7 @@ TEST(Waivers, ExpiredWaiverWaivesNothingAndIsAWarningFinding) {
             "remove it");
   EXPECT_TRUE(applied.records[0].expired);
   EXPECT_EQ(applied.evaluation.outcomes.back().id, kExpiredWaiverRule);
-  EXPECT_EQ(applied.evaluation.outcomes.back().status, "fail");
+  EXPECT_EQ(applied.evaluation.outcomes.back().status, RuleStatus::fail);
   EXPECT_EQ(applied.evaluation.outcomes.back().findings, 1u);
 }
 

@@ -3,22 +3,37 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "gate/engine/context.hpp"
+#include "gate/types/ci_context.hpp"
 #include "gate/types/finding.hpp"
 #include "gate/types/severity.hpp"
 
 namespace gate {
 
+// How a policy rule came out of a run. A rule that cannot evaluate stops the run (exit 2), so it
+// has no status of its own.
+enum class RuleStatus { pass, fail, skipped };
+// pass: no unwaived error finding. fail: at least one.
+enum class Verdict { pass, fail };
+// enforce: a failing verdict blocks (exit 1). warn: reported only (exit 0).
+enum class Mode { enforce, warn };
+
+std::string_view to_string(RuleStatus status);
+std::string_view to_string(Verdict verdict);
+std::string_view to_string(Mode mode);
+std::optional<Mode> parse_mode(std::string_view text);
+
 struct RuleOutcome {
   std::string id;
   std::string type;
-  std::string family;  // code, data, model, process (from the registry)
+  std::string family;   // code, data, model, process (from the registry)
+  std::string summary;  // the rule type's one-line summary; empty when the type is not built in
   std::string description;
   Severity severity = Severity::error;
-  std::string status;   // pass, fail, skipped, error
-  std::string reason;   // why skipped or failed to evaluate
+  RuleStatus status = RuleStatus::pass;
+  std::string reason;   // why skipped
   size_t findings = 0;  // unwaived findings
   size_t waived = 0;
   bool security = false;
@@ -43,8 +58,9 @@ struct PolicySummary {
   bool overridden = false;
 };
 
-// Everything a reporter renders; built once per run. Deterministic for the same inputs.
-struct Report {
+// What one run decided: the value every reporter renders and the attestation records. Built
+// once per run by the judge; deterministic for the same inputs.
+struct Decision {
   std::string tool_version;
   CiContext context;
   std::string repository_path;
@@ -54,8 +70,8 @@ struct Report {
   std::string base_source;  // "--base", "GITHUB_EVENT_PATH pull_request.base.sha", "origin/HEAD"...
   std::string head_source;
   PolicySummary policy;
-  std::string mode = "enforce";  // enforce or warn
-  std::string verdict;           // pass or fail
+  Mode mode = Mode::enforce;
+  Verdict verdict = Verdict::pass;
   int exit_code = 0;
   size_t files_changed = 0;
   size_t commits = 0;
@@ -63,12 +79,15 @@ struct Report {
   std::vector<RuleOutcome> rules;  // in policy order
   std::vector<Finding> findings;   // sorted (finding_less)
   std::vector<WaiverRecord> waivers;
-  // Filled by the attestation stage when the decision is signed.
-  std::optional<std::string> attestation_path;
-  std::optional<std::string> attestation_digest;  // sha256 of the envelope bytes
 
   size_t count(Severity severity, bool include_waived = false) const;
   size_t waived_count() const;
+};
+
+// Where the signed record of a decision went, for the reports that mention it.
+struct AttestationRef {
+  std::string location;  // the attestation file, else `<log>#<entry>`; empty: only a git note
+  std::string sha256;    // of the envelope bytes
 };
 
 }  // namespace gate

@@ -1,4 +1,4 @@
-#include "rules/generic/forbidden_paths.hpp"
+#include "rules/code/forbidden_paths.hpp"
 
 namespace gate::rules {
 

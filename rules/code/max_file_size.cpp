@@ -1,4 +1,4 @@
-#include "rules/generic/max_file_size.hpp"
+#include "rules/code/max_file_size.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "rules/generic/co_change.hpp"
+#include "rules/code/co_change.hpp"
 
 #include <set>
 

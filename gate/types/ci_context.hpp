@@ -1,0 +1,28 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace gate {
+
+// Where a run happens, read once from the environment at the edge of the program.
+struct CiContext {
+  std::string provider = "local";  // github, gitlab or local
+  std::string event;               // pull_request, push, merge_request_event, ...
+  std::string repository;          // owner/name or group/project
+  std::string server_url;
+  std::string run_url;
+  std::string actor;
+  std::string change_id;  // pull request number or merge request iid
+  std::string target_branch;
+  std::optional<std::string> base;  // revision suggested by the CI, if any
+  std::optional<std::string> head;
+  std::string base_source;  // says where `base` came from, e.g. "GITHUB_EVENT_PATH pull_request.base.sha"
+  std::string head_source;
+};
+
+// Reads a variable; returns nullopt when unset. Injected so tests can simulate any CI.
+using Environment = std::function<std::optional<std::string>(const std::string& name)>;
+
+}  // namespace gate
