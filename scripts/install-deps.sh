@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-14-dev
   libgit2-dev libssl-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev libre2-dev libvectorscan-dev libzip-dev libtomlplusplus-dev
-  libjemalloc-dev
+  libjemalloc-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema ccache
 )
