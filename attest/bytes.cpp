@@ -122,8 +122,10 @@ std::optional<std::string> base64_decode(std::string_view text) {
 std::optional<std::string> base64_decode_lenient(std::string_view text) {
   std::string standard(text);
   for (char& c : standard) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (standard.size() % 4 != 0) standard.push_back('=');
   return base64_decode(standard);

@@ -138,11 +138,11 @@ bool PublicKey::verify(std::string_view message, std::string_view signature) con
   if (type_ == KeyType::ed25519 && signature.size() != 64) return false;
   if (verify_prototype_) {
     thread_local MdCtx work(EVP_MD_CTX_new());
-    bool ok = work && EVP_MD_CTX_copy_ex(work.get(), verify_prototype_.get()) == 1 &&
-              EVP_DigestVerify(work.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                               signature.size(),
-                               reinterpret_cast<const unsigned char*>(message.data()),
-                               message.size()) == 1;
+    bool ok =
+        work && EVP_MD_CTX_copy_ex(work.get(), verify_prototype_.get()) == 1 &&
+        EVP_DigestVerify(work.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                         signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                         message.size()) == 1;
     drop_openssl_errors();
     return ok;
   }

@@ -125,7 +125,8 @@ class LogStore {
   // The entry_rules side table (rule that failed, entry) in (seq, rule) order, streamed.
   void for_each_rule(const std::function<void(uint64_t seq, const std::string& rule)>& visit);
   // Every stored checkpoint in size order, streamed.
-  void for_each_checkpoint(const std::function<void(uint64_t size, const std::string& note)>& visit);
+  void for_each_checkpoint(
+      const std::function<void(uint64_t size, const std::string& note)>& visit);
 
   sqlite3* db() const { return db_.get(); }
 

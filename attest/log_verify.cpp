@@ -158,13 +158,14 @@ class Verifier {
         ++next;
         return;
       }
-      uint64_t at = next < expected_rules_.size() ? std::min(seq, expected_rules_[next].first) : seq;
+      uint64_t at =
+          next < expected_rules_.size() ? std::min(seq, expected_rules_[next].first) : seq;
       failure = Failure{at, "the rule index (entry_rules) does not match the signed statement"};
     });
     if (!failure && next < expected_rules_.size()) {
-      failure = Failure{expected_rules_[next].first,
-                        "the rule index (entry_rules) lacks rule '" +
-                            expected_rules_[next].second + "' (deleted rows)"};
+      failure = Failure{expected_rules_[next].first, "the rule index (entry_rules) lacks rule '" +
+                                                         expected_rules_[next].second +
+                                                         "' (deleted rows)"};
     }
     return failure;
   }
@@ -203,8 +204,8 @@ class Verifier {
                                     " names another log (" + checkpoint.checkpoint.origin + ")"};
         } else if (size > tree_.size()) {
           failure = Failure{tree_.size(), "a stored checkpoint covers " + std::to_string(size) +
-                                              " entries but only " +
-                                              std::to_string(tree_.size()) + " remain (truncated)"};
+                                              " entries but only " + std::to_string(tree_.size()) +
+                                              " remain (truncated)"};
         } else if (tree_.root(size) != checkpoint.checkpoint.root) {
           failure = Failure{at, "the stored checkpoint for size " + std::to_string(size) +
                                     " does not match the entries"};
@@ -285,8 +286,8 @@ class Verifier {
   // conflict from any trusted witness breaks the log; too few cosignatures leave it unconfirmed.
   std::optional<Failure> check_witnesses(LogVerifyResult& result) {
     if (latest_note_.empty()) return Failure{std::nullopt, "the log has no checkpoint to witness"};
-    ConsistencyProver prove =
-        [this](uint64_t old_size, uint64_t new_size) -> std::optional<std::vector<Hash>> {
+    ConsistencyProver prove = [this](uint64_t old_size,
+                                     uint64_t new_size) -> std::optional<std::vector<Hash>> {
       return merkle::consistency_proof(tree_.source(), old_size, new_size);
     };
     std::vector<std::string> refusals;
@@ -310,10 +311,9 @@ class Verifier {
       for (const auto& refusal : refusals) result.notes.push_back(refusal);
       return std::nullopt;
     }
-    std::string problem = std::to_string(result.cosigned) + " of " +
-                          std::to_string(options_.witnesses.size()) +
-                          " witnesses cosigned the latest checkpoint, " + std::to_string(needed) +
-                          " needed";
+    std::string problem =
+        std::to_string(result.cosigned) + " of " + std::to_string(options_.witnesses.size()) +
+        " witnesses cosigned the latest checkpoint, " + std::to_string(needed) + " needed";
     for (const auto& refusal : refusals) problem += "; " + refusal;
     Failure failure{std::nullopt, problem};
     failure.unconfirmed = true;

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
+#include <functional>
 #include "attest/keys.hpp"
 #include "attest/log_store.hpp"
 #include "attest/statement.hpp"
 #include "attest/witness_client.hpp"
-#include <functional>
 
 namespace gate::attest {
 
@@ -39,9 +39,9 @@ struct LogVerifyResult {
   // The log holds together but too few witnesses confirmed it (unreachable, unknown): not a
   // proof of tampering, and not a pass either.
   bool unconfirmed = false;
-  std::string latest_checkpoint;         // the verified checkpoint, with the cosignatures got
+  std::string latest_checkpoint;  // the verified checkpoint, with the cosignatures got
   size_t cosigned = 0;
-  std::vector<std::string> notes;        // what was and was not checked
+  std::vector<std::string> notes;  // what was and was not checked
   std::string root_hex;
 };
 

@@ -53,7 +53,8 @@ LoggedNote parse_logged_note(std::string_view text, const std::string& origin) {
   for (const auto& item : *proof) {
     std::optional<std::string> hash;
     if (item.is_string()) hash = base64_decode(item.get<std::string>());
-    if (!hash || hash->size() != 32) bad_note(origin, "an inclusionProof hash is not base64 of 32 bytes");
+    if (!hash || hash->size() != 32)
+      bad_note(origin, "an inclusionProof hash is not base64 of 32 bytes");
     inclusion.proof.push_back(std::move(*hash));
   }
   inclusion.checkpoint = checkpoint->get<std::string>();

@@ -5,9 +5,7 @@
 
 namespace gate::attest::merkle {
 
-Hash leaf_hash(std::string_view data) {
-  return sha256_concat({std::string_view("\0", 1), data});
-}
+Hash leaf_hash(std::string_view data) { return sha256_concat({std::string_view("\0", 1), data}); }
 
 Hash node_hash(const Hash& left, const Hash& right) {
   return sha256_concat({std::string_view("\x01", 1), as_bytes(left), as_bytes(right)});

@@ -23,7 +23,9 @@ WitnessReply reply(int status, std::string body) {
 
 Witness::Witness(std::string name, PrivateKey key, std::map<std::string, PublicKey> logs,
                  const std::string& state_path)
-    : name_(std::move(name)), key_(std::move(key)), logs_(std::move(logs)),
+    : name_(std::move(name)),
+      key_(std::move(key)),
+      logs_(std::move(logs)),
       state_path_(state_path) {
   if (auto problem = origin_problem(name_)) {
     throw InputError("--name '" + name_ + "' is not a witness name: " + *problem,
@@ -37,9 +39,9 @@ Witness::Witness(std::string name, PrivateKey key, std::map<std::string, PublicK
   auto parent = std::filesystem::path(state_path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
   sqlite3* raw = nullptr;
-  int code = sqlite3_open_v2(state_path.c_str(), &raw,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                             nullptr);
+  int code =
+      sqlite3_open_v2(state_path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   db_.reset(raw);
   if (code != SQLITE_OK) {
     throw InputError(state_path, 0, 0,
@@ -71,8 +73,8 @@ WitnessReply Witness::add_checkpoint(std::string_view body, uint64_t now) {
   auto log = logs_.find(submitted.origin);
   if (log == logs_.end()) return reply(404, "unknown log origin: " + submitted.origin);
   if (!checkpoint_signed_by(checkpoint, log->second)) {
-    return reply(403, "the checkpoint is not signed by the key this witness trusts for " +
-                          submitted.origin);
+    return reply(
+        403, "the checkpoint is not signed by the key this witness trusts for " + submitted.origin);
   }
   if (request.old_size > submitted.size) {
     return reply(400, "old size " + std::to_string(request.old_size) +

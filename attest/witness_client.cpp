@@ -105,8 +105,8 @@ CosignOutcome request_cosignature(const WitnessEndpoint& witness, const std::str
                          "answered, but no cosignature in its answer verifies under the trusted "
                          "witness key (is it the key of this witness?)");
         }
-        CosignOutcome out = outcome(Kind::cosigned, witness, "cosigned size " +
-                                                                 std::to_string(size));
+        CosignOutcome out =
+            outcome(Kind::cosigned, witness, "cosigned size " + std::to_string(size));
         out.signature_line = body;
         out.timestamp = *timestamp;
         return out;
@@ -116,8 +116,10 @@ CosignOutcome request_cosignature(const WitnessEndpoint& witness, const std::str
         if (!known) return outcome(Kind::unavailable, witness, "409 without a size");
         if (*known > size) {
           return outcome(Kind::conflict, witness,
-                         "it cosigned size " + std::to_string(*known) + " of this log, which now "
-                             "has " + std::to_string(size) +
+                         "it cosigned size " + std::to_string(*known) +
+                             " of this log, which now "
+                             "has " +
+                             std::to_string(size) +
                              " entries: the log was truncated or rolled back");
         }
         if (*known == old_size) {

@@ -131,10 +131,10 @@ double verify_floor(const std::vector<std::string>& envelopes,
       } else {
         EVP_DigestVerifyInit(work, nullptr, nullptr, nullptr, key);
       }
-      failures += EVP_DigestVerify(work, reinterpret_cast<const unsigned char*>(signature.data()),
-                                   signature.size(),
-                                   reinterpret_cast<const unsigned char*>(message.data()),
-                                   message.size()) != 1;
+      failures +=
+          EVP_DigestVerify(work, reinterpret_cast<const unsigned char*>(signature.data()),
+                           signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                           message.size()) != 1;
       Hash node = hash({std::string_view("\0", 1), envelopes[i]});
       for (uint64_t n = i; n & 1; n >>= 1) {
         node = hash({std::string_view("\x01", 1), as_bytes(frontier.back()), as_bytes(node)});
@@ -143,8 +143,9 @@ double verify_floor(const std::vector<std::string>& envelopes,
       frontier.push_back(node);
     }
     double seconds = seconds_since(start);
-    if (failures) std::printf("floor: %llu signatures did not verify\n",
-                              static_cast<unsigned long long>(failures));
+    if (failures)
+      std::printf("floor: %llu signatures did not verify\n",
+                  static_cast<unsigned long long>(failures));
     best = std::min(best, seconds);
     EVP_MD_CTX_free(work);
     EVP_MD_CTX_free(prototype);
@@ -289,8 +290,8 @@ int main(int argc, char** argv) {
     }
     double floor_total = verify_floor(envelopes, signed_messages, signer.public_key().get());
     std::printf("\n");
-    line("log verify (s)", verify_total, "s", "SHA-256 leaves+nodes, Ed25519 verify", floor_total, "s",
-         verify_total / floor_total);
+    line("log verify (s)", verify_total, "s", "SHA-256 leaves+nodes, Ed25519 verify", floor_total,
+         "s", verify_total / floor_total);
   }
 
   // Proof latency at `entries`, through the store (O(log n) indexed reads each).

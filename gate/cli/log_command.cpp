@@ -91,8 +91,8 @@ int run_init(const LogOptions& options) {
   attest::LogStore::check_identity(identity, key);  // before a file exists
   attest::LogStore log = attest::LogStore::open(path, true);
   log.init(identity, key);
-  std::cout << "audit log " << path << ": origin " << options.origin << ", log key "
-            << key.key_id() << "\n";
+  std::cout << "audit log " << path << ": origin " << options.origin << ", log key " << key.key_id()
+            << "\n";
   return 0;
 }
 
@@ -337,8 +337,8 @@ void add_log_command(CLI::App& app, int& exit_code) {
   export_->callback([options, &exit_code] { exit_code = run_export(*options); });
 
   add_log_witness_command(*log, exit_code);
-  for (CLI::App* command : {verify, init, checkpoint, proof, inclusion, consistency, show, query,
-                            export_}) {
+  for (CLI::App* command :
+       {verify, init, checkpoint, proof, inclusion, consistency, show, query, export_}) {
     add_log_option(command);
   }
 }

@@ -34,7 +34,8 @@ void add_witness_options(CLI::App& command, WitnessFlags& flags) {
 
 WitnessPolicy witness_policy(const WitnessFlags& flags) {
   WitnessPolicy policy;
-  for (const auto& flag : flags.witnesses) policy.witnesses.push_back(attest::parse_witness_flag(flag));
+  for (const auto& flag : flags.witnesses)
+    policy.witnesses.push_back(attest::parse_witness_flag(flag));
   policy.min_witnesses = flags.min_given ? flags.min_witnesses : policy.witnesses.size();
   if (policy.min_witnesses > policy.witnesses.size()) {
     throw InputError("--min-witnesses " + std::to_string(policy.min_witnesses) + " but only " +

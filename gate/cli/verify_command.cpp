@@ -177,8 +177,7 @@ std::optional<std::string> check_note_freshness(const VerifyOptions& options,
 }
 
 Verdict verify_from_note(const VerifyOptions& options, git_repository* repo,
-                         const std::string& commit,
-                         const std::vector<attest::PublicKey>& trusted) {
+                         const std::string& commit, const std::vector<attest::PublicKey>& trusted) {
   std::optional<std::string> text;
   std::string where;
   if (!options.attestation.empty()) {
@@ -208,8 +207,9 @@ Verdict verify_from_note(const VerifyOptions& options, git_repository* repo,
       return refuse(
           "the attestation carries no audit log inclusion proof, so nothing shows it is the "
           "latest decision for the commit (" +
-          where + "); verify with --log, or pass --allow-unlogged to accept what a bare note "
-                  "proves");
+          where +
+          "); verify with --log, or pass --allow-unlogged to accept what a bare note "
+          "proves");
     }
     std::cerr << "gate: note: unlogged attestation: it proves a trusted key signed a pass for "
                  "this commit once, not that no later decision denied it\n";

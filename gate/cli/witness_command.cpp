@@ -15,19 +15,19 @@ namespace gate::cli {
 
 WitnessServer::WitnessServer(attest::Witness& witness)
     : witness_(witness), server_(std::make_unique<httplib::Server>()) {
-  server_->Post("/add-checkpoint", [this](const httplib::Request& request,
-                                          httplib::Response& response) {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    attest::WitnessReply reply;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      reply = witness_.add_checkpoint(request.body, static_cast<uint64_t>(now));
-    }
-    response.status = reply.status;
-    response.set_content(reply.body, reply.content_type.c_str());
-  });
+  server_->Post("/add-checkpoint",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+                  attest::WitnessReply reply;
+                  {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    reply = witness_.add_checkpoint(request.body, static_cast<uint64_t>(now));
+                  }
+                  response.status = reply.status;
+                  response.set_content(reply.body, reply.content_type.c_str());
+                });
 }
 
 WitnessServer::~WitnessServer() { stop(); }
@@ -126,13 +126,13 @@ void add_log_witness_command(CLI::App& log, int& exit_code) {
   witness->add_option("--key", options->key, "The witness's Ed25519 private key")->required();
   witness->add_option("--name", options->name, "The witness's name (e.g. witness.example.com/w1)")
       ->required();
-  witness->add_option("--state", options->state,
-                      "File keeping the latest cosigned checkpoint per log")
+  witness
+      ->add_option("--state", options->state, "File keeping the latest cosigned checkpoint per log")
       ->required();
-  witness->add_option("--listen", options->listen, "HOST:PORT to listen on")
-      ->capture_default_str();
-  witness->add_option("--log-origin", options->logs,
-                      "A log to witness, as ORIGIN=PUBKEY (its log key); repeatable")
+  witness->add_option("--listen", options->listen, "HOST:PORT to listen on")->capture_default_str();
+  witness
+      ->add_option("--log-origin", options->logs,
+                   "A log to witness, as ORIGIN=PUBKEY (its log key); repeatable")
       ->required();
   witness->callback([options, &exit_code] { exit_code = run_witness(*options); });
 }

@@ -8,6 +8,7 @@
 #include "attest/git_notes.hpp"
 #include "attest/log_store.hpp"
 #include "attest/merkle.hpp"
+#include "gate/types/errors.hpp"
 #include "tests/attest/fixtures.hpp"
 #include "tests/support/support.hpp"
 
@@ -140,14 +141,14 @@ TEST_F(LogCommandTest, ShowQueryAndExport) {
 }
 
 TEST_F(LogCommandTest, LogFlagWorksBeforeAndAfterTheSubcommand) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"log", "--log", path, "verify"},
-           {"log", "verify", "--log", path},
-           {"log", "query", "--log", path, "--verdict", "fail"},
-           {"log", "proof", "inclusion", "3", "--log", path},
-           {"log", "show", "2", "--log", path},
-           {"log", "checkpoint", "--log", path},
-           {"log", "export", "--log", path}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"log", "--log", path, "verify"},
+                                             {"log", "verify", "--log", path},
+                                             {"log", "query", "--log", path, "--verdict", "fail"},
+                                             {"log", "proof", "inclusion", "3", "--log", path},
+                                             {"log", "show", "2", "--log", path},
+                                             {"log", "checkpoint", "--log", path},
+                                             {"log", "export", "--log", path}}) {
     RunResult result = run_gate(args);
     EXPECT_EQ(result.exit_code, 0) << args[1] << ": " << result.err;
     EXPECT_FALSE(result.out.empty()) << args[1];
@@ -161,15 +162,15 @@ TEST(LogInit, NamesTheLogAndKeepsTheLogKeyApartFromDecisionKeys) {
   PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
   test::write_key_files(log_key, dir / "log");
   std::string path = (dir / "audit.db").string();
-  RunResult init = run_gate({"log", "init", "--log", path, "--origin",
-                             "audit.example.com/acme/app", "--log-key", (dir / "log.key").string()});
+  RunResult init = run_gate({"log", "init", "--log", path, "--origin", "audit.example.com/acme/app",
+                             "--log-key", (dir / "log.key").string()});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_EQ(init.out, "audit log " + path + ": origin audit.example.com/acme/app, log key " +
                           log_key.key_id() + "\n");
   LogStore log = LogStore::open(path, false);
   EXPECT_EQ(log.origin(), std::optional<std::string>("audit.example.com/acme/app"));
   // A decision signed with the log key itself is refused, nothing is written.
-  EXPECT_THROW(log.append(test::make_envelope(log_key, {}), log_key), InputError);
+  EXPECT_THROW(log.append(test::make_envelope(log_key, {}), log_key), gate::InputError);
   EXPECT_EQ(log.size(), 0u);
   log.append(test::make_envelope(PrivateKey::generate(KeyType::ed25519), {}), log_key);
   auto checkpoint = parse_checkpoint(*log.latest_checkpoint(), "cp");
@@ -229,9 +230,9 @@ TEST_F(VerifyCommandTest, BareNoteIsAcceptedOnlyWhenAskedFor) {
   note(test::make_envelope(signer, decision), head);
   RunResult refused = verify();
   EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_EQ(refused.out.rfind("not verified: the attestation carries no audit log inclusion proof",
-                              0),
-            0u)
+  EXPECT_EQ(
+      refused.out.rfind("not verified: the attestation carries no audit log inclusion proof", 0),
+      0u)
       << refused.out;
   RunResult result = verify({"--allow-unlogged"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;

@@ -94,39 +94,49 @@ const std::vector<Attack>& attacks() {
       {"Intact", [](Tampered&) {}, {}, 0, ""},
       {"EnvelopeEdited",
        [](Tampered& t) {
-         t.sql("UPDATE entries SET envelope = CAST(replace(CAST(envelope AS TEXT), 'eyJf', "
-               "'eyJF') AS BLOB) WHERE seq = 4;");
+         t.sql(
+             "UPDATE entries SET envelope = CAST(replace(CAST(envelope AS TEXT), 'eyJf', "
+             "'eyJF') AS BLOB) WHERE seq = 4;");
        },
        {},
        1,
        "log BROKEN at entry 4: envelope bytes do not match the stored leaf hash (edited)"},
       {"EnvelopeEditedWithItsLeafHash",
        [](Tampered& t) {
-         t.sql("UPDATE entries SET envelope = (SELECT envelope FROM entries WHERE seq = 7), "
-               "head = (SELECT head FROM entries WHERE seq = 7), time = (SELECT time FROM "
-               "entries WHERE seq = 7), actor = (SELECT actor FROM entries WHERE seq = 7) WHERE "
-               "seq = 4; UPDATE nodes SET hash = (SELECT hash FROM nodes WHERE level = 0 AND idx "
-               "= 7) WHERE level = 0 AND idx = 4;");
+         t.sql(
+             "UPDATE entries SET envelope = (SELECT envelope FROM entries WHERE seq = 7), "
+             "head = (SELECT head FROM entries WHERE seq = 7), time = (SELECT time FROM "
+             "entries WHERE seq = 7), actor = (SELECT actor FROM entries WHERE seq = 7) WHERE "
+             "seq = 4; UPDATE nodes SET hash = (SELECT hash FROM nodes WHERE level = 0 AND idx "
+             "= 7) WHERE level = 0 AND idx = 4;");
        },
        {},
        1,
        "log BROKEN at entry 4: stored subtree hash at level 1 does not match the entries"},
       {"TwoEntriesSwapped",
        [](Tampered& t) {
-         t.sql("UPDATE entries SET seq = -1 WHERE seq = 2; UPDATE entries SET seq = 2 WHERE seq "
-               "= 6; UPDATE entries SET seq = 6 WHERE seq = -1;");
+         t.sql(
+             "UPDATE entries SET seq = -1 WHERE seq = 2; UPDATE entries SET seq = 2 WHERE seq "
+             "= 6; UPDATE entries SET seq = 6 WHERE seq = -1;");
        },
        {},
        1,
        "log BROKEN at entry 2: envelope bytes do not match the stored leaf hash (edited)"},
-      {"EntryDeleted", [](Tampered& t) { t.sql("DELETE FROM entries WHERE seq = 3;"); }, {}, 1,
+      {"EntryDeleted",
+       [](Tampered& t) { t.sql("DELETE FROM entries WHERE seq = 3;"); },
+       {},
+       1,
        "log BROKEN at entry 3: entry is missing (deleted)"},
-      {"TailDeleted", [](Tampered& t) { t.sql("DELETE FROM entries WHERE seq >= 8;"); }, {}, 1,
+      {"TailDeleted",
+       [](Tampered& t) { t.sql("DELETE FROM entries WHERE seq >= 8;"); },
+       {},
+       1,
        "log BROKEN at entry 8: stored leaf hash beyond the entries (entries deleted)"},
       {"EntryReappendedAsACopy",
        [](Tampered& t) {
-         t.sql("UPDATE entries SET envelope = (SELECT envelope FROM entries WHERE seq = 1) WHERE "
-               "seq = 9;");
+         t.sql(
+             "UPDATE entries SET envelope = (SELECT envelope FROM entries WHERE seq = 1) WHERE "
+             "seq = 9;");
        },
        {},
        1,
@@ -177,10 +187,16 @@ const std::vector<Attack>& attacks() {
        1,
        "log BROKEN at entry 0: stored checkpoint for size 1 names another log "
        "(audit.example.com/acme/app)"},
-      {"CheckpointResignedWithAnotherKey", resign_latest_checkpoint, {}, 1,
+      {"CheckpointResignedWithAnotherKey",
+       resign_latest_checkpoint,
+       {},
+       1,
        "log BROKEN at entry 9: the latest checkpoint (size 10) is not signed by the log key "
        "{log_key}"},
-      {"DatabaseReplacedUnderAnotherLogKey", replace_database, {}, 1,
+      {"DatabaseReplacedUnderAnotherLogKey",
+       replace_database,
+       {},
+       1,
        "log BROKEN at entry 9: the latest checkpoint (size 10) is not signed by the log key "
        "{log_key}"},
       {"EntrySignedByAnUntrustedKey",
@@ -200,7 +216,8 @@ class TamperSuite : public ::testing::TestWithParam<Attack> {};
 std::string expand(std::string text, const Tampered& t) {
   for (auto [name, value] : {std::pair<std::string, std::string>{"{log_key}", t.log_key.key_id()},
                              {"{untrusted}", t.untrusted.key_id()}}) {
-    for (size_t at; (at = text.find(name)) != std::string::npos;) text.replace(at, name.size(), value);
+    for (size_t at; (at = text.find(name)) != std::string::npos;)
+      text.replace(at, name.size(), value);
   }
   return text;
 }
@@ -209,7 +226,7 @@ TEST_P(TamperSuite, VerifierGivesTheExactVerdict) {
   const Attack& attack = GetParam();
   Tampered t;
   attack.apply(t);
-  std::vector<std::string> args = {"log",     "verify",     "--log",       t.path,
+  std::vector<std::string> args = {"log",     "verify",        "--log",     t.path,
                                    "--trust", t.pub("signer"), "--log-pub", t.pub("log")};
   args.insert(args.end(), attack.flags.begin(), attack.flags.end());
   RunResult result = run_gate(args);
@@ -231,9 +248,10 @@ TEST(TamperLimits, CleanTruncationNeedsAnOutsideView) {
   RunResult checkpoint = run_gate({"log", "checkpoint", "--log", t.path});
   ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
   gate::test::write_file(t.dir / "kept.checkpoint", checkpoint.out);
-  t.sql("DELETE FROM entries WHERE seq >= 6; DELETE FROM entry_rules WHERE seq >= 6;"
-        "DELETE FROM nodes WHERE ((idx + 1) << level) > 6; DELETE FROM checkpoints WHERE size > 6;");
-  std::vector<std::string> args = {"log",     "verify",     "--log",       t.path,
+  t.sql(
+      "DELETE FROM entries WHERE seq >= 6; DELETE FROM entry_rules WHERE seq >= 6;"
+      "DELETE FROM nodes WHERE ((idx + 1) << level) > 6; DELETE FROM checkpoints WHERE size > 6;");
+  std::vector<std::string> args = {"log",     "verify",        "--log",     t.path,
                                    "--trust", t.pub("signer"), "--log-pub", t.pub("log")};
   RunResult alone = run_gate(args);
   EXPECT_EQ(alone.exit_code, 0) << alone.out;

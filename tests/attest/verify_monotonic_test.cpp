@@ -66,9 +66,10 @@ class MonotonicVerify : public ::testing::Test {
   }
 
   void start_witness() {
-    witness = std::make_unique<Witness>("witness.example.com/w1", witness_key,
-                                        std::map<std::string, PublicKey>{{kOrigin, log_key.public_key()}},
-                                        (dir / "witness.db").string());
+    witness =
+        std::make_unique<Witness>("witness.example.com/w1", witness_key,
+                                  std::map<std::string, PublicKey>{{kOrigin, log_key.public_key()}},
+                                  (dir / "witness.db").string());
     server = std::make_unique<cli::WitnessServer>(*witness);
     int port = server->start("127.0.0.1", 0);
     witness_flag = "http://127.0.0.1:" + std::to_string(port) + "=" + pub("witness");
@@ -156,7 +157,8 @@ TEST_F(MonotonicVerify, RollingTheFileBackIsCaughtByAWitness) {
   ASSERT_EQ(run({"sqlite3", path, ".backup " + old_copy}).exit_code, 0);
   decide("fail");
   ASSERT_EQ(verify_log({"--witness", witness_flag}).exit_code, 1);  // the witness saw size 5
-  RunResult rolled = verify({"--log", old_copy, "--log-pub", pub("log"), "--witness", witness_flag});
+  RunResult rolled =
+      verify({"--log", old_copy, "--log-pub", pub("log"), "--witness", witness_flag});
   EXPECT_EQ(rolled.exit_code, 1);
   EXPECT_NE(rolled.out.find("is broken: witness "), std::string::npos) << rolled.out;
   EXPECT_NE(rolled.out.find("truncated or rolled back"), std::string::npos) << rolled.out;
@@ -176,8 +178,8 @@ TEST_F(MonotonicVerify, ALoggedNoteIsAcceptedOnlyWhenAtLeastAsNewAsTheVerifiers)
   note(fail_note);
   EXPECT_EQ(verify({"--log-pub", pub("log")}).exit_code, 1);
   note(pass_note);
-  RunResult rolled = verify({"--log-pub", pub("log"), "--checkpoint",
-                             (dir / "latest.checkpoint").string()});
+  RunResult rolled =
+      verify({"--log-pub", pub("log"), "--checkpoint", (dir / "latest.checkpoint").string()});
   EXPECT_EQ(rolled.exit_code, 1);
   EXPECT_EQ(rolled.out, "not verified: the note's checkpoint (size 4) is older than " +
                             (dir / "latest.checkpoint").string() +
@@ -199,14 +201,17 @@ TEST_F(MonotonicVerify, ALoggedNoteIsAcceptedOnlyWhenAtLeastAsNewAsTheVerifiers)
 }
 
 TEST_F(MonotonicVerify, AnySubjectMayMatchButPredicateHeadMustEqualIt) {
-  auto statement_with = [&](const std::vector<std::string>& subjects, const std::string& pred_head) {
+  auto statement_with = [&](const std::vector<std::string>& subjects,
+                            const std::string& pred_head) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& s : subjects) list.push_back({{"name", "git-commit"}, {"digest", {{"gitCommit", s}}}});
+    for (const auto& s : subjects)
+      list.push_back({{"name", "git-commit"}, {"digest", {{"gitCommit", s}}}});
     nlohmann::json statement = {
         {"_type", kStatementType},
         {"subject", list},
         {"predicateType", kDecisionPredicateType},
-        {"predicate", {{"head", pred_head}, {"verdict", "pass"}, {"time", "2026-03-01T10:00:00Z"}}}};
+        {"predicate",
+         {{"head", pred_head}, {"verdict", "pass"}, {"time", "2026-03-01T10:00:00Z"}}}};
     return serialize_envelope(sign_envelope(kInTotoPayloadType, statement.dump(), signer));
   };
   std::string other(40, 'e');

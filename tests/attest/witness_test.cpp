@@ -13,6 +13,7 @@
 #include "attest/merkle.hpp"
 #include "attest/witness.hpp"
 #include "gate/cli/witness_command.hpp"
+#include "gate/types/errors.hpp"
 #include "tests/attest/fixtures.hpp"
 #include "tests/support/support.hpp"
 
@@ -66,10 +67,9 @@ class WitnessTest : public ::testing::Test {
   }
 
   RunResult verify(const std::string& log_path, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"log",         "verify",       "--log",
-                                     log_path,      "--trust",      pub("signer"),
-                                     "--log-pub",   pub("log"),     "--witness",
-                                     witness_flag(0), "--witness", witness_flag(1)};
+    std::vector<std::string> args = {"log",       "verify",        "--log",     log_path,
+                                     "--trust",   pub("signer"),   "--log-pub", pub("log"),
+                                     "--witness", witness_flag(0), "--witness", witness_flag(1)};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_gate(args);
   }
@@ -159,8 +159,8 @@ TEST_F(WitnessTest, SplitViewOfTheSameSizeIsRefused) {
 
 TEST_F(WitnessTest, ForkThatGrewIsRefused) {
   std::string fork = snapshot_copy("fork.db");
-  append(10, 2);            // the real log grows to 12
-  append(900, 4, fork);     // the fork grows to 14 from the same 10
+  append(10, 2);         // the real log grows to 12
+  append(900, 4, fork);  // the fork grows to 14 from the same 10
   ASSERT_EQ(verify().exit_code, 0);
   RunResult result = verify(fork, {});
   EXPECT_EQ(result.exit_code, 1);
@@ -199,7 +199,7 @@ TEST_F(WitnessTest, OfflineWitnessFailsClosed) {
   EXPECT_NE(result.out.find("): the log cannot be confirmed, so verification fails closed\n"),
             std::string::npos)
       << result.out;
-  RunResult one = verify({"--min-witnesses", "1"});
+  RunResult one = verify(std::vector<std::string>{"--min-witnesses", "1"});
   EXPECT_EQ(one.exit_code, 0) << one.out;
   EXPECT_NE(one.out.find("cosigned by 1 witnesses"), std::string::npos) << one.out;
 }
@@ -219,7 +219,7 @@ TEST_F(WitnessTest, WitnessKeyNotTrustedCountsForNothing) {
 }
 
 TEST_F(WitnessTest, BadWitnessFlagsAreInputErrors) {
-  EXPECT_EQ(verify({"--min-witnesses", "3"}).exit_code, 2);
+  EXPECT_EQ(verify(std::vector<std::string>{"--min-witnesses", "3"}).exit_code, 2);
   RunResult bad = run_gate({"log", "verify", "--log", path, "--witness", "witness.pub"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("is not URL=PUBKEY"), std::string::npos) << bad.err;
@@ -242,7 +242,8 @@ class WitnessProtocol : public ::testing::Test {
   gate::test::TempDir dir;
   PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
   PrivateKey witness_key = PrivateKey::generate(KeyType::ed25519);
-  Witness witness{"witness.example.com/w1", witness_key,
+  Witness witness{"witness.example.com/w1",
+                  witness_key,
                   {{kOrigin, log_key.public_key()}},
                   (dir / "state.db").string()};
 };
@@ -250,9 +251,10 @@ class WitnessProtocol : public ::testing::Test {
 TEST_F(WitnessProtocol, AnswersEachCaseWithItsStatus) {
   EXPECT_EQ(witness.add_checkpoint("nonsense", 1).status, 400);
   Checkpoint unknown{"other.example.com/log", 1, merkle::leaf_hash("0"), {}};
-  EXPECT_EQ(witness.add_checkpoint(format_add_checkpoint(0, {}, sign_checkpoint(unknown, log_key)), 1)
-                .status,
-            404);
+  EXPECT_EQ(
+      witness.add_checkpoint(format_add_checkpoint(0, {}, sign_checkpoint(unknown, log_key)), 1)
+          .status,
+      404);
   EXPECT_EQ(witness
                 .add_checkpoint(format_add_checkpoint(
                                     0, {}, checkpoint(5, PrivateKey::generate(KeyType::ed25519))),
@@ -269,22 +271,23 @@ TEST_F(WitnessProtocol, AnswersEachCaseWithItsStatus) {
   EXPECT_EQ(cosigned_by(parsed, parsed.signatures, witness_key.public_key()),
             std::optional<uint64_t>(1700000000));
 
-  WitnessReply stale = witness.add_checkpoint(format_add_checkpoint(0, {}, checkpoint(8, log_key)), 2);
+  WitnessReply stale =
+      witness.add_checkpoint(format_add_checkpoint(0, {}, checkpoint(8, log_key)), 2);
   EXPECT_EQ(stale.status, 409);
   EXPECT_EQ(stale.content_type, "text/x.tlog.size");
   EXPECT_EQ(stale.body, "5\n");
   // Another root for size 5: a split view.
-  EXPECT_EQ(witness.add_checkpoint(format_add_checkpoint(5, {}, checkpoint(5, log_key, 77)), 2)
-                .status,
-            409);
-  // A proof that does not lead from the cosigned root.
-  EXPECT_EQ(witness
-                .add_checkpoint(format_add_checkpoint(5, proof(5, 8), checkpoint(8, log_key, 77)), 2)
-                .status,
-            422);
   EXPECT_EQ(
-      witness.add_checkpoint(format_add_checkpoint(5, proof(5, 8), checkpoint(8, log_key)), 3).status,
-      200);
+      witness.add_checkpoint(format_add_checkpoint(5, {}, checkpoint(5, log_key, 77)), 2).status,
+      409);
+  // A proof that does not lead from the cosigned root.
+  EXPECT_EQ(
+      witness.add_checkpoint(format_add_checkpoint(5, proof(5, 8), checkpoint(8, log_key, 77)), 2)
+          .status,
+      422);
+  EXPECT_EQ(witness.add_checkpoint(format_add_checkpoint(5, proof(5, 8), checkpoint(8, log_key)), 3)
+                .status,
+            200);
   // Rolled back below what was cosigned.
   EXPECT_EQ(witness.add_checkpoint(format_add_checkpoint(5, {}, checkpoint(5, log_key)), 4).status,
             409);
@@ -305,14 +308,14 @@ TEST(AddCheckpointRequest, HostileBodiesAreInputErrorsNamingTheLine) {
                            std::string("old 0\nAAAA\n\ncp"), std::string("new 1\n\ncp"),
                            std::string("old 1\nnot base64\n\ncp"), std::string("old 1\n\n"),
                            std::string("old -1\n\ncp"), std::string("old 1\n")}) {
-    EXPECT_THROW(parse_add_checkpoint(body, "request"), InputError) << body;
+    EXPECT_THROW(parse_add_checkpoint(body, "request"), gate::InputError) << body;
   }
   std::string many = "old 1\n";
   for (int i = 0; i < 64; ++i) many += base64_encode(std::string(32, 'x')) + "\n";
   try {
     parse_add_checkpoint(many + "\ncp", "request");
     ADD_FAILURE() << "64 proof lines accepted";
-  } catch (const InputError& e) {
+  } catch (const gate::InputError& e) {
     EXPECT_EQ(e.line(), 65u);
   }
 }
