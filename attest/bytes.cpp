@@ -1,17 +1,41 @@
 #include "attest/bytes.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include <stdexcept>
 
 namespace gate::attest {
 
-Hash sha256(std::string_view bytes) {
+namespace {
+struct DigestContext {
+  DigestContext() : md(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx(EVP_MD_CTX_new()) {
+    if (!md || !ctx) throw std::runtime_error("OpenSSL has no SHA-256");
+  }
+  ~DigestContext() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
+  DigestContext(const DigestContext&) = delete;
+  DigestContext& operator=(const DigestContext&) = delete;
+  EVP_MD* md;
+  EVP_MD_CTX* ctx;
+};
+}  // namespace
+
+Hash sha256_concat(std::initializer_list<std::string_view> parts) {
+  thread_local DigestContext digest;
   Hash out;
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out.data());
+  bool ok = EVP_DigestInit_ex2(digest.ctx, digest.md, nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(digest.ctx, part.data(), part.size()) == 1;
+  }
+  unsigned int length = 0;
+  ok = ok && EVP_DigestFinal_ex(digest.ctx, out.data(), &length) == 1 && length == out.size();
+  if (!ok) throw std::runtime_error("SHA-256 failed");
   return out;
 }
+
+Hash sha256(std::string_view bytes) { return sha256_concat({bytes}); }
 
 std::string_view as_bytes(const Hash& hash) {
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
@@ -93,6 +117,18 @@ std::optional<std::string> base64_decode(std::string_view text) {
   // Reject non-canonical encodings (unused bits set), so one value has one text.
   if (base64_encode(out) != text) return std::nullopt;
   return out;
+}
+
+std::optional<std::string> base64_decode_lenient(std::string_view text) {
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+  }
+  while (standard.size() % 4 != 0) standard.push_back('=');
+  return base64_decode(standard);
 }
 
 }  // namespace gate::attest

@@ -44,6 +44,14 @@ std::string note_key_hash(std::string_view name, const PublicKey& key) {
   return std::string(as_bytes(sha256(material)).substr(0, 4));
 }
 
+std::optional<std::string> origin_problem(std::string_view origin) {
+  if (origin.empty()) return "it is empty";
+  if (origin.size() > 255) return "it is longer than 255 bytes";
+  if (origin.find("://") != std::string_view::npos) return "it has a scheme (drop https://)";
+  if (!valid_key_name(origin)) return "it has a space, a plus sign or a control character";
+  return std::nullopt;
+}
+
 std::string checkpoint_text(const Checkpoint& checkpoint) {
   std::string text = checkpoint.origin + "\n" + std::to_string(checkpoint.size) + "\n" +
                      base64_encode(as_bytes(checkpoint.root)) + "\n";
@@ -60,6 +68,36 @@ std::string sign_checkpoint(const Checkpoint& checkpoint, const PrivateKey& key)
   std::string blob = note_key_hash(checkpoint.origin, key.public_key()) + key.sign(text);
   return text + "\n" + std::string(kSignaturePrefix) + checkpoint.origin + " " +
          base64_encode(blob) + "\n";
+}
+
+std::vector<NoteSignature> parse_signature_lines(std::string_view text,
+                                                 const std::string& origin_name,
+                                                 uint32_t first_line) {
+  if (text.size() > kMaxNoteSize) bad_checkpoint(origin_name, 0, "larger than 1 MiB");
+  if (text.empty()) bad_checkpoint(origin_name, first_line, "no signature lines");
+  if (text.back() != '\n') {
+    bad_checkpoint(origin_name, first_line, "signature lines must end in a newline");
+  }
+  std::vector<NoteSignature> signatures;
+  uint32_t line_number = first_line;
+  for (auto line : split_lines(text)) {
+    if (line.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
+      bad_checkpoint(origin_name, line_number, "signature line does not start with an em dash");
+    }
+    line.remove_prefix(kSignaturePrefix.size());
+    size_t space = line.rfind(' ');
+    if (space == std::string_view::npos) bad_checkpoint(origin_name, line_number, "no key name");
+    NoteSignature signature;
+    signature.name = std::string(line.substr(0, space));
+    if (!valid_key_name(signature.name)) bad_checkpoint(origin_name, line_number, "bad key name");
+    auto blob = base64_decode(line.substr(space + 1));
+    if (!blob || blob->size() < 5) bad_checkpoint(origin_name, line_number, "bad signature");
+    signature.key_hash = blob->substr(0, 4);
+    signature.signature = blob->substr(4);
+    signatures.push_back(std::move(signature));
+    ++line_number;
+  }
+  return signatures;
 }
 
 SignedCheckpoint parse_checkpoint(std::string_view note, const std::string& origin_name) {
@@ -89,26 +127,8 @@ SignedCheckpoint parse_checkpoint(std::string_view note, const std::string& orig
   checkpoint.root = hash_from_bytes(*root);
   for (size_t i = 3; i < lines.size(); ++i) checkpoint.extensions.emplace_back(lines[i]);
 
-  auto signature_lines = split_lines(note.substr(split + 2));
-  if (signature_lines.empty()) bad_checkpoint(origin_name, 0, "no signature lines");
-  uint32_t line_number = static_cast<uint32_t>(lines.size() + 2);
-  for (auto line : signature_lines) {
-    if (line.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
-      bad_checkpoint(origin_name, line_number, "signature line does not start with an em dash");
-    }
-    line.remove_prefix(kSignaturePrefix.size());
-    size_t space = line.rfind(' ');
-    if (space == std::string_view::npos) bad_checkpoint(origin_name, line_number, "no key name");
-    NoteSignature signature;
-    signature.name = std::string(line.substr(0, space));
-    if (!valid_key_name(signature.name)) bad_checkpoint(origin_name, line_number, "bad key name");
-    auto blob = base64_decode(line.substr(space + 1));
-    if (!blob || blob->size() < 5) bad_checkpoint(origin_name, line_number, "bad signature");
-    signature.key_hash = blob->substr(0, 4);
-    signature.signature = blob->substr(4);
-    parsed.signatures.push_back(std::move(signature));
-    ++line_number;
-  }
+  parsed.signatures = parse_signature_lines(note.substr(split + 2), origin_name,
+                                            static_cast<uint32_t>(lines.size() + 2));
   return parsed;
 }
 

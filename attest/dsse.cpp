@@ -57,8 +57,8 @@ Envelope parse_envelope(std::string_view json_text, const std::string& origin) {
   if (json.is_discarded() || !json.is_object()) bad_envelope(origin, "not a JSON object");
   Envelope envelope;
   envelope.payload_type = string_field(json, "payloadType", origin);
-  auto payload = base64_decode(string_field(json, "payload", origin));
-  if (!payload) bad_envelope(origin, "payload is not standard base64");
+  auto payload = base64_decode_lenient(string_field(json, "payload", origin));
+  if (!payload) bad_envelope(origin, "payload is not base64 (standard or URL-safe)");
   envelope.payload = std::move(*payload);
   auto signatures = json.find("signatures");
   if (signatures == json.end() || !signatures->is_array() || signatures->empty()) {
@@ -72,8 +72,8 @@ Envelope parse_envelope(std::string_view json_text, const std::string& origin) {
       if (!keyid->is_string()) bad_envelope(origin, "keyid is not a string");
       signature.keyid = keyid->get<std::string>();
     }
-    auto sig = base64_decode(string_field(entry, "sig", origin));
-    if (!sig) bad_envelope(origin, "sig is not standard base64");
+    auto sig = base64_decode_lenient(string_field(entry, "sig", origin));
+    if (!sig) bad_envelope(origin, "sig is not base64 (standard or URL-safe)");
     signature.sig = std::move(*sig);
     envelope.signatures.push_back(std::move(signature));
   }

@@ -74,6 +74,15 @@ std::string read_key_file(const std::string& path) {
 
 PublicKey::PublicKey(Pkey key, KeyType type) : key_(std::move(key)), type_(type) {
   key_id_ = to_hex(sha256(spki_der()));
+  if (type_ == KeyType::ed25519) {
+    // ECDSA contexts hash as they go, so only Ed25519's one-shot context is kept for copying.
+    std::shared_ptr<EVP_MD_CTX> prototype(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (prototype &&
+        EVP_DigestVerifyInit(prototype.get(), nullptr, nullptr, nullptr, key_.get()) == 1) {
+      verify_prototype_ = std::move(prototype);
+    }
+    drop_openssl_errors();
+  }
 }
 
 PublicKey PublicKey::from_pem(std::string_view pem, const std::string& origin) {
@@ -117,6 +126,16 @@ std::string PublicKey::raw_ed25519() const {
 
 bool PublicKey::verify(std::string_view message, std::string_view signature) const {
   if (type_ == KeyType::ed25519 && signature.size() != 64) return false;
+  if (verify_prototype_) {
+    thread_local MdCtx work(EVP_MD_CTX_new());
+    bool ok =
+        work && EVP_MD_CTX_copy_ex(work.get(), verify_prototype_.get()) == 1 &&
+        EVP_DigestVerify(work.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                         signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                         message.size()) == 1;
+    drop_openssl_errors();
+    return ok;
+  }
   MdCtx ctx(EVP_MD_CTX_new());
   const EVP_MD* md = type_ == KeyType::ed25519 ? nullptr : EVP_sha256();
   bool ok =

@@ -113,6 +113,13 @@ LogEntry read_entry(const sql::Statement& row) {
   return entry;
 }
 
+std::optional<std::string> meta_value(sqlite3* db, const char* key) {
+  sql::Statement stmt(db, "SELECT value FROM meta WHERE key = ?");
+  stmt.bind(1, std::string_view(key));
+  if (!stmt.step()) return std::nullopt;
+  return stmt.text(0);
+}
+
 }  // namespace
 
 LogStore LogStore::open(const std::string& path, bool create, Durability durability) {
@@ -172,6 +179,62 @@ LogStore LogStore::open(const std::string& path, bool create, Durability durabil
   return LogStore(path, std::move(db));
 }
 
+LogStore::Snapshot::Snapshot(sqlite3* db) : db_(db) {
+  if (sqlite3_get_autocommit(db_) == 0) return;  // inside a transaction already
+  sql::exec(db_, "BEGIN DEFERRED");
+  owner_ = true;
+  // A deferred transaction takes its read snapshot at the first read, so read once now.
+  sql::Statement first(db_, "SELECT count(*) FROM meta");
+  first.step();
+}
+
+LogStore::Snapshot::~Snapshot() {
+  if (owner_) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+}
+
+void LogStore::check_identity(const LogIdentity& identity, const PrivateKey& log_key) {
+  if (auto problem = origin_problem(identity.origin)) {
+    throw InputError("--origin '" + identity.origin + "' is not a log name: " + *problem,
+                     "use a schema-less URL-like name, such as audit.example.com/acme/app");
+  }
+  if (log_key.type() != KeyType::ed25519) {
+    throw InputError("the log key must be an Ed25519 key (checkpoints are C2SP signed notes)",
+                     "make one with `gate keygen --type ed25519 --out log`");
+  }
+}
+
+void LogStore::init(const LogIdentity& identity, const PrivateKey& log_key) {
+  check_identity(identity, log_key);
+  sql::Transaction transaction(db());
+  if (meta_value(db(), "log_key_id")) {
+    throw InputError(path_, 0, 0, "this audit log already has an origin and a log key",
+                     "init a new file, or keep using this log as it is");
+  }
+  sql::Statement insert(db(), "INSERT INTO meta(key, value) VALUES(?, ?)");
+  insert.bind(1, std::string_view("log_key_id")).bind(2, log_key.key_id()).run();
+  insert.bind(1, std::string_view("log_public_key")).bind(2, log_key.public_key().pem()).run();
+  insert.bind(1, std::string_view("origin")).bind(2, identity.origin).run();
+  insert.bind(1, std::string_view("shared_key"))
+      .bind(2, std::string_view(identity.allow_shared_key ? "allowed" : "refused"))
+      .run();
+  transaction.commit();
+}
+
+bool LogStore::shared_key_allowed() {
+  return meta_value(db(), "shared_key").value_or("allowed") == "allowed";
+}
+
+void LogStore::check_signer(const Envelope& envelope, const std::string& log_key_id) {
+  for (const auto& signature : envelope.signatures) {
+    if (signature.keyid == log_key_id) {
+      throw InputError(path_, 0, 0,
+                       "the decision is signed with the log key: this log keeps the two apart",
+                       "sign decisions with another key (--sign-key) than the log key "
+                       "(--log-key), or init the log with --allow-shared-key");
+    }
+  }
+}
+
 void LogStore::bind_log_key(const PrivateKey& log_key) {
   if (log_key.type() != KeyType::ed25519) {
     throw InputError("the log key must be an Ed25519 key (checkpoints are C2SP signed notes)",
@@ -199,15 +262,6 @@ uint64_t LogStore::size() {
   stmt.step();
   return static_cast<uint64_t>(stmt.integer(0));
 }
-
-namespace {
-std::optional<std::string> meta_value(sqlite3* db, const char* key) {
-  sql::Statement stmt(db, "SELECT value FROM meta WHERE key = ?");
-  stmt.bind(1, std::string_view(key));
-  if (!stmt.step()) return std::nullopt;
-  return stmt.text(0);
-}
-}  // namespace
 
 std::optional<std::string> LogStore::origin() { return meta_value(db(), "origin"); }
 std::optional<std::string> LogStore::log_public_key_pem() {
@@ -241,8 +295,10 @@ LogStore::Frontier LogStore::read_frontier(uint64_t size) {
   return frontier;
 }
 
-void LogStore::insert_entry(std::string_view envelope_json, uint64_t seq, Frontier& frontier) {
+void LogStore::insert_entry(std::string_view envelope_json, uint64_t seq, Frontier& frontier,
+                            const std::string& refused_signer) {
   Envelope envelope = parse_envelope(envelope_json, "envelope");
+  if (!refused_signer.empty()) check_signer(envelope, refused_signer);
   DecisionSummary summary = summarize_decision(envelope, "envelope");
   cached(entry_insert_,
          "INSERT INTO entries(seq, time, repository, base, head, verdict, policy_sha256, actor, "
@@ -303,7 +359,10 @@ uint64_t LogStore::append_batch(const std::vector<std::string>& envelopes,
     bind_log_key(log_key);
     uint64_t first = size();
     Frontier frontier = read_frontier(first);
-    for (size_t i = 0; i < envelopes.size(); ++i) insert_entry(envelopes[i], first + i, frontier);
+    std::string refused_signer = shared_key_allowed() ? std::string() : log_key.key_id();
+    for (size_t i = 0; i < envelopes.size(); ++i) {
+      insert_entry(envelopes[i], first + i, frontier, refused_signer);
+    }
     store_checkpoint(first + envelopes.size(), log_key);
     transaction.commit();
     return first;
@@ -423,6 +482,18 @@ void LogStore::for_each_node(
   while (stmt.step()) {
     visit(static_cast<int>(stmt.integer(0)), static_cast<uint64_t>(stmt.integer(1)), stmt.blob(2));
   }
+}
+
+void LogStore::for_each_rule(
+    const std::function<void(uint64_t seq, const std::string& rule)>& visit) {
+  sql::Statement stmt(db(), "SELECT seq, rule FROM entry_rules ORDER BY seq, rule");
+  while (stmt.step()) visit(static_cast<uint64_t>(stmt.integer(0)), stmt.text(1));
+}
+
+void LogStore::for_each_checkpoint(
+    const std::function<void(uint64_t size, const std::string& note)>& visit) {
+  sql::Statement stmt(db(), "SELECT size, note FROM checkpoints ORDER BY size");
+  while (stmt.step()) visit(static_cast<uint64_t>(stmt.integer(0)), stmt.text(1));
 }
 
 std::string default_log_path(const std::string& repository) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attest/dsse.hpp"
 #include "attest/keys.hpp"
 #include "attest/merkle.hpp"
 #include "attest/sqlite.hpp"
@@ -50,12 +51,43 @@ struct LogQuery {
 // loss (SQLite WAL with synchronous=NORMAL); for bulk imports and tests.
 enum class Durability { full, normal };
 
+// Options of a log created by `gate log init`.
+struct LogIdentity {
+  // The checkpoint origin (C2SP tlog-checkpoint): a schema-less URL-like name of this log, such
+  // as "audit.example.com/acme/app". It names the log, not the key.
+  std::string origin;
+  // A decision signed by the log key itself is refused unless this is set: a stolen CI signing
+  // key must not also be able to re-sign the log's checkpoints.
+  bool allow_shared_key = false;
+};
+
 class LogStore {
  public:
+  // One read transaction: every read made while it lives sees the same state of the file, even
+  // while other processes append. Nests: an inner snapshot joins the outer one.
+  class Snapshot {
+   public:
+    explicit Snapshot(sqlite3* db);
+    ~Snapshot();
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
+
+   private:
+    sqlite3* db_;
+    bool owner_ = false;
+  };
+
   // Opens the log; with `create`, creates the file (and its folder) when missing. Throws
   // InputError naming the path when it cannot be opened or is not a Gate audit log.
   static LogStore open(const std::string& path, bool create,
                        Durability durability = Durability::full);
+
+  // Creates the log's identity (origin and log key) before the first append; throws InputError
+  // when the log already has one or the origin is not a valid name.
+  void init(const LogIdentity& identity, const PrivateKey& log_key);
+  // The checks of init() that need no file, so a caller can refuse before creating one.
+  static void check_identity(const LogIdentity& identity, const PrivateKey& log_key);
+  [[nodiscard]] Snapshot snapshot() { return Snapshot(db()); }
 
   // Appends one envelope (DSSE JSON bytes of a Gate decision); returns its sequence number.
   uint64_t append(std::string_view envelope, const PrivateKey& log_key);
@@ -67,6 +99,9 @@ class LogStore {
   // The checkpoint origin and the log's Ed25519 public key, fixed by the first append.
   std::optional<std::string> origin();
   std::optional<std::string> log_public_key_pem();
+  // Whether decisions signed by the log key are accepted (set by `gate log init`; logs made by
+  // a first append without init accept them, as Gate always did).
+  bool shared_key_allowed();
 
   merkle::SubtreeSource subtree_source();
   Hash root(uint64_t size);
@@ -87,6 +122,12 @@ class LogStore {
       bool leaves,
       const std::function<void(int level, uint64_t index, std::string_view hash)>& visit);
 
+  // The entry_rules side table (rule that failed, entry) in (seq, rule) order, streamed.
+  void for_each_rule(const std::function<void(uint64_t seq, const std::string& rule)>& visit);
+  // Every stored checkpoint in size order, streamed.
+  void for_each_checkpoint(
+      const std::function<void(uint64_t size, const std::string& note)>& visit);
+
   sqlite3* db() const { return db_.get(); }
 
  private:
@@ -96,7 +137,10 @@ class LogStore {
   using Frontier = std::vector<Hash>;
   Frontier read_frontier(uint64_t size);
   void bind_log_key(const PrivateKey& log_key);
-  void insert_entry(std::string_view envelope, uint64_t seq, Frontier& frontier);
+  void check_signer(const Envelope& envelope, const std::string& log_key_id);
+  // refused_signer: a key id whose signature on a decision is refused (the log key), or empty.
+  void insert_entry(std::string_view envelope, uint64_t seq, Frontier& frontier,
+                    const std::string& refused_signer);
   void store_checkpoint(uint64_t size, const PrivateKey& log_key);
   Hash read_node(int level, uint64_t index);
   sql::Statement& cached(std::unique_ptr<sql::Statement>& slot, const char* sql);

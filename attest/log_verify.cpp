@@ -1,5 +1,6 @@
 #include "attest/log_verify.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "attest/checkpoint.hpp"
@@ -13,8 +14,9 @@ namespace gate::attest {
 namespace {
 
 struct Failure {
-  uint64_t seq;
+  std::optional<uint64_t> seq;
   std::string problem;
+  bool unconfirmed = false;
 };
 
 std::string join(const std::vector<std::string>& parts) {
@@ -24,7 +26,8 @@ std::string join(const std::vector<std::string>& parts) {
 }
 
 // Index columns answer auditors' queries; they must say what the signed envelope says.
-std::optional<std::string> index_mismatch(const LogEntry& entry, const DecisionSummary& summary) {
+std::optional<std::string> index_mismatch(const LogEntry& entry, const Envelope& envelope,
+                                          const DecisionSummary& summary) {
   if (entry.time != summary.time) return "time";
   if (entry.repository != summary.repository) return "repository";
   if (entry.base != summary.base) return "base";
@@ -33,6 +36,8 @@ std::optional<std::string> index_mismatch(const LogEntry& entry, const DecisionS
   if (entry.policy_sha256 != summary.policy_sha256) return "policy_sha256";
   if (entry.actor != summary.actor) return "actor";
   if (join(entry.failed_rules) != join(summary.failed_rules)) return "failed_rules";
+  std::string key_id = envelope.signatures.empty() ? std::string() : envelope.signatures[0].keyid;
+  if (entry.key_id != key_id) return "key_id";
   return std::nullopt;
 }
 
@@ -44,19 +49,34 @@ class Verifier {
 
   LogVerifyResult run() {
     LogVerifyResult result;
-    std::optional<Failure> failure = check_entries();
-    if (!failure) failure = check_nodes();
-    std::optional<PublicKey> log_key = checkpoint_key(result);
-    if (!failure) failure = check_latest_checkpoint(log_key);
-    if (!failure && options_.old_checkpoint) failure = check_old_checkpoint(log_key);
+    std::optional<Failure> failure;
+    {
+      // Everything local is read from one snapshot, so concurrent appends are invisible.
+      LogStore::Snapshot snapshot = store_.snapshot();
+      failure = check_entries();
+      if (!failure) failure = check_rules();
+      if (!failure) failure = check_nodes();
+      std::optional<PublicKey> log_key = checkpoint_key(result);
+      if (!failure) failure = check_checkpoints();
+      if (!failure) failure = check_latest_checkpoint(log_key);
+      if (!failure && options_.old_checkpoint) failure = check_old_checkpoint(log_key);
+    }
+    if (!failure && !options_.witnesses.empty()) failure = check_witnesses(result);
     result.entries = tree_.size();
     if (tree_.size() > 0) result.root_hex = to_hex(tree_.root());
+    result.latest_checkpoint = latest_note_ + cosignatures_;
     if (options_.trusted.empty()) {
       result.notes.push_back("envelope signatures not checked: pass --trust PUBKEY");
+    }
+    if (options_.witnesses.empty()) {
+      result.notes.push_back(
+          "no witness asked: a rollback to an older copy of the file, or a re-keyed log, is only "
+          "caught with --witness (or --checkpoint)");
     }
     if (failure) {
       result.first_broken = failure->seq;
       result.problem = failure->problem;
+      result.unconfirmed = failure->unconfirmed;
       return result;
     }
     result.ok = true;
@@ -93,6 +113,9 @@ class Verifier {
       tree_.append(leaf);
       ++expected;
     });
+    if (!failure && stored_leaves.size() > expected) {
+      failure = Failure{expected, "stored leaf hash beyond the entries (entries deleted)"};
+    }
     return failure;
   }
 
@@ -100,22 +123,51 @@ class Verifier {
     try {
       Envelope envelope = parse_envelope(entry.envelope, "entry");
       DecisionSummary summary = summarize_decision(envelope, "entry");
-      if (auto column = index_mismatch(entry, summary)) {
+      if (auto column = index_mismatch(entry, envelope, summary)) {
         return "indexed column '" + *column + "' does not match the signed statement";
       }
-      if (options_.trusted.empty()) return std::nullopt;
-      std::vector<PublicKey> candidates;
-      for (const auto& signature : envelope.signatures) {
-        auto it = trusted_by_id_.find(signature.keyid);
-        if (it != trusted_by_id_.end()) candidates.push_back(*it->second);
+      std::vector<std::string> rules = summary.failed_rules;
+      std::sort(rules.begin(), rules.end());
+      rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+      for (auto& rule : rules) expected_rules_.emplace_back(entry.seq, std::move(rule));
+      if (!options_.trusted.empty()) {
+        std::vector<PublicKey> candidates;
+        for (const auto& signature : envelope.signatures) {
+          auto it = trusted_by_id_.find(signature.keyid);
+          if (it != trusted_by_id_.end()) candidates.push_back(*it->second);
+        }
+        if (candidates.empty()) candidates = options_.trusted;  // DSSE allows empty key ids
+        EnvelopeCheck check = verify_envelope(envelope, candidates);
+        if (!check.ok) return "envelope " + check.reason;
       }
-      if (candidates.empty()) candidates = options_.trusted;  // DSSE allows empty key ids
-      EnvelopeCheck check = verify_envelope(envelope, candidates);
-      if (!check.ok) return "envelope " + check.reason;
+      if (options_.visit) options_.visit(entry, envelope, summary);
     } catch (const InputError& e) {
       return e.message();
     }
     return std::nullopt;
+  }
+
+  // The rule index must hold exactly the failed rules the statements name.
+  std::optional<Failure> check_rules() {
+    std::optional<Failure> failure;
+    size_t next = 0;
+    store_.for_each_rule([&](uint64_t seq, const std::string& rule) {
+      if (failure) return;
+      if (next < expected_rules_.size() && expected_rules_[next].first == seq &&
+          expected_rules_[next].second == rule) {
+        ++next;
+        return;
+      }
+      uint64_t at =
+          next < expected_rules_.size() ? std::min(seq, expected_rules_[next].first) : seq;
+      failure = Failure{at, "the rule index (entry_rules) does not match the signed statement"};
+    });
+    if (!failure && next < expected_rules_.size()) {
+      failure = Failure{expected_rules_[next].first, "the rule index (entry_rules) lacks rule '" +
+                                                         expected_rules_[next].second +
+                                                         "' (deleted rows)"};
+    }
+    return failure;
   }
 
   std::optional<Failure> check_nodes() {
@@ -133,18 +185,55 @@ class Verifier {
     return failure;
   }
 
+  // Every stored checkpoint must name this log and sign a root the entries recompute to. Their
+  // signatures are not checked one by one (the latest is): a checkpoint whose root matches
+  // carries no claim the entries do not make already.
+  std::optional<Failure> check_checkpoints() {
+    std::optional<Failure> failure;
+    std::optional<std::string> origin = store_.origin();
+    store_.for_each_checkpoint([&](uint64_t size, const std::string& note) {
+      if (failure) return;
+      uint64_t at = size == 0 ? 0 : size - 1;
+      try {
+        SignedCheckpoint checkpoint = parse_checkpoint(note, "checkpoint");
+        if (checkpoint.checkpoint.size != size) {
+          failure = Failure{at, "stored checkpoint for size " + std::to_string(size) +
+                                    " signs size " + std::to_string(checkpoint.checkpoint.size)};
+        } else if (origin && checkpoint.checkpoint.origin != *origin) {
+          failure = Failure{at, "stored checkpoint for size " + std::to_string(size) +
+                                    " names another log (" + checkpoint.checkpoint.origin + ")"};
+        } else if (size > tree_.size()) {
+          failure = Failure{tree_.size(), "a stored checkpoint covers " + std::to_string(size) +
+                                              " entries but only " + std::to_string(tree_.size()) +
+                                              " remain (truncated)"};
+        } else if (tree_.root(size) != checkpoint.checkpoint.root) {
+          failure = Failure{at, "the stored checkpoint for size " + std::to_string(size) +
+                                    " does not match the entries"};
+        }
+      } catch (const InputError& e) {
+        failure = Failure{at, e.message()};
+      }
+    });
+    return failure;
+  }
+
   std::optional<PublicKey> checkpoint_key(LogVerifyResult& result) {
-    if (options_.log_key) return options_.log_key;
     auto pem = store_.log_public_key_pem();
+    if (options_.log_key) {
+      if (pem) {
+        try {
+          if (PublicKey::from_pem(*pem, "log key").key_id() != options_.log_key->key_id()) {
+            result.notes.push_back("the log key recorded in the file is not the pinned one");
+          }
+        } catch (const InputError&) {
+          result.notes.push_back("the log key recorded in the file is not a key");
+        }
+      }
+      return options_.log_key;
+    }
     if (!pem) return std::nullopt;
     result.notes.push_back("checkpoint key taken from the log itself: pass --log-pub to pin it");
     return PublicKey::from_pem(*pem, store_.path() + " (log key)");
-  }
-
-  // The root of the first `size` entries as recomputed, or nullopt when there are fewer.
-  std::optional<Hash> recomputed_root(uint64_t size) {
-    if (size > tree_.size()) return std::nullopt;
-    return tree_.root(size);
   }
 
   std::optional<Failure> check_latest_checkpoint(const std::optional<PublicKey>& key) {
@@ -153,6 +242,7 @@ class Verifier {
       if (tree_.size() == 0) return std::nullopt;
       return Failure{0, "no signed checkpoint in the log"};
     }
+    latest_note_ = *note;
     if (!key) return Failure{0, "the log has checkpoints but no log key"};
     SignedCheckpoint checkpoint = parse_checkpoint(*note, "latest checkpoint");
     uint64_t size = checkpoint.checkpoint.size;
@@ -161,48 +251,11 @@ class Verifier {
                      "the latest checkpoint (size " + std::to_string(size) +
                          ") is not signed by the log key " + key->key_id()};
     }
-    if (size > tree_.size()) {
-      return Failure{tree_.size(), "the signed checkpoint covers " + std::to_string(size) +
-                                       " entries but only " + std::to_string(tree_.size()) +
-                                       " remain (truncated)"};
-    }
     if (size < tree_.size()) {
       return Failure{size, "entries after the latest signed checkpoint (size " +
                                std::to_string(size) + ") are not covered by any signature"};
     }
-    if (*recomputed_root(size) != checkpoint.checkpoint.root) {
-      return Failure{first_divergence(*key, size),
-                     "the recomputed root does not match the signed checkpoint"};
-    }
     return std::nullopt;
-  }
-
-  // Binary search over the stored checkpoints for the first size whose signed root differs
-  // from the recomputed one: a prefix that matches stays matching, so the search is sound.
-  uint64_t first_divergence(const PublicKey& key, uint64_t latest) {
-    std::vector<uint64_t> sizes = store_.checkpoint_sizes();
-    uint64_t low = 0;  // the largest size known to match
-    size_t lo = 0, hi = sizes.size();
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      bool matches = false;
-      if (auto note = store_.checkpoint(sizes[mid])) {
-        try {
-          SignedCheckpoint checkpoint = parse_checkpoint(*note, "checkpoint");
-          auto root = recomputed_root(checkpoint.checkpoint.size);
-          matches =
-              checkpoint_signed_by(checkpoint, key) && root && *root == checkpoint.checkpoint.root;
-        } catch (const InputError&) {
-        }
-      }
-      if (matches) {
-        low = sizes[mid];
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return low < latest ? low : latest - 1;
   }
 
   std::optional<Failure> check_old_checkpoint(const std::optional<PublicKey>& key) {
@@ -221,18 +274,59 @@ class Verifier {
                                        options_.old_checkpoint_name + " signed " +
                                        std::to_string(size) + " (truncated)"};
     }
-    if (*recomputed_root(size) != old.checkpoint.root) {
-      return Failure{first_divergence(*key, size),
-                     "the log does not extend " + options_.old_checkpoint_name + " (size " +
-                         std::to_string(size) + "): it was rewritten (fork or rollback)"};
+    if (tree_.root(size) != old.checkpoint.root) {
+      return Failure{std::nullopt, "the log does not extend " + options_.old_checkpoint_name +
+                                       " (size " + std::to_string(size) +
+                                       "): it was rewritten (fork or rollback)"};
     }
     return std::nullopt;
+  }
+
+  // The witnesses hold what no file can: the largest checkpoint of this log they cosigned. A
+  // conflict from any trusted witness breaks the log; too few cosignatures leave it unconfirmed.
+  std::optional<Failure> check_witnesses(LogVerifyResult& result) {
+    if (latest_note_.empty()) return Failure{std::nullopt, "the log has no checkpoint to witness"};
+    ConsistencyProver prove = [this](uint64_t old_size,
+                                     uint64_t new_size) -> std::optional<std::vector<Hash>> {
+      return merkle::consistency_proof(tree_.source(), old_size, new_size);
+    };
+    std::vector<std::string> refusals;
+    for (const auto& witness : options_.witnesses) {
+      CosignOutcome outcome = request_cosignature(witness, latest_note_, prove);
+      switch (outcome.kind) {
+        case CosignOutcome::Kind::cosigned:
+          ++result.cosigned;
+          cosignatures_ += outcome.signature_line;
+          result.notes.push_back(outcome.message);
+          break;
+        case CosignOutcome::Kind::conflict:
+          return Failure{std::nullopt, outcome.message};
+        case CosignOutcome::Kind::unavailable:
+          refusals.push_back(outcome.message);
+          break;
+      }
+    }
+    size_t needed = options_.min_witnesses;
+    if (result.cosigned >= needed) {
+      for (const auto& refusal : refusals) result.notes.push_back(refusal);
+      return std::nullopt;
+    }
+    std::string problem =
+        std::to_string(result.cosigned) + " of " + std::to_string(options_.witnesses.size()) +
+        " witnesses cosigned the latest checkpoint, " + std::to_string(needed) + " needed";
+    for (const auto& refusal : refusals) problem += "; " + refusal;
+    Failure failure{std::nullopt, problem};
+    failure.unconfirmed = true;
+    return failure;
   }
 
   LogStore& store_;
   const LogVerifyOptions& options_;
   std::unordered_map<std::string, const PublicKey*> trusted_by_id_;
   merkle::MemoryTree tree_;
+  std::vector<std::pair<uint64_t, std::string>> expected_rules_;
+  std::string latest_note_;
+  std::string cosignatures_;
 };
 
 }  // namespace

@@ -5,8 +5,11 @@
 #include <string>
 #include <vector>
 
+#include <functional>
 #include "attest/keys.hpp"
 #include "attest/log_store.hpp"
+#include "attest/statement.hpp"
+#include "attest/witness_client.hpp"
 
 namespace gate::attest {
 
@@ -19,20 +22,34 @@ struct LogVerifyOptions {
   // A signed checkpoint kept elsewhere; the log must still extend it.
   std::optional<std::string> old_checkpoint;
   std::string old_checkpoint_name = "checkpoint";
+  // Witnesses asked to cosign the latest checkpoint (each after a consistency proof from what it
+  // cosigned before); at least `min_witnesses` of them must.
+  std::vector<WitnessEndpoint> witnesses;
+  size_t min_witnesses = 0;
+  // Called with every entry whose envelope parsed, in log order, from the same snapshot the
+  // verification reads; meaningful only when the result is ok.
+  std::function<void(const LogEntry&, const Envelope&, const DecisionSummary&)> visit;
 };
 
 struct LogVerifyResult {
   bool ok = false;
   uint64_t entries = 0;
-  std::optional<uint64_t> first_broken;  // sequence of the first entry found broken
+  std::optional<uint64_t> first_broken;  // sequence of the first entry found broken, if known
   std::string problem;                   // what is wrong, in plain words
-  std::vector<std::string> notes;        // what was and was not checked
+  // The log holds together but too few witnesses confirmed it (unreachable, unknown): not a
+  // proof of tampering, and not a pass either.
+  bool unconfirmed = false;
+  std::string latest_checkpoint;  // the verified checkpoint, with the cosignatures got
+  size_t cosigned = 0;
+  std::vector<std::string> notes;  // what was and was not checked
   std::string root_hex;
 };
 
-// Recomputes every leaf from the stored envelopes, checks each envelope's signature against the
-// trusted keys and its index columns against its statement, every stored subtree hash, the root
-// against the latest signed checkpoint and, when given, consistency with an older checkpoint.
+// In one read snapshot: recomputes every leaf from the stored envelopes, checks each envelope's
+// signature against the trusted keys and every index column and side table row (entry_rules)
+// against its statement, every stored subtree hash and every stored checkpoint's root, the
+// latest checkpoint's signature, consistency with an older checkpoint when given, and then asks
+// the witnesses to cosign the latest checkpoint.
 LogVerifyResult verify_log(LogStore& store, const LogVerifyOptions& options);
 
 }  // namespace gate::attest

@@ -1,32 +1,14 @@
 #include "attest/merkle.hpp"
 
-#include <openssl/sha.h>
-
 #include <bit>
 #include <stdexcept>
 
 namespace gate::attest::merkle {
 
-Hash leaf_hash(std::string_view data) {
-  // One-shot SHA256() over a prefixed copy: the streaming SHA256_* calls are deprecated in
-  // OpenSSL 3 and EVP contexts cost more than the copy for entries of a few kilobytes.
-  std::string buffer;
-  buffer.reserve(data.size() + 1);
-  buffer.push_back('\0');
-  buffer.append(data);
-  Hash out;
-  SHA256(reinterpret_cast<const unsigned char*>(buffer.data()), buffer.size(), out.data());
-  return out;
-}
+Hash leaf_hash(std::string_view data) { return sha256_concat({std::string_view("\0", 1), data}); }
 
 Hash node_hash(const Hash& left, const Hash& right) {
-  unsigned char buffer[65];
-  buffer[0] = 0x01;
-  std::copy(left.begin(), left.end(), buffer + 1);
-  std::copy(right.begin(), right.end(), buffer + 33);
-  Hash out;
-  SHA256(buffer, sizeof(buffer), out.data());
-  return out;
+  return sha256_concat({std::string_view("\x01", 1), as_bytes(left), as_bytes(right)});
 }
 
 Hash empty_root() { return sha256(""); }

@@ -116,8 +116,12 @@ DecisionSummary summarize_decision(const Envelope& envelope, const std::string& 
   if (subjects == statement.end() || !subjects->is_array() || subjects->empty()) {
     bad_statement(origin, "no subject");
   }
-  summary.subject_commit = text_at(member((*subjects)[0], "digest"), "gitCommit");
-  if (summary.subject_commit.empty()) bad_statement(origin, "subject has no gitCommit digest");
+  for (const auto& subject : *subjects) {
+    std::string commit = text_at(member(subject, "digest"), "gitCommit");
+    if (!commit.empty()) summary.subject_commits.push_back(std::move(commit));
+  }
+  if (summary.subject_commits.empty()) bad_statement(origin, "subject has no gitCommit digest");
+  summary.subject_commit = summary.subject_commits.front();
   summary.predicate_type = text_at(statement, "predicateType");
   // A missing predicate reads as an empty one; a present one must be an object.
   const nlohmann::json& predicate = member(statement, "predicate");
@@ -142,6 +146,19 @@ DecisionSummary summarize_decision(const Envelope& envelope, const std::string& 
     }
   }
   return summary;
+}
+
+std::optional<std::string> decision_is_about(const DecisionSummary& summary,
+                                             const std::string& commit) {
+  bool named = false;
+  for (const auto& subject : summary.subject_commits) named = named || subject == commit;
+  if (!named) {
+    return "the attestation is about commit " + summary.subject_commit + ", not " + commit;
+  }
+  if (summary.head != commit) {
+    return "predicate.head is '" + summary.head + "', not the subject " + commit;
+  }
+  return std::nullopt;
 }
 
 std::string format_time(int64_t seconds) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ std::string to_statement(const Decision& decision, int64_t now);
 // What the audit log indexes and what `gate verify` checks, read from a signed statement.
 struct DecisionSummary {
   std::string subject_commit;  // subject[0].digest.gitCommit
+  // Every subject's digest.gitCommit: in-toto matches an artifact when any subject matches.
+  std::vector<std::string> subject_commits;
   std::string predicate_type;
   int64_t time = 0;  // seconds since the epoch (predicate.time)
   std::string repository;
@@ -43,6 +46,11 @@ struct DecisionSummary {
 // Parses the payload of an envelope as a Gate decision statement; throws InputError naming
 // `origin` when it is not one.
 DecisionSummary summarize_decision(const Envelope& envelope, const std::string& origin);
+
+// nullopt when the statement is a decision about `commit`: one of its subjects names the commit
+// and predicate.head says the same; else why not.
+std::optional<std::string> decision_is_about(const DecisionSummary& summary,
+                                             const std::string& commit);
 
 // RFC 3339 UTC ("2026-03-01T12:00:00Z") from seconds since the epoch, and back. parse_time also
 // accepts a date alone ("2026-03-01", midnight UTC) and plain seconds; nullopt otherwise.

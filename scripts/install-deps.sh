@@ -23,7 +23,7 @@ if [ "${1:-}" = "--release" ]; then
     build-essential cmake ninja-build pkg-config git ca-certificates
     libgit2-dev libssl-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
     libcli11-dev nlohmann-json3-dev libre2-dev libvectorscan-dev libzip-dev libtomlplusplus-dev
-    libjemalloc-dev
+    libjemalloc-dev libcpp-httplib-dev libpq-dev libarchive-dev zlib1g-dev libphonenumber-dev
   )
 fi
 

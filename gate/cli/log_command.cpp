@@ -13,6 +13,8 @@
 #include "attest/log_verify.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/cli/log_verdict.hpp"
+#include "gate/cli/witness_command.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate::cli {
@@ -25,6 +27,11 @@ struct LogOptions {
   std::vector<std::string> trust;
   std::string log_pub;
   std::string checkpoint;
+  WitnessFlags witness;
+  // init
+  std::string origin;
+  std::string log_key;
+  bool allow_shared_key = false;
   // proofs and show
   uint64_t seq = 0;
   uint64_t size = 0;
@@ -57,14 +64,6 @@ uint64_t current_size(attest::LogStore& log) {
   return attest::parse_checkpoint(*note, log.path()).checkpoint.size;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 int run_verify(const LogOptions& options) {
   attest::LogStore log = open_log(options);
   attest::LogVerifyOptions verify;
@@ -72,25 +71,34 @@ int run_verify(const LogOptions& options) {
     verify.trusted.push_back(attest::PublicKey::from_file(path));
   if (!options.log_pub.empty()) verify.log_key = attest::PublicKey::from_file(options.log_pub);
   if (!options.checkpoint.empty()) {
-    verify.old_checkpoint = read_text(options.checkpoint);
+    verify.old_checkpoint = read_text_file(options.checkpoint);
     verify.old_checkpoint_name = options.checkpoint;
     // Parse now so a malformed file is an input error (exit 2), not a broken log.
     attest::parse_checkpoint(*verify.old_checkpoint, options.checkpoint);
   }
+  WitnessPolicy policy = witness_policy(options.witness);
+  verify.witnesses = std::move(policy.witnesses);
+  verify.min_witnesses = policy.min_witnesses;
   attest::LogVerifyResult result = attest::verify_log(log, verify);
-  for (const auto& note : result.notes) std::cerr << "gate: note: " << note << "\n";
-  if (!result.ok) {
-    std::cout << "log BROKEN at entry " << result.first_broken.value_or(0) << ": " << result.problem
-              << "\n";
-    return 1;
-  }
-  std::cout << "log OK: " << result.entries << " entries"
-            << (result.entries ? ", root " + result.root_hex : std::string()) << "\n";
+  report_log_verdict(result);
+  return result.ok ? 0 : 1;
+}
+
+int run_init(const LogOptions& options) {
+  std::string path = options.log.empty() ? attest::default_log_path() : options.log;
+  attest::PrivateKey key = attest::PrivateKey::from_file(options.log_key);
+  attest::LogIdentity identity{options.origin, options.allow_shared_key};
+  attest::LogStore::check_identity(identity, key);  // before a file exists
+  attest::LogStore log = attest::LogStore::open(path, true);
+  log.init(identity, key);
+  std::cout << "audit log " << path << ": origin " << options.origin << ", log key " << key.key_id()
+            << "\n";
   return 0;
 }
 
 int run_checkpoint(const LogOptions& options) {
   attest::LogStore log = open_log(options);
+  attest::LogStore::Snapshot snapshot = log.snapshot();
   auto note = log.latest_checkpoint();
   if (!note) throw InputError(log.path(), 0, 0, "the audit log is empty: no checkpoint yet");
   std::cout << *note;
@@ -99,6 +107,7 @@ int run_checkpoint(const LogOptions& options) {
 
 int run_inclusion(const LogOptions& options) {
   attest::LogStore log = open_log(options);
+  attest::LogStore::Snapshot snapshot = log.snapshot();
   uint64_t size = options.size ? options.size : current_size(log);
   if (options.seq >= size) {
     throw InputError("entry " + std::to_string(options.seq) + " is not in a tree of size " +
@@ -118,6 +127,7 @@ int run_inclusion(const LogOptions& options) {
 
 int run_consistency(const LogOptions& options) {
   attest::LogStore log = open_log(options);
+  attest::LogStore::Snapshot snapshot = log.snapshot();
   uint64_t size = current_size(log);
   if (options.old_size > options.new_size || options.new_size > size) {
     throw InputError("sizes must satisfy OLD_SIZE <= NEW_SIZE <= " + std::to_string(size));
@@ -149,6 +159,7 @@ nlohmann::json entry_json(const attest::LogEntry& entry, bool with_envelope) {
 
 int run_show(const LogOptions& options) {
   attest::LogStore log = open_log(options);
+  attest::LogStore::Snapshot snapshot = log.snapshot();
   auto entry = log.entry(options.seq);
   if (!entry) throw InputError("no entry " + std::to_string(options.seq) + " in " + log.path());
   nlohmann::json out = entry_json(*entry, false);
@@ -199,6 +210,7 @@ int run_query(LogOptions options) {
   }
   options.query.limit = options.limit;
   attest::LogStore log = open_log(options);
+  attest::LogStore::Snapshot snapshot = log.snapshot();
   auto entries = log.query(options.query);
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
@@ -237,6 +249,8 @@ int run_export(const LogOptions& options) {
     if (!file) throw InputError(options.out, 0, 0, "cannot write the export");
   }
   std::ostream& out = options.out.empty() ? std::cout : file;
+  // One snapshot: the checkpoint written last covers exactly the entries written before it.
+  attest::LogStore::Snapshot snapshot = log.snapshot();
   log.for_each_entry([&](const attest::LogEntry& entry) {
     // The envelope travels as its exact bytes (a JSON string), so leaf hashes recompute.
     nlohmann::json line = {{"seq", entry.seq},
@@ -256,8 +270,13 @@ void add_log_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<LogOptions>();
   auto* log = app.add_subcommand("log", "Verify, prove and query the audit log");
   log->require_subcommand(1);
-  log->add_option("--log", options->log,
-                  "Audit log file (default: $GATE_LOG, else <git dir>/gate/audit.db)");
+  // --log is accepted before the subcommand (gate log --log F verify) and after it (gate log
+  // verify --log F), as users write both.
+  auto add_log_option = [&options](CLI::App* command) {
+    command->add_option("--log", options->log,
+                        "Audit log file (default: $GATE_LOG, else <git dir>/gate/audit.db)");
+  };
+  add_log_option(log);
 
   auto* verify =
       log->add_subcommand("verify", "Check the whole log; exit 1 naming the first broken entry");
@@ -266,7 +285,18 @@ void add_log_command(CLI::App& app, int& exit_code) {
                      "The log's public key (pins the checkpoint key; default: the one in the log)");
   verify->add_option("--checkpoint", options->checkpoint,
                      "An older signed checkpoint kept elsewhere: the log must extend it");
+  add_witness_options(*verify, options->witness);
   verify->callback([options, &exit_code] { exit_code = run_verify(*options); });
+
+  auto* init = log->add_subcommand("init", "Create an audit log with its origin and log key");
+  init->add_option("--origin", options->origin,
+                   "The log's name in checkpoints (schema-less URL, e.g. audit.example.com/app)")
+      ->required();
+  init->add_option("--log-key", options->log_key, "The Ed25519 key that signs checkpoints")
+      ->required();
+  init->add_flag("--allow-shared-key", options->allow_shared_key,
+                 "Accept decisions signed with the log key itself (refused by default)");
+  init->callback([options, &exit_code] { exit_code = run_init(*options); });
 
   auto* checkpoint = log->add_subcommand("checkpoint", "Print the latest signed checkpoint");
   checkpoint->callback([options, &exit_code] { exit_code = run_checkpoint(*options); });
@@ -306,6 +336,12 @@ void add_log_command(CLI::App& app, int& exit_code) {
   export_->add_option("--out", options->out, "File to write (default: stdout)");
   export_->callback([options, &exit_code] { exit_code = run_export(*options); });
   add_serve_command(*log, exit_code);
+
+  add_log_witness_command(*log, exit_code);
+  for (CLI::App* command :
+       {verify, init, checkpoint, proof, inclusion, consistency, show, query, export_}) {
+    add_log_option(command);
+  }
 }
 
 }  // namespace gate::cli

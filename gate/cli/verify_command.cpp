@@ -3,12 +3,16 @@
 #include <memory>
 #include <optional>
 
+#include "attest/checkpoint.hpp"
 #include "attest/dsse.hpp"
 #include "attest/git_notes.hpp"
 #include "attest/keys.hpp"
 #include "attest/log_store.hpp"
+#include "attest/log_verify.hpp"
+#include "attest/logged_note.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/cli/log_verdict.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/types/errors.hpp"
 
@@ -19,47 +23,26 @@ struct VerifyOptions {
   std::string commit = "HEAD";
   std::vector<std::string> trust;
   std::string log;
+  std::string log_pub;
+  std::string checkpoint;
   std::string attestation;
   std::string repo = ".";
+  bool allow_unlogged = false;
+  WitnessFlags witness;
 };
 
-struct Found {
-  std::string envelope;
-  std::string where;
+struct Verdict {
+  bool verified = false;
+  std::string text;  // the line printed on stdout
 };
 
-std::optional<Found> find_attestation(const VerifyOptions& options, git_repository* repo,
-                                      const std::string& commit) {
-  if (!options.attestation.empty()) {
-    return Found{attest::read_key_file(options.attestation), options.attestation};
-  }
-  if (!options.log.empty()) {
-    attest::LogStore log = attest::LogStore::open(options.log, false);
-    attest::LogQuery query;
-    query.commit = commit;
-    auto entries = log.query(query);
-    if (entries.empty()) return std::nullopt;
-    // The latest decision about the commit is the one that counts.
-    return Found{entries.back().envelope,
-                 options.log + " entry " + std::to_string(entries.back().seq)};
-  }
-  auto note = attest::read_note(repo, commit);
-  if (!note) return std::nullopt;
-  return Found{*note, std::string(attest::kNotesRef)};
-}
+Verdict refuse(const std::string& why) { return {false, "not verified: " + why}; }
 
-// nullopt when the attestation proves the commit passed; else the reason it does not.
-std::optional<std::string> judge(const Found& found, const std::string& commit,
+// nullopt when the signed decision proves the commit passed; else the reason it does not.
+std::optional<std::string> judge(const attest::Envelope& envelope,
+                                 const attest::DecisionSummary& summary, const std::string& commit,
                                  const std::vector<attest::PublicKey>& trusted,
                                  std::string& signer) {
-  attest::Envelope envelope;
-  attest::DecisionSummary summary;
-  try {
-    envelope = attest::parse_envelope(found.envelope, found.where);
-    summary = attest::summarize_decision(envelope, found.where);
-  } catch (const InputError& e) {
-    return e.message();
-  }
   attest::EnvelopeCheck check = attest::verify_envelope(envelope, trusted);
   if (!check.ok) return "the attestation is " + check.reason;
   signer = check.key_id;
@@ -67,11 +50,177 @@ std::optional<std::string> judge(const Found& found, const std::string& commit,
     return "predicate type is '" + summary.predicate_type + "', expected " +
            attest::kDecisionPredicateType;
   }
-  if (summary.subject_commit != commit) {
-    return "the attestation is about commit " + summary.subject_commit + ", not " + commit;
-  }
+  if (auto problem = attest::decision_is_about(summary, commit)) return problem;
   if (summary.verdict != "pass") return "the gate's verdict was '" + summary.verdict + "'";
   return std::nullopt;
+}
+
+bool names_commit(const attest::DecisionSummary& summary, const std::string& commit) {
+  if (summary.head == commit) return true;
+  for (const auto& subject : summary.subject_commits) {
+    if (subject == commit) return true;
+  }
+  return false;
+}
+
+std::optional<attest::PublicKey> pinned_log_key(const VerifyOptions& options) {
+  if (options.log_pub.empty()) return std::nullopt;
+  return attest::PublicKey::from_file(options.log_pub);
+}
+
+std::optional<std::string> read_verifier_checkpoint(const VerifyOptions& options) {
+  if (options.checkpoint.empty()) return std::nullopt;
+  std::string text = read_text_file(options.checkpoint);
+  attest::parse_checkpoint(text, options.checkpoint);  // malformed: exit 2
+  return text;
+}
+
+// Log-backed: the whole log verifies (one snapshot, witnesses when given), and the decision
+// that counts is the last one in log order that names the commit.
+Verdict verify_from_log(const VerifyOptions& options, const std::string& commit,
+                        const std::vector<attest::PublicKey>& trusted) {
+  attest::LogStore log = attest::LogStore::open(options.log, false);
+  attest::LogVerifyOptions verify;
+  verify.log_key = pinned_log_key(options);
+  if (auto checkpoint = read_verifier_checkpoint(options)) {
+    verify.old_checkpoint = *checkpoint;
+    verify.old_checkpoint_name = options.checkpoint;
+  }
+  WitnessPolicy policy = witness_policy(options.witness);
+  verify.witnesses = std::move(policy.witnesses);
+  verify.min_witnesses = policy.min_witnesses;
+  struct Latest {
+    uint64_t seq;
+    attest::Envelope envelope;
+    attest::DecisionSummary summary;
+  };
+  std::optional<Latest> latest;
+  size_t decisions = 0;
+  verify.visit = [&](const attest::LogEntry& entry, const attest::Envelope& envelope,
+                     const attest::DecisionSummary& summary) {
+    if (!names_commit(summary, commit)) return;
+    ++decisions;
+    latest = Latest{entry.seq, envelope, summary};
+  };
+  attest::LogVerifyResult result = attest::verify_log(log, verify);
+  for (const auto& note : result.notes) {
+    if (note.rfind("envelope signatures not checked", 0) != 0) {
+      std::cerr << "gate: note: " << note << "\n";
+    }
+  }
+  if (!result.ok) {
+    std::string state = result.unconfirmed ? "is not confirmed by its witnesses" : "is broken";
+    return refuse("the audit log " + options.log + " " + state + ": " + result.problem);
+  }
+  if (!latest) return refuse("no decision for commit " + commit + " in " + options.log);
+  std::string where = options.log + " entry " + std::to_string(latest->seq) + ", the last of " +
+                      std::to_string(decisions) + " for this commit";
+  std::string signer;
+  if (auto reason = judge(latest->envelope, latest->summary, commit, trusted, signer)) {
+    return refuse(*reason + " (" + where + ")");
+  }
+  return {true, "verified: commit " + commit + " passed the gate, signed by key " + signer + " (" +
+                    where + ")"};
+}
+
+// A note or file on its own proves the decision is the latest only when it carries its log
+// inclusion proof into a checkpoint at least as new as the one the verifier holds.
+std::optional<std::string> check_note_freshness(const VerifyOptions& options,
+                                                const attest::LoggedNote& note) {
+  auto log_key = pinned_log_key(options);
+  if (!log_key) {
+    return "a logged note needs --log-pub (the log key its checkpoint is signed with)";
+  }
+  if (auto problem = attest::check_inclusion(note, *log_key)) return problem;
+  attest::SignedCheckpoint ours =
+      attest::parse_checkpoint(note.inclusion->checkpoint, "note checkpoint");
+  if (auto text = read_verifier_checkpoint(options)) {
+    attest::SignedCheckpoint theirs = attest::parse_checkpoint(*text, options.checkpoint);
+    if (!attest::checkpoint_signed_by(theirs, *log_key) ||
+        theirs.checkpoint.origin != ours.checkpoint.origin) {
+      return options.checkpoint + " is not a checkpoint of this log";
+    }
+    if (ours.checkpoint.size < theirs.checkpoint.size) {
+      return "the note's checkpoint (size " + std::to_string(ours.checkpoint.size) +
+             ") is older than " + options.checkpoint + " (size " +
+             std::to_string(theirs.checkpoint.size) +
+             "): a later decision may exist; verify with --log";
+    }
+    if (ours.checkpoint.size == theirs.checkpoint.size &&
+        ours.checkpoint.root != theirs.checkpoint.root) {
+      return "the note's checkpoint and " + options.checkpoint +
+             " sign different roots for one size: a split view";
+    }
+  }
+  WitnessPolicy policy = witness_policy(options.witness);
+  size_t cosigned = 0;
+  std::string refusals;
+  attest::ConsistencyProver no_log = [](uint64_t, uint64_t) {
+    return std::optional<std::vector<attest::Hash>>();
+  };
+  for (const auto& witness : policy.witnesses) {
+    attest::CosignOutcome outcome =
+        attest::request_cosignature(witness, note.inclusion->checkpoint, no_log);
+    if (outcome.kind == attest::CosignOutcome::Kind::conflict) return outcome.message;
+    if (outcome.kind == attest::CosignOutcome::Kind::cosigned) {
+      ++cosigned;
+    } else {
+      refusals += "; " + outcome.message;
+    }
+  }
+  if (cosigned < policy.min_witnesses) {
+    return std::to_string(cosigned) + " of " + std::to_string(policy.witnesses.size()) +
+           " witnesses confirmed the note's checkpoint is the latest, " +
+           std::to_string(policy.min_witnesses) + " needed" + refusals;
+  }
+  return std::nullopt;
+}
+
+Verdict verify_from_note(const VerifyOptions& options, git_repository* repo,
+                         const std::string& commit, const std::vector<attest::PublicKey>& trusted) {
+  std::optional<std::string> text;
+  std::string where;
+  if (!options.attestation.empty()) {
+    text = read_text_file(options.attestation);
+    where = options.attestation;
+  } else {
+    text = attest::read_note(repo, commit);
+    where = attest::kNotesRef;
+  }
+  if (!text) return refuse("no attestation for commit " + commit + " in " + where);
+  attest::LoggedNote note;
+  attest::Envelope envelope;
+  attest::DecisionSummary summary;
+  try {
+    note = attest::parse_logged_note(*text, where);
+    envelope = attest::parse_envelope(note.envelope, where);
+    summary = attest::summarize_decision(envelope, where);
+  } catch (const InputError& e) {
+    return refuse(e.message() + " (" + where + ")");
+  }
+  std::string signer;
+  if (auto reason = judge(envelope, summary, commit, trusted, signer)) {
+    return refuse(*reason + " (" + where + ")");
+  }
+  if (!note.inclusion) {
+    if (!options.allow_unlogged) {
+      return refuse(
+          "the attestation carries no audit log inclusion proof, so nothing shows it is the "
+          "latest decision for the commit (" +
+          where +
+          "); verify with --log, or pass --allow-unlogged to accept what a bare note "
+          "proves");
+    }
+    std::cerr << "gate: note: unlogged attestation: it proves a trusted key signed a pass for "
+                 "this commit once, not that no later decision denied it\n";
+    return {true, "verified: commit " + commit + " passed the gate, signed by key " + signer +
+                      " (" + where + ", unlogged)"};
+  }
+  if (auto problem = check_note_freshness(options, note)) {
+    return refuse(*problem + " (" + where + ")");
+  }
+  return {true, "verified: commit " + commit + " passed the gate, signed by key " + signer + " (" +
+                    where + ", log entry " + std::to_string(note.inclusion->index) + ")"};
 }
 
 int run_verify(const VerifyOptions& options) {
@@ -84,20 +233,10 @@ int run_verify(const VerifyOptions& options) {
                      "pass a commit id, branch or tag that exists in " + options.repo);
   }
   std::string commit = git::to_hex(*oid);
-  auto found = find_attestation(options, repo.get(), commit);
-  if (!found) {
-    std::cout << "not verified: no attestation for commit " << commit << " in "
-              << (options.log.empty() ? std::string(attest::kNotesRef) : options.log) << "\n";
-    return 1;
-  }
-  std::string signer;
-  if (auto reason = judge(*found, commit, trusted, signer)) {
-    std::cout << "not verified: " << *reason << " (" << found->where << ")\n";
-    return 1;
-  }
-  std::cout << "verified: commit " << commit << " passed the gate, signed by key " << signer << " ("
-            << found->where << ")\n";
-  return 0;
+  Verdict verdict = options.log.empty() ? verify_from_note(options, repo.get(), commit, trusted)
+                                        : verify_from_log(options, commit, trusted);
+  std::cout << verdict.text << "\n";
+  return verdict.verified ? 0 : 1;
 }
 }  // namespace
 
@@ -105,17 +244,25 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<VerifyOptions>();
   auto* verify = app.add_subcommand(
       "verify",
-      "Check that a commit was approved by the gate: signature, trusted key, subject, "
-      "predicate type and a pass verdict (exit 0 only when all hold)");
+      "Check that a commit was approved by the gate: the last decision for it in the audit log "
+      "(or a note with its log proof) passed, signed by a trusted key (exit 0 only then)");
   verify->add_option("--commit", options->commit, "Revision to check")->capture_default_str();
   verify->add_option("--trust", options->trust, "Trusted public key (PEM); repeatable")
       ->required()
       ->expected(1, -1);
   verify->add_option("--log", options->log,
-                     "Look the attestation up in this audit log instead of git notes");
+                     "Verify this audit log and judge the last decision for the commit in it");
+  verify->add_option("--log-pub", options->log_pub,
+                     "The log's public key (pins checkpoints; needed for a note's log proof)");
+  verify->add_option("--checkpoint", options->checkpoint,
+                     "The newest checkpoint you hold: the log must extend it, a note must be at "
+                     "least as new");
   verify->add_option("--attestation", options->attestation,
-                     "Read the attestation (DSSE envelope) from this file instead");
+                     "Read the attestation (envelope or logged note) from this file instead");
+  verify->add_flag("--allow-unlogged", options->allow_unlogged,
+                   "Accept a bare envelope without a log proof (it cannot show it is the latest)");
   verify->add_option("--repo", options->repo, "Repository path")->capture_default_str();
+  add_witness_options(*verify, options->witness);
   verify->callback([options, &exit_code] { exit_code = run_verify(*options); });
 }
 

@@ -8,6 +8,7 @@
 #include "attest/git_notes.hpp"
 #include "attest/log_store.hpp"
 #include "attest/merkle.hpp"
+#include "gate/types/errors.hpp"
 #include "tests/attest/fixtures.hpp"
 #include "tests/support/support.hpp"
 
@@ -139,6 +140,61 @@ TEST_F(LogCommandTest, ShowQueryAndExport) {
   EXPECT_EQ(tree.size(), 13u);
 }
 
+TEST_F(LogCommandTest, LogFlagWorksBeforeAndAfterTheSubcommand) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"log", "--log", path, "verify"},
+                                             {"log", "verify", "--log", path},
+                                             {"log", "query", "--log", path, "--verdict", "fail"},
+                                             {"log", "proof", "inclusion", "3", "--log", path},
+                                             {"log", "show", "2", "--log", path},
+                                             {"log", "checkpoint", "--log", path},
+                                             {"log", "export", "--log", path}}) {
+    RunResult result = run_gate(args);
+    EXPECT_EQ(result.exit_code, 0) << args[1] << ": " << result.err;
+    EXPECT_FALSE(result.out.empty()) << args[1];
+  }
+  EXPECT_EQ(run_gate({"log", "verify", "--log", path}).out,
+            run_gate({"log", "--log", path, "verify"}).out);
+}
+
+TEST(LogInit, NamesTheLogAndKeepsTheLogKeyApartFromDecisionKeys) {
+  gate::test::TempDir dir;
+  PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
+  test::write_key_files(log_key, dir / "log");
+  std::string path = (dir / "audit.db").string();
+  RunResult init = run_gate({"log", "init", "--log", path, "--origin", "audit.example.com/acme/app",
+                             "--log-key", (dir / "log.key").string()});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_EQ(init.out, "audit log " + path + ": origin audit.example.com/acme/app, log key " +
+                          log_key.key_id() + "\n");
+  LogStore log = LogStore::open(path, false);
+  EXPECT_EQ(log.origin(), std::optional<std::string>("audit.example.com/acme/app"));
+  // A decision signed with the log key itself is refused, nothing is written.
+  EXPECT_THROW(log.append(test::make_envelope(log_key, {}), log_key), gate::InputError);
+  EXPECT_EQ(log.size(), 0u);
+  log.append(test::make_envelope(PrivateKey::generate(KeyType::ed25519), {}), log_key);
+  auto checkpoint = parse_checkpoint(*log.latest_checkpoint(), "cp");
+  EXPECT_EQ(checkpoint.checkpoint.origin, "audit.example.com/acme/app");
+  // Once only; and the origin must be a schema-less name.
+  EXPECT_EQ(run_gate({"log", "init", "--log", path, "--origin", "x.example/y", "--log-key",
+                      (dir / "log.key").string()})
+                .exit_code,
+            2);
+  for (std::string origin : {"https://audit.example.com/app", "audit log", "a+b", ""}) {
+    RunResult bad = run_gate({"log", "init", "--log", (dir / "bad.db").string(), "--origin", origin,
+                              "--log-key", (dir / "log.key").string()});
+    EXPECT_EQ(bad.exit_code, 2) << origin;
+  }
+  // Asked for explicitly, one key may do both.
+  std::string shared = (dir / "shared.db").string();
+  ASSERT_EQ(run_gate({"log", "init", "--log", shared, "--origin", "x.example/shared", "--log-key",
+                      (dir / "log.key").string(), "--allow-shared-key"})
+                .exit_code,
+            0);
+  LogStore shared_log = LogStore::open(shared, false);
+  EXPECT_NO_THROW(shared_log.append(test::make_envelope(log_key, {}), log_key));
+}
+
 TEST_F(LogCommandTest, MissingLogIsExitTwo) {
   RunResult result = run_gate({"log", "--log", (dir / "nope.db").string(), "verify"});
   EXPECT_EQ(result.exit_code, 2);
@@ -168,13 +224,20 @@ class VerifyCommandTest : public ::testing::Test {
   PrivateKey signer = PrivateKey::generate(KeyType::ecdsa_p256);
 };
 
-TEST_F(VerifyCommandTest, PassingAttestationInGitNotesVerifies) {
+TEST_F(VerifyCommandTest, BareNoteIsAcceptedOnlyWhenAskedFor) {
   test::Decision decision;
   decision.head = head;
   note(test::make_envelope(signer, decision), head);
-  RunResult result = verify();
+  RunResult refused = verify();
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(
+      refused.out.rfind("not verified: the attestation carries no audit log inclusion proof", 0),
+      0u)
+      << refused.out;
+  RunResult result = verify({"--allow-unlogged"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("verified: commit " + head), std::string::npos);
+  EXPECT_EQ(result.out, "verified: commit " + head + " passed the gate, signed by key " +
+                            signer.key_id() + " (refs/notes/gate, unlogged)\n");
 }
 
 TEST_F(VerifyCommandTest, EachBrokenConditionIsExitOneWithTheReason) {
@@ -184,19 +247,19 @@ TEST_F(VerifyCommandTest, EachBrokenConditionIsExitOneWithTheReason) {
 
   decision.verdict = "fail";
   note(test::make_envelope(signer, decision), head);
-  RunResult failed = verify();
+  RunResult failed = verify({"--allow-unlogged"});
   EXPECT_EQ(failed.exit_code, 1);
   EXPECT_NE(failed.out.find("verdict was 'fail'"), std::string::npos) << failed.out;
 
   decision.verdict = "pass";
   note(test::make_envelope(PrivateKey::generate(KeyType::ed25519), decision), head);
-  RunResult untrusted = verify();
+  RunResult untrusted = verify({"--allow-unlogged"});
   EXPECT_EQ(untrusted.exit_code, 1);
   EXPECT_NE(untrusted.out.find("untrusted key"), std::string::npos) << untrusted.out;
 
   decision.head = std::string(40, 'f');  // an attestation of another commit, copied over
   note(test::make_envelope(signer, decision), head);
-  RunResult other = verify();
+  RunResult other = verify({"--allow-unlogged"});
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_NE(other.out.find("is about commit ffff"), std::string::npos) << other.out;
 
@@ -220,7 +283,8 @@ TEST_F(VerifyCommandTest, LooksTheDecisionUpInTheLog) {
   }
   RunResult result = verify({"--log", log_path});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("entry 1"), std::string::npos);
+  EXPECT_NE(result.out.find("entry 1, the last of 2 for this commit"), std::string::npos)
+      << result.out;
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
+#include "attest/checkpoint.hpp"
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
 #include "tests/attest/fixtures.hpp"
@@ -74,6 +76,73 @@ TEST(LogConcurrency, EightProcessesAppending250EachLoseAndForkNothing) {
   LogVerifyResult result = verify_log(log, options);
   EXPECT_TRUE(result.ok) << result.problem << " at " << result.first_broken.value_or(0);
   EXPECT_EQ(result.entries, uint64_t{kWriters * kEach});
+}
+
+TEST(LogConcurrency, VerifyAndExportDuringFourAppendersNeverReportAFalseBreak) {
+  gate::test::TempDir dir;
+  std::string path = (dir / "audit.db").string();
+  PrivateKey signer = PrivateKey::generate(KeyType::ed25519);
+  PrivateKey log_key = PrivateKey::generate(KeyType::ed25519);
+  {
+    LogStore log = LogStore::open(path, true, Durability::normal);
+    test::append_decisions(log, signer, log_key, 0, 50);
+  }
+  constexpr int kWriters = 4;
+  constexpr int kEach = 150;
+  std::vector<pid_t> children;
+  for (int writer = 0; writer < kWriters; ++writer) {
+    children.push_back(spawn([&, writer] {
+      LogStore log = LogStore::open(path, false, Durability::normal);
+      for (int i = 0; i < kEach; ++i) {
+        Decision decision;
+        decision.head = commit_id(static_cast<uint64_t>(1000 + writer * kEach + i));
+        if (i % 5 == 0) {
+          decision.verdict = "fail";
+          decision.failed_rule = "no-secrets";
+        }
+        log.append(make_envelope(signer, decision), log_key);
+      }
+    }));
+  }
+  // Verify (in process and through the CLI) and export while they append.
+  int rounds = 0;
+  uint64_t last_size = 0;
+  auto writers_running = [&] {
+    for (pid_t child : children) {
+      if (waitpid(child, nullptr, WNOHANG) == 0) return true;
+    }
+    return false;
+  };
+  LogStore log = LogStore::open(path, false);
+  LogVerifyOptions options;
+  options.trusted = {signer.public_key()};
+  options.log_key = log_key.public_key();
+  do {
+    LogVerifyResult result = verify_log(log, options);
+    ASSERT_TRUE(result.ok) << "round " << rounds << ": " << result.problem << " at "
+                           << result.first_broken.value_or(0);
+    EXPECT_GE(result.entries, last_size);
+    last_size = result.entries;
+    gate::test::RunResult cli = gate::test::run_gate({"log", "verify", "--log", path});
+    ASSERT_EQ(cli.exit_code, 0) << cli.out << cli.err;
+    gate::test::RunResult exported = gate::test::run_gate({"log", "export", "--log", path});
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+    // The export's last line is the checkpoint of exactly the entries before it.
+    size_t lines = static_cast<size_t>(std::count(exported.out.begin(), exported.out.end(), '\n'));
+    size_t last = exported.out.rfind('{');
+    auto checkpoint = nlohmann::json::parse(exported.out.substr(last))["checkpoint"];
+    auto parsed = parse_checkpoint(checkpoint.get<std::string>(), "export");
+    EXPECT_EQ(parsed.checkpoint.size, lines - 1);
+    ++rounds;
+  } while (writers_running());
+  for (pid_t child : children) {
+    int status = 0;
+    waitpid(child, &status, 0);
+  }
+  EXPECT_GE(rounds, 1);
+  LogVerifyResult final_result = verify_log(log, options);
+  EXPECT_TRUE(final_result.ok) << final_result.problem;
+  EXPECT_EQ(final_result.entries, uint64_t{50 + kWriters * kEach});
 }
 
 TEST(LogConcurrency, SigkillMidAppendKeepsEveryAcknowledgedEntry) {

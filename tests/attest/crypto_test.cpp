@@ -142,7 +142,7 @@ TEST(Dsse, SignedEnvelopeRoundTripsAndVerifiesOnlyUnderTrustedKeys) {
 TEST(Dsse, HostileEnvelopesAreInputErrors) {
   for (std::string text :
        {"", "[]", "{}", "{\"payload\":\"e30=\",\"payloadType\":\"x\"}",
-        "{\"payload\":\"e30\",\"payloadType\":\"x\",\"signatures\":[{\"sig\":\"AA==\"}]}",
+        "{\"payload\":\"e3!\",\"payloadType\":\"x\",\"signatures\":[{\"sig\":\"AA==\"}]}",
         "{\"payload\":\"e30=\",\"payloadType\":1,\"signatures\":[{\"sig\":\"AA==\"}]}",
         "{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[]}",
         "{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[1]}",
