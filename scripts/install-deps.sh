@@ -13,7 +13,7 @@ packages=(
   libarchive-dev zlib1g-dev libphonenumber-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema ccache
-  debootstrap
+  debootstrap rsync
 )
 
 # --release: only what a Release build of the `gate` binary needs (the container image's build

@@ -210,7 +210,7 @@ void report_error_to_github(const CheckCommandOptions& options, const GithubErro
   if (!github_feedback_on(options, context)) return;
   std::cout << render_github_error(error) << std::flush;
   try {
-    publish_github_error(error, env);
+    for (const auto& append : publish_github_error(error, env)) append_file(append);
   } catch (const std::exception& e) {
     spdlog::warn("{}", e.what());
   }

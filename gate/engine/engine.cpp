@@ -93,6 +93,7 @@ Evaluation evaluate_policy(const Policy& policy, const ChangeSet& change, const 
     outcome.description = spec.description;
     outcome.severity = spec.severity;
     outcome.security = type && type->security;
+    outcome.record = results[i].record;
     if (results[i].skipped && results[i].findings.empty()) {
       outcome.status = RuleStatus::skipped;
       outcome.reason = *results[i].skipped;

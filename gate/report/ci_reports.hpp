@@ -39,6 +39,7 @@ struct GithubError {
   uint32_t line = 0;
 };
 std::string render_github_error(const GithubError& error);
-void publish_github_error(const GithubError& error, const Environment& env);
+// What an exit-2 error appends to the step summary and outputs (the commit step writes it).
+std::vector<FileAppend> publish_github_error(const GithubError& error, const Environment& env);
 
 }  // namespace gate

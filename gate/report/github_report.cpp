@@ -279,7 +279,8 @@ std::string render_github_error(const GithubError& error) {
   return command + "title=Gate error::" + escape::github_data(escape::valid_utf8(message)) + "\n";
 }
 
-void publish_github_error(const GithubError& error, const Environment& env) {
+std::vector<FileAppend> publish_github_error(const GithubError& error, const Environment& env) {
+  std::vector<FileAppend> appends;
   if (auto path = env("GITHUB_STEP_SUMMARY"); path && !path->empty()) {
     std::string where =
         error.file.empty()
@@ -290,12 +291,13 @@ void publish_github_error(const GithubError& error, const Environment& env) {
         "## Gate: 💥 error\n\nGate could not judge this change (exit 2): " + where +
         md(error.message) + "\n";
     if (!error.hint.empty()) summary += "\nHint: " + md(error.hint) + "\n";
-    append_file(*path, summary + "\n");
+    appends.push_back({*path, summary + "\n"});
   }
   if (auto path = env("GITHUB_OUTPUT"); path && !path->empty()) {
-    append_file(*path, output("verdict", "error") + output("findings", "") +
-                           output("attestation", "") + output("error", error.message));
+    appends.push_back({*path, output("verdict", "error") + output("findings", "") +
+                                  output("attestation", "") + output("error", error.message)});
   }
+  return appends;
 }
 
 }  // namespace gate

@@ -37,6 +37,7 @@ struct RuleOutcome {
   size_t findings = 0;  // unwaived findings
   size_t waived = 0;
   bool security = false;
+  std::string record;  // what the rule measured, kept in the signed decision (JSON object text)
 };
 
 struct WaiverRecord {

@@ -72,8 +72,8 @@ class DataDrift : public Rule {
       options.missing_values = limits_.missing_values;
       options.delimiter = *format == data::TableFormat::tsv ? '\t' : ',';
       try {
-        if (auto info = index.find(file.path); info && info->delimiter) {
-          options.delimiter = *info->delimiter;
+        if (auto info = index.find(file.path); info && info->dialect.delimiter != 0) {
+          options.delimiter = info->dialect.delimiter;
         }
       } catch (const std::exception&) {
         // An unreadable descriptor is data-schema's finding; the default dialect still profiles.
