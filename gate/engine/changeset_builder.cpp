@@ -7,7 +7,7 @@
 #include "gate/engine/changed_paths.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/engine/inserted_lines.hpp"
-#include "gate/engine/parallel_for.hpp"
+#include "gate/types/parallel.hpp"
 #include "gate/engine/renames.hpp"
 #include "gate/types/errors.hpp"
 

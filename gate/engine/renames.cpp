@@ -6,7 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "gate/engine/parallel_for.hpp"
+#include "gate/types/parallel.hpp"
 
 namespace gate {
 

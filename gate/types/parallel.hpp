@@ -14,5 +14,10 @@ unsigned worker_count(unsigned requested, size_t items);
 // indexed by i, so the outcome does not depend on scheduling. An exception from body stops no
 // other call; the one of the lowest index is rethrown after every worker has finished.
 void parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& body);
+// The same, telling body which worker runs it (0 is the calling thread, the others count up to
+// worker_count(threads, count) - 1), so per-worker state (a repository handle of its own) can
+// live in a vector indexed by worker.
+void parallel_for(size_t count, unsigned threads,
+                  const std::function<void(unsigned worker, size_t index)>& body);
 
 }  // namespace gate
