@@ -45,8 +45,13 @@ inline std::string location(const Finding& finding) {
   if (finding.path.empty()) return "(change)";
   std::string text = finding.path;
   if (finding.start_line > 0) {
-    text += ":" + std::to_string(finding.start_line);
-    if (finding.end_line > finding.start_line) text += "-" + std::to_string(finding.end_line);
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on the chained operator+.
+    text += ':';
+    text += std::to_string(finding.start_line);
+    if (finding.end_line > finding.start_line) {
+      text += '-';
+      text += std::to_string(finding.end_line);
+    }
   }
   return text;
 }
