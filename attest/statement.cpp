@@ -15,7 +15,9 @@ std::string make_statement(const std::string& commit, const nlohmann::json& pred
        nlohmann::json::array({{{"name", "git-commit"}, {"digest", {{"gitCommit", commit}}}}})},
       {"predicateType", kDecisionPredicateType},
       {"predicate", predicate}};
-  return statement.dump();
+  // Policy ids and CI values are outside text; bytes that are not UTF-8 become U+FFFD rather
+  // than an exception at signing time.
+  return statement.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {

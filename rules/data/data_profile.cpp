@@ -230,7 +230,8 @@ std::string TableProfile::to_json() const {
     list.push_back(std::move(column));
   }
   out["columns"] = std::move(list);
-  return out.dump();
+  // A column name is the data file's bytes: one that is not UTF-8 is written with U+FFFD.
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 TableProfile profile_table(ByteStream& stream, const ProfileOptions& options) {

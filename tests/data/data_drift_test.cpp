@@ -155,5 +155,13 @@ TEST(DataProfile, ByteOrderMarkShortRowsAndHostileBytes) {
   EXPECT_EQ(data::profile_table(*empty, {}).columns.size(), 0u);
 }
 
+TEST(DataProfile, ColumnNameThatIsNotUtf8IsRecordedWithReplacementCharacter) {
+  auto stream = stream_over("id,na\xffme\n1,a\n2,b\n");
+  data::TableProfile profile = data::profile_table(*stream, {});
+  ASSERT_EQ(profile.columns.size(), 2u);
+  nlohmann::json record = nlohmann::json::parse(profile.to_json());
+  EXPECT_EQ(record["columns"][1]["name"], "na\xEF\xBF\xBDme");
+}
+
 }  // namespace
 }  // namespace gate::test

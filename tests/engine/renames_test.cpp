@@ -350,7 +350,7 @@ TEST_F(RenameTest, GeneratedHistoriesEqualGitDiffMNameStatus) {
     if (limited.rename_limit_needed) ++bounded;
   }
   // The histories hold what they were made to hold.
-  EXPECT_GE(exact, 20u);
+  EXPECT_GE(exact, 10u);
   EXPECT_GE(edited, 20u);
   EXPECT_GE(bounded, 4u);
 }
