@@ -1,5 +1,7 @@
 #include "attest/log_store.hpp"
 
+#include <openssl/rand.h>
+
 #include <git2.h>
 
 #include <chrono>
@@ -210,6 +212,11 @@ void LogStore::init(const LogIdentity& identity, const PrivateKey& log_key) {
     throw InputError(path_, 0, 0, "this audit log already has an origin and a log key",
                      "init a new file, or keep using this log as it is");
   }
+  write_identity(identity, log_key);
+  transaction.commit();
+}
+
+void LogStore::write_identity(const LogIdentity& identity, const PrivateKey& log_key) {
   sql::Statement insert(db(), "INSERT INTO meta(key, value) VALUES(?, ?)");
   insert.bind(1, std::string_view("log_key_id")).bind(2, log_key.key_id()).run();
   insert.bind(1, std::string_view("log_public_key")).bind(2, log_key.public_key().pem()).run();
@@ -217,7 +224,6 @@ void LogStore::init(const LogIdentity& identity, const PrivateKey& log_key) {
   insert.bind(1, std::string_view("shared_key"))
       .bind(2, std::string_view(identity.allow_shared_key ? "allowed" : "refused"))
       .run();
-  transaction.commit();
 }
 
 bool LogStore::shared_key_allowed() {
@@ -235,7 +241,7 @@ void LogStore::check_signer(const Envelope& envelope, const std::string& log_key
   }
 }
 
-void LogStore::bind_log_key(const PrivateKey& log_key) {
+void LogStore::bind_log_key(const PrivateKey& log_key, const LogIdentity& new_log) {
   if (log_key.type() != KeyType::ed25519) {
     throw InputError("the log key must be an Ed25519 key (checkpoints are C2SP signed notes)",
                      "make one with `gate keygen --type ed25519 --out log`");
@@ -250,11 +256,16 @@ void LogStore::bind_log_key(const PrivateKey& log_key) {
     }
     return;
   }
-  std::string origin = "gate.local/audit-log/" + log_key.key_id().substr(0, 16);
-  sql::Statement insert(db(), "INSERT INTO meta(key, value) VALUES(?, ?)");
-  insert.bind(1, std::string_view("log_key_id")).bind(2, log_key.key_id()).run();
-  insert.bind(1, std::string_view("log_public_key")).bind(2, log_key.public_key().pem()).run();
-  insert.bind(1, std::string_view("origin")).bind(2, origin).run();
+  LogIdentity identity = new_log;
+  if (identity.origin.empty()) {
+    // A name of its own, not of its key: two logs sharing a key must not look like a fork.
+    unsigned char random[8];
+    if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("RAND_bytes failed");
+    identity.origin = "gate.local/audit-log/" +
+                      to_hex(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
+  }
+  check_identity(identity, log_key);
+  write_identity(identity, log_key);
 }
 
 uint64_t LogStore::size() {
@@ -347,16 +358,17 @@ void LogStore::store_checkpoint(uint64_t size, const PrivateKey& log_key) {
   insert.bind(1, static_cast<int64_t>(size)).bind(2, sign_checkpoint(checkpoint, log_key)).run();
 }
 
-uint64_t LogStore::append(std::string_view envelope, const PrivateKey& log_key) {
-  return append_batch({std::string(envelope)}, log_key);
+uint64_t LogStore::append(std::string_view envelope, const PrivateKey& log_key,
+                          const LogIdentity& new_log) {
+  return append_batch({std::string(envelope)}, log_key, new_log);
 }
 
 uint64_t LogStore::append_batch(const std::vector<std::string>& envelopes,
-                                const PrivateKey& log_key) {
+                                const PrivateKey& log_key, const LogIdentity& new_log) {
   if (envelopes.empty()) throw std::invalid_argument("nothing to append");
   try {
     sql::Transaction transaction(db());
-    bind_log_key(log_key);
+    bind_log_key(log_key, new_log);
     uint64_t first = size();
     Frontier frontier = read_frontier(first);
     std::string refused_signer = shared_key_allowed() ? std::string() : log_key.key_id();

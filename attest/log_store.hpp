@@ -90,9 +90,13 @@ class LogStore {
   [[nodiscard]] Snapshot snapshot() { return Snapshot(db()); }
 
   // Appends one envelope (DSSE JSON bytes of a Gate decision); returns its sequence number.
-  uint64_t append(std::string_view envelope, const PrivateKey& log_key);
+  // A log without an identity yet (no `gate log init`) takes `new_log` in the same transaction;
+  // an empty origin there names the log with a random gate.local/audit-log/<16 hex> name.
+  uint64_t append(std::string_view envelope, const PrivateKey& log_key,
+                  const LogIdentity& new_log = {});
   // Appends many envelopes in one transaction with one checkpoint at the end (bulk import).
-  uint64_t append_batch(const std::vector<std::string>& envelopes, const PrivateKey& log_key);
+  uint64_t append_batch(const std::vector<std::string>& envelopes, const PrivateKey& log_key,
+                        const LogIdentity& new_log = {});
 
   const std::string& path() const { return path_; }
   uint64_t size();
@@ -136,7 +140,8 @@ class LogStore {
   // in the size. Appending a leaf closes subtrees from it alone, without reading nodes back.
   using Frontier = std::vector<Hash>;
   Frontier read_frontier(uint64_t size);
-  void bind_log_key(const PrivateKey& log_key);
+  void bind_log_key(const PrivateKey& log_key, const LogIdentity& new_log);
+  void write_identity(const LogIdentity& identity, const PrivateKey& log_key);
   void check_signer(const Envelope& envelope, const std::string& log_key_id);
   // refused_signer: a key id whose signature on a decision is refused (the log key), or empty.
   void insert_entry(std::string_view envelope, uint64_t seq, Frontier& frontier,

@@ -268,7 +268,6 @@ int serve(const ServeConfig& config) {
     std::cerr << "gate: warning: no oidc issuer and no token configured: anyone who reaches "
                  "this port may append (for local trials only)\n";
   }
-  std::string expected_origin = "gate.local/audit-log/" + setup.log_key.key_id().substr(0, 16);
   LogService service(std::move(setup));
 
   // SIGTERM and SIGINT are taken by one thread (sigwait) so the server stops from normal code,
@@ -289,10 +288,6 @@ int serve(const ServeConfig& config) {
     sigwait(&signals, &received);
     server.stop();
   });
-  if (!service.size() && config.origin != expected_origin) {
-    std::cerr << "gate: note: this store names its origin itself on the first append ('"
-              << expected_origin << "')\n";
-  }
   std::cerr << "gate: serving " << config.origin << " on http://" << address.host << ":" << port
             << "\n"
             << std::flush;

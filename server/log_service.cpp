@@ -125,7 +125,7 @@ LogService::LogService(ServiceSetup setup)
       authenticator_(std::move(setup.authenticator)),
       writer_(attest::LogStore::open(setup.store_path, true)) {
   create_identity_table(writer_.db());
-  // The current store fixes the origin itself on its first append; a log that already has one
+  // A new store takes the configured origin on its first append; a log that already has one
   // keeps it, and clients must see the origin its checkpoints carry.
   if (auto stored = writer_.origin(); stored && *stored != origin_) {
     std::cerr << "gate: warning: " << setup.store_path << " has the origin '" << *stored
@@ -169,7 +169,7 @@ nlohmann::json LogService::append(std::string_view body, std::string_view author
   if (identity.repository.empty()) identity.repository = summary.repository;
 
   std::lock_guard lock(write_mutex_);
-  uint64_t seq = writer_.append(body, log_key_);
+  uint64_t seq = writer_.append(body, log_key_, attest::LogIdentity{origin_, false});
   insert_identity(writer_.db(), seq, identity);
   auto note = writer_.latest_checkpoint();
   uint64_t size = attest::parse_checkpoint(*note, writer_.path()).checkpoint.size;

@@ -31,6 +31,8 @@ if [ -n "$sign_key" ]; then
   attestation="$(input ATTESTATION)"
   args+=(--attestation "${attestation:-gate-attestation.json}" --notes)
 fi
+log_key="$(input LOG-KEY)"
+[ -n "$log_key" ] && export GATE_LOG_KEY="$log_key"
 [ -n "$(input LOG)" ] && args+=(--log "$(input LOG)")
 
 exec "${GATE_BINARY:-gate}" "${args[@]}"

@@ -12,6 +12,7 @@
 #include "attest/git_notes.hpp"
 #include "attest/keys.hpp"
 #include "attest/log_store.hpp"
+#include "attest/logged_note.hpp"
 #include "attest/statement.hpp"
 #include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
@@ -41,6 +42,7 @@ struct AttestStage::State {
   bool notes = false;
   std::string log_path;
   std::string log_key_path;
+  bool allow_shared_key = false;
   std::optional<attest::PrivateKey> sign_key;
   std::optional<attest::PrivateKey> log_key;
   std::string resolved_log_path;  // empty: no log
@@ -49,6 +51,7 @@ struct AttestStage::State {
   git_repository* repo = nullptr;
   std::optional<StagedFile> attestation_file;
   std::optional<attest::LogStore> log;
+  std::optional<uint64_t> log_index;  // set by append_to_log()
 };
 
 AttestStage::AttestStage() : state_(std::make_unique<State>()) {}
@@ -67,8 +70,11 @@ void AttestStage::add_options(CLI::App& check) {
                    "Append the attestation to this audit log (default: $GATE_LOG, else "
                    "<git dir>/gate/audit.db when signing)");
   check.add_option("--log-key", s.log_key_path,
-                   "Ed25519 key that signs the log's checkpoints (or GATE_LOG_KEY; default: the "
-                   "signing key when it is Ed25519)");
+                   "Ed25519 key that signs the log's checkpoints (or GATE_LOG_KEY); kept apart "
+                   "from the signing key");
+  check.add_flag("--allow-shared-key", s.allow_shared_key,
+                 "Let one Ed25519 key sign both the decision and the log's checkpoints (refused "
+                 "by default: whoever holds that one key could then rewrite the log)");
 }
 
 void AttestStage::load_keys(const std::string& repository) {
@@ -89,15 +95,28 @@ void AttestStage::load_keys(const std::string& repository) {
                      "the log key must be Ed25519 (checkpoints are C2SP signed notes)",
                      "make one with `gate keygen --type ed25519 --out log`");
   }
-  if (!s.log_key && s.sign_key->type() == attest::KeyType::ed25519) s.log_key = s.sign_key;
+  if (!s.log_key && s.allow_shared_key) {
+    if (s.sign_key->type() != attest::KeyType::ed25519) {
+      throw InputError("--allow-shared-key needs an Ed25519 signing key",
+                       "pass an Ed25519 --log-key (make one with `gate keygen --type ed25519`)");
+    }
+    s.log_key = s.sign_key;
+  }
+  if (s.log_key && s.log_key->key_id() == s.sign_key->key_id() && !s.allow_shared_key) {
+    throw InputError(s.log_key_path.empty() ? "GATE_LOG_KEY" : s.log_key_path, 0, 0,
+                     "the log key is the signing key: whoever holds it could re-sign the log",
+                     "make a separate log key with `gate keygen --type ed25519 --out log`, or "
+                     "pass --allow-shared-key to use one key for both");
+  }
   if (!s.log_key) {
     if (log_asked) {
-      throw InputError("the audit log needs an Ed25519 key for its checkpoints",
-                       "pass --log-key FILE or set GATE_LOG_KEY");
+      throw InputError("the audit log needs its own Ed25519 key for its checkpoints",
+                       "pass --log-key FILE or set GATE_LOG_KEY (make one with `gate keygen "
+                       "--type ed25519 --out log`)");
     }
     spdlog::warn(
-        "the decision is signed but not logged: an ECDSA key cannot sign checkpoints; "
-        "pass --log-key to log it");
+        "the decision is signed but not logged: pass --log-key (or set GATE_LOG_KEY) to append "
+        "it to an audit log");
     return;
   }
   s.resolved_log_path = !s.log_path.empty() ? s.log_path : attest::default_log_path(repository);
@@ -143,7 +162,9 @@ AttestationRef AttestStage::append_to_log() {
   auto& s = *state_;
   AttestationRef ref{s.attestation_path, s.signed_decision->sha256};
   if (s.log) {
-    uint64_t seq = s.log->append(s.signed_decision->envelope, *s.log_key);
+    uint64_t seq = s.log->append(s.signed_decision->envelope, *s.log_key,
+                                 attest::LogIdentity{"", s.allow_shared_key});
+    s.log_index = seq;
     spdlog::info("attestation appended to {} as entry {}", s.resolved_log_path, seq);
     if (ref.location.empty()) ref.location = s.resolved_log_path + "#" + std::to_string(seq);
   }
@@ -154,7 +175,20 @@ void AttestStage::publish() {
   auto& s = *state_;
   if (s.attestation_file) s.attestation_file->publish();
   if (s.notes) {
-    attest::write_note(s.repo, s.signed_decision->commit, s.signed_decision->envelope);
+    // Logged: the note carries its inclusion proof and checkpoint, so `gate verify` can tell from
+    // the note alone that the log holds it (docs/attestation.md).
+    std::string note = s.signed_decision->envelope;
+    if (s.log_index) {
+      uint64_t size = *s.log_index + 1;
+      auto checkpoint = s.log->checkpoint(size);
+      if (!checkpoint) throw std::runtime_error("the log stored no checkpoint for its append");
+      attest::LogInclusion inclusion{*s.log_index, {}, *checkpoint};
+      for (const auto& hash : s.log->inclusion_proof(*s.log_index, size)) {
+        inclusion.proof.emplace_back(attest::as_bytes(hash));
+      }
+      note = attest::make_logged_note(note, inclusion);
+    }
+    attest::write_note(s.repo, s.signed_decision->commit, note);
     spdlog::info("attestation stored as a note of {} under {}", s.signed_decision->commit,
                  attest::kNotesRef);
   }

@@ -1,5 +1,6 @@
 // The signing stage of `gate check`, driven in process with a real repository, real keys and a
 // real log: what it writes, and that bad keys stop it before anything is written.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -9,6 +10,7 @@
 #include "attest/dsse.hpp"
 #include "attest/git_notes.hpp"
 #include "attest/log_store.hpp"
+#include "attest/logged_note.hpp"
 #include "attest/log_verify.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/check_attest.hpp"
@@ -111,8 +113,14 @@ TEST_F(AttestStageTest, SignsWritesTheFileTheNoteAndTheLog) {
   EXPECT_EQ(predicate["ci"]["actor"], "alice");
   EXPECT_EQ(predicate["time"], "2026-03-01T10:00:00Z");
 
-  EXPECT_EQ(attest::read_note(handle.get(), head), bytes);
-  EXPECT_EQ(repo.git({"notes", "--ref=gate", "show", head}), bytes);
+  // The note is the envelope with its log inclusion proof and the checkpoint it leads to.
+  std::string note_text = repo.git({"notes", "--ref=gate", "show", head});
+  EXPECT_EQ(attest::read_note(handle.get(), head), note_text);
+  attest::LoggedNote note = attest::parse_logged_note(note_text, "note");
+  EXPECT_EQ(note.envelope, bytes);
+  ASSERT_TRUE(note.inclusion.has_value());
+  EXPECT_EQ(note.inclusion->index, 0u);
+  EXPECT_EQ(attest::check_inclusion(note, log_key.public_key()), std::nullopt);
 
   attest::LogStore log = attest::LogStore::open(log_path, false);
   ASSERT_EQ(log.size(), 1u);
@@ -127,6 +135,7 @@ TEST_F(AttestStageTest, SignsWritesTheFileTheNoteAndTheLog) {
 TEST_F(AttestStageTest, KeyFromTheEnvironmentSignsAndLogsToTheDefaultLocation) {
   PrivateKey ed = PrivateKey::generate(KeyType::ed25519);
   setenv("GATE_SIGNING_KEY", ed.pkcs8_pem().c_str(), 1);
+  setenv("GATE_LOG_KEY", log_key.pkcs8_pem().c_str(), 1);
   std::string log_path = (dir / "env.db").string();
   setenv("GATE_LOG", log_path.c_str(), 1);
   AttestStage stage;
@@ -134,12 +143,56 @@ TEST_F(AttestStageTest, KeyFromTheEnvironmentSignsAndLogsToTheDefaultLocation) {
   git::Repository handle = git::open_repository(repo.dir());
   AttestationRef ref = record(stage, handle.get(), 1772359200);
   unsetenv("GATE_LOG");
+  unsetenv("GATE_LOG_KEY");
+  unsetenv("GATE_SIGNING_KEY");
   // Without --attestation the reports point at the log entry.
   EXPECT_EQ(ref.location, log_path + "#0");
   attest::LogStore log = attest::LogStore::open(log_path, false);
   EXPECT_EQ(log.size(), 1u);
-  // An Ed25519 signing key also signs the checkpoints when no log key is given.
+  EXPECT_EQ(*log.log_public_key_pem(), log_key.public_key().pem());
+  // A log made by a first append names itself, not its key, and keeps the two keys apart.
+  EXPECT_THAT(*log.origin(), testing::MatchesRegex("gate\\.local/audit-log/[0-9a-f]{16}"));
+  EXPECT_EQ(log.origin()->find(log_key.key_id().substr(0, 16)), std::string::npos);
+  EXPECT_FALSE(log.shared_key_allowed());
+}
+
+TEST_F(AttestStageTest, OneKeyForDecisionsAndTheLogIsRefusedUnlessAskedFor) {
+  PrivateKey ed = PrivateKey::generate(KeyType::ed25519);
+  attest::test::write_key_files(ed, dir / "ed");
+  std::string log_path = (dir / "shared.db").string();
+  {
+    AttestStage stage;
+    try {
+      load(stage, {"--sign-key", key("ed"), "--log-key", key("ed"), "--log", log_path});
+      FAIL() << "one key for both was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(e.describe().find("--allow-shared-key"), std::string::npos) << e.describe();
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(log_path));
+  AttestStage stage;
+  load(stage, {"--sign-key", key("ed"), "--allow-shared-key", "--log", log_path});
+  git::Repository handle = git::open_repository(repo.dir());
+  record(stage, handle.get(), 1772359200);
+  attest::LogStore log = attest::LogStore::open(log_path, false);
+  EXPECT_EQ(log.size(), 1u);
   EXPECT_EQ(*log.log_public_key_pem(), ed.public_key().pem());
+  EXPECT_TRUE(log.shared_key_allowed());
+}
+
+TEST_F(AttestStageTest, ASigningKeyWithoutALogKeySignsButWritesNoLog) {
+  PrivateKey ed = PrivateKey::generate(KeyType::ed25519);
+  attest::test::write_key_files(ed, dir / "ed");
+  AttestStage stage;
+  load(stage, {"--sign-key", key("ed"), "--notes"});
+  git::Repository handle = git::open_repository(repo.dir());
+  AttestationRef ref = record(stage, handle.get(), 1772359200);
+  EXPECT_EQ(ref.location, "");
+  EXPECT_FALSE(std::filesystem::exists(repo.path() / ".git" / "gate" / "audit.db"));
+  // The note is the bare envelope: nothing logged it.
+  attest::LoggedNote note = attest::parse_logged_note(*attest::read_note(handle.get(), head), "note");
+  EXPECT_FALSE(note.inclusion.has_value());
+  EXPECT_EQ(note.envelope, signed_decision->envelope);
 }
 
 TEST_F(AttestStageTest, BadKeysStopBeforeAnythingIsWrittenAndAreNeverPrinted) {
@@ -193,6 +246,7 @@ TEST_F(AttestStageTest, WithoutAKeyNothingIsSigned) {
 TEST_F(AttestStageTest, TheDefaultLogIsTheOneOfTheRepositoryJudgedNotOfTheCurrentFolder) {
   PrivateKey ed = PrivateKey::generate(KeyType::ed25519);
   setenv("GATE_SIGNING_KEY", ed.pkcs8_pem().c_str(), 1);
+  setenv("GATE_LOG_KEY", log_key.pkcs8_pem().c_str(), 1);
   gate::test::TempDir elsewhere;  // not a repository: the current folder must not matter
   auto previous = std::filesystem::current_path();
   std::filesystem::current_path(elsewhere.path());
@@ -201,6 +255,8 @@ TEST_F(AttestStageTest, TheDefaultLogIsTheOneOfTheRepositoryJudgedNotOfTheCurren
   git::Repository handle = git::open_repository(repo.dir());
   AttestationRef ref = record(stage, handle.get(), 1772359200);
   std::filesystem::current_path(previous);
+  unsetenv("GATE_LOG_KEY");
+  unsetenv("GATE_SIGNING_KEY");
   std::string expected = (repo.path() / ".git" / "gate" / "audit.db").string();
   EXPECT_EQ(ref.location, expected + "#0");
   EXPECT_EQ(attest::LogStore::open(expected, false).size(), 1u);

@@ -28,6 +28,8 @@ class CommitFaultTest : public ::testing::Test {
     head = repo.commit("change");
     write_key(signer, "signer.key");
     write_key(other_signer, "other.key");
+    write_key(log_key, "log.key");
+    write_key(other_log_key, "other-log.key");
     fs::create_directories(out_dir());
   }
 
@@ -50,7 +52,8 @@ class CommitFaultTest : public ::testing::Test {
             (dir / key).string(),
             "--attestation", attestation().string(),
             "--notes",       "--log",
-            log().string(),  "--format",
+            log().string(),  "--log-key",
+            (dir / "log.key").string(), "--format",
             "json=" + (report_path.empty() ? report().string() : report_path)};
   }
 
@@ -89,6 +92,8 @@ class CommitFaultTest : public ::testing::Test {
   std::string head;
   attest::PrivateKey signer = attest::PrivateKey::generate(attest::KeyType::ed25519);
   attest::PrivateKey other_signer = attest::PrivateKey::generate(attest::KeyType::ed25519);
+  attest::PrivateKey log_key = attest::PrivateKey::generate(attest::KeyType::ed25519);
+  attest::PrivateKey other_log_key = attest::PrivateKey::generate(attest::KeyType::ed25519);
 };
 
 TEST_F(CommitFaultTest, ControlEverySinkIsWrittenWhenNothingFails) {
@@ -100,7 +105,17 @@ TEST_F(CommitFaultTest, ControlEverySinkIsWrittenWhenNothingFails) {
   EXPECT_EQ(log_entries(), 1u);
   auto json = nlohmann::json::parse(read_file(report()));
   EXPECT_EQ(json["attestation"]["path"], attestation().string());
-  EXPECT_EQ(repo.git({"notes", "--ref=gate", "show", head}), read_file(attestation()));
+  // The note is the envelope with its log proof: `gate verify` from the note alone passes.
+  auto note = nlohmann::json::parse(repo.git({"notes", "--ref=gate", "show", head}));
+  EXPECT_EQ(note["envelope"], read_file(attestation()));
+  EXPECT_EQ(note["logIndex"], 0);
+  write_file(dir / "signer.pub", signer.public_key().pem());
+  write_file(dir / "log.pub", log_key.public_key().pem());
+  RunResult verified = run_gate({"verify", "--repo", repo.dir(), "--commit", head, "--trust",
+                                 (dir / "signer.pub").string(), "--log-pub",
+                                 (dir / "log.pub").string()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr("log entry 0"));
 }
 
 TEST_F(CommitFaultTest, UnwritableReportPathWritesNothing) {
@@ -113,9 +128,10 @@ TEST_F(CommitFaultTest, UnwritableReportPathWritesNothing) {
 }
 
 TEST_F(CommitFaultTest, LogThatRefusesTheKeyWritesNothing) {
-  // A log created by another log key (an Ed25519 signer signs the checkpoints too).
+  // A log created by another log key.
   RunResult first = run_gate({"check", "--repo", repo.dir(), "--base", "main", "--sign-key",
-                              (dir / "other.key").string(), "--log", log().string()});
+                              (dir / "other.key").string(), "--log", log().string(), "--log-key",
+                              (dir / "other-log.key").string()});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ASSERT_EQ(log_entries(), 1u);
 
@@ -148,7 +164,7 @@ TEST_F(CommitFaultTest, DiskErrorOnTheAttestationFileWritesNothing) {
 TEST_F(CommitFaultTest, ReportsNameTheLogEntryWhenThereIsNoAttestationFile) {
   RunResult result = run_gate({"check", "--repo", repo.dir(), "--base", "main", "--sign-key",
                                (dir / "signer.key").string(), "--log", log().string(),
-                               "--format", "json"});
+                               "--log-key", (dir / "log.key").string(), "--format", "json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["attestation"]["path"], log().string() + "#0");
@@ -157,7 +173,8 @@ TEST_F(CommitFaultTest, ReportsNameTheLogEntryWhenThereIsNoAttestationFile) {
 TEST_F(CommitFaultTest, DefaultLogIsTheRepositorysWhateverTheCurrentFolder) {
   TempDir elsewhere;  // not a repository
   RunResult result = run_gate({"check", "--repo", repo.dir(), "--base", "main", "--sign-key",
-                               (dir / "signer.key").string(), "--format", "json"},
+                               (dir / "signer.key").string(), "--log-key",
+                               (dir / "log.key").string(), "--format", "json"},
                               {}, elsewhere.path());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   fs::path expected = repo.path() / ".git" / "gate" / "audit.db";
