@@ -73,6 +73,14 @@ bool is_base64_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
          c == '/';
 }
+
+// The 6-bit value of a base64 character (standard alphabet; `c` already checked).
+unsigned base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<unsigned>(c - 'A');
+  if (c >= 'a' && c <= 'z') return static_cast<unsigned>(c - 'a' + 26);
+  if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0' + 52);
+  return c == '+' ? 62u : 63u;
+}
 }  // namespace
 
 std::optional<std::string> from_hex(std::string_view hex) {
@@ -114,8 +122,12 @@ std::optional<std::string> base64_decode(std::string_view text) {
                                 static_cast<int>(text.size()));
   if (decoded < 0) return std::nullopt;
   out.resize(static_cast<size_t>(decoded) - padding);
-  // Reject non-canonical encodings (unused bits set), so one value has one text.
-  if (base64_encode(out) != text) return std::nullopt;
+  // Reject non-canonical encodings (unused bits of the last character set), so one value has
+  // one text: 2 unused bits before one '=', 4 before two.
+  if (padding > 0) {
+    unsigned unused_mask = padding == 1 ? 0x3u : 0xFu;
+    if ((base64_value(text[text.size() - padding - 1]) & unused_mask) != 0) return std::nullopt;
+  }
   return out;
 }
 

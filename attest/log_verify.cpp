@@ -8,6 +8,7 @@
 #include "attest/merkle.hpp"
 #include "attest/statement.hpp"
 #include "gate/types/errors.hpp"
+#include "gate/types/parallel.hpp"
 
 namespace gate::attest {
 
@@ -84,6 +85,15 @@ class Verifier {
   }
 
  private:
+  // What one entry says once its envelope is parsed and its signature checked: computed for a
+  // batch of entries on every core, then taken in log order.
+  struct Examined {
+    Hash leaf{};
+    std::optional<std::string> problem;
+    Envelope envelope;
+    DecisionSummary summary;
+  };
+
   std::optional<Failure> check_entries() {
     std::optional<Failure> failure;
     uint64_t expected = 0;
@@ -94,57 +104,78 @@ class Verifier {
         stored_leaves.push_back(hash_from_bytes(hash));
       }
     });
+    // Parsing and one signature check per entry dominate; entries are independent, so a batch is
+    // examined in parallel and the order-dependent checks then run over it in sequence.
+    constexpr size_t kBatch = 2048;
+    std::vector<LogEntry> batch;
+    std::vector<Examined> examined;
+    auto take_batch = [&] {
+      examined.assign(batch.size(), Examined{});
+      parallel_for(batch.size(), options_.threads,
+                   [&](size_t i) { examined[i] = examine(batch[i]); });
+      for (size_t i = 0; i < batch.size() && !failure; ++i) {
+        const LogEntry& entry = batch[i];
+        if (entry.seq != expected) {
+          failure = Failure{expected, entry.seq > expected ? "entry is missing (deleted)"
+                                                           : "entry sequence is out of order"};
+        } else if (expected >= stored_leaves.size() ||
+                   stored_leaves[expected] != examined[i].leaf) {
+          failure = Failure{expected, "envelope bytes do not match the stored leaf hash (edited)"};
+        } else if (examined[i].problem) {
+          failure = Failure{expected, *examined[i].problem};
+        } else {
+          record(entry, examined[i]);
+          tree_.append(examined[i].leaf);
+          ++expected;
+        }
+      }
+      batch.clear();
+    };
     store_.for_each_entry([&](const LogEntry& entry) {
       if (failure) return;
-      if (entry.seq != expected) {
-        failure = Failure{expected, entry.seq > expected ? "entry is missing (deleted)"
-                                                         : "entry sequence is out of order"};
-        return;
-      }
-      Hash leaf = merkle::leaf_hash(entry.envelope);
-      if (expected >= stored_leaves.size() || stored_leaves[expected] != leaf) {
-        failure = Failure{expected, "envelope bytes do not match the stored leaf hash (edited)"};
-        return;
-      }
-      if (auto problem = check_envelope(entry)) {
-        failure = Failure{expected, *problem};
-        return;
-      }
-      tree_.append(leaf);
-      ++expected;
+      batch.push_back(entry);
+      if (batch.size() == kBatch) take_batch();
     });
+    if (!failure) take_batch();
     if (!failure && stored_leaves.size() > expected) {
       failure = Failure{expected, "stored leaf hash beyond the entries (entries deleted)"};
     }
     return failure;
   }
 
-  std::optional<std::string> check_envelope(const LogEntry& entry) {
+  // Pure: safe on any worker (trusted keys and options are only read).
+  Examined examine(const LogEntry& entry) const {
+    Examined out;
+    out.leaf = merkle::leaf_hash(entry.envelope);
     try {
-      Envelope envelope = parse_envelope(entry.envelope, "entry");
-      DecisionSummary summary = summarize_decision(envelope, "entry");
-      if (auto column = index_mismatch(entry, envelope, summary)) {
-        return "indexed column '" + *column + "' does not match the signed statement";
+      out.envelope = parse_envelope(entry.envelope, "entry");
+      out.summary = summarize_decision(out.envelope, "entry");
+      if (auto column = index_mismatch(entry, out.envelope, out.summary)) {
+        out.problem = "indexed column '" + *column + "' does not match the signed statement";
+        return out;
       }
-      std::vector<std::string> rules = summary.failed_rules;
-      std::sort(rules.begin(), rules.end());
-      rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-      for (auto& rule : rules) expected_rules_.emplace_back(entry.seq, std::move(rule));
       if (!options_.trusted.empty()) {
         std::vector<PublicKey> candidates;
-        for (const auto& signature : envelope.signatures) {
+        for (const auto& signature : out.envelope.signatures) {
           auto it = trusted_by_id_.find(signature.keyid);
           if (it != trusted_by_id_.end()) candidates.push_back(*it->second);
         }
         if (candidates.empty()) candidates = options_.trusted;  // DSSE allows empty key ids
-        EnvelopeCheck check = verify_envelope(envelope, candidates);
-        if (!check.ok) return "envelope " + check.reason;
+        EnvelopeCheck check = verify_envelope(out.envelope, candidates);
+        if (!check.ok) out.problem = "envelope " + check.reason;
       }
-      if (options_.visit) options_.visit(entry, envelope, summary);
     } catch (const InputError& e) {
-      return e.message();
+      out.problem = e.message();
     }
-    return std::nullopt;
+    return out;
+  }
+
+  void record(const LogEntry& entry, const Examined& examined) {
+    std::vector<std::string> rules = examined.summary.failed_rules;
+    std::sort(rules.begin(), rules.end());
+    rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+    for (auto& rule : rules) expected_rules_.emplace_back(entry.seq, std::move(rule));
+    if (options_.visit) options_.visit(entry, examined.envelope, examined.summary);
   }
 
   // The rule index must hold exactly the failed rules the statements name.

@@ -26,6 +26,8 @@ struct LogVerifyOptions {
   // cosigned before); at least `min_witnesses` of them must.
   std::vector<WitnessEndpoint> witnesses;
   size_t min_witnesses = 0;
+  // Workers that parse and check envelopes (0: one per core).
+  unsigned threads = 0;
   // Called with every entry whose envelope parsed, in log order, from the same snapshot the
   // verification reads; meaningful only when the result is ok.
   std::function<void(const LogEntry&, const Envelope&, const DecisionSummary&)> visit;

@@ -34,6 +34,10 @@ TEST(Base64, RoundTripsAndRejectsNonCanonicalText) {
   EXPECT_EQ(base64_decode("Zm 8="), std::nullopt);  // whitespace
   EXPECT_EQ(base64_decode("Zm-_"), std::nullopt);   // URL alphabet
   EXPECT_EQ(base64_decode("Zm9="), std::nullopt);   // unused bits set
+  EXPECT_EQ(base64_decode("Zh=="), std::nullopt);   // unused bits set before two '='
+  EXPECT_EQ(base64_decode("Zm9vYh=="), std::nullopt);
+  EXPECT_EQ(base64_decode("Zm9vYg=="), "foob");
+  EXPECT_EQ(base64_decode("Zm9vYmE="), "fooba");
   EXPECT_EQ(base64_decode("=Zm8"), std::nullopt);
   EXPECT_EQ(from_hex("0g"), std::nullopt);
   EXPECT_EQ(from_hex("abc"), std::nullopt);
