@@ -8,6 +8,7 @@
 #include "attest/bytes.hpp"
 #include "attest/checkpoint.hpp"
 #include "attest/dsse.hpp"
+#include "attest/log_json.hpp"
 #include "attest/statement.hpp"
 #include "gate/types/errors.hpp"
 #include "server/identity_table.hpp"
@@ -16,11 +17,7 @@ namespace gate::server {
 
 namespace {
 
-nlohmann::json hex_list(const std::vector<attest::Hash>& hashes) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& hash : hashes) list.push_back(attest::to_hex(hash));
-  return list;
-}
+using attest::hex_list;
 
 nlohmann::json identity_json(const Identity& identity) {
   return {{"kind", identity.kind},
@@ -233,17 +230,8 @@ nlohmann::json LogService::consistency_proof(uint64_t old_size, std::optional<ui
 }
 
 nlohmann::json LogService::entry_json(attest::LogStore& store, const attest::LogEntry& entry) {
-  nlohmann::json out = {{"seq", entry.seq},
-                        {"time", attest::format_time(entry.time)},
-                        {"repository", entry.repository},
-                        {"base", entry.base},
-                        {"head", entry.head},
-                        {"verdict", entry.verdict},
-                        {"policy_sha256", entry.policy_sha256},
-                        {"actor", entry.actor},
-                        {"failed_rules", entry.failed_rules},
-                        {"key_id", entry.key_id},
-                        {"leaf_hash", attest::to_hex(attest::merkle::leaf_hash(entry.envelope))}};
+  nlohmann::json out = attest::entry_columns_json(entry);
+  out["leaf_hash"] = attest::to_hex(attest::merkle::leaf_hash(entry.envelope));
   auto identity = read_identity(store.db(), entry.seq);
   out["identity"] = identity ? identity_json(*identity) : nlohmann::json(nullptr);
   return out;

@@ -9,6 +9,7 @@
 #include "attest/checkpoint.hpp"
 #include "attest/dsse.hpp"
 #include "attest/keys.hpp"
+#include "attest/log_json.hpp"
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
 #include "attest/statement.hpp"
@@ -52,11 +53,7 @@ attest::LogStore open_log(const LogOptions& options) {
 
 std::string hex(const attest::Hash& hash) { return attest::to_hex(hash); }
 
-nlohmann::json hex_list(const std::vector<attest::Hash>& hashes) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& hash : hashes) list.push_back(hex(hash));
-  return list;
-}
+using attest::hex_list;
 
 uint64_t current_size(attest::LogStore& log) {
   auto note = log.latest_checkpoint();
@@ -142,19 +139,8 @@ int run_consistency(const LogOptions& options) {
   return 0;
 }
 
-nlohmann::json entry_json(const attest::LogEntry& entry, bool with_envelope) {
-  nlohmann::json out = {{"seq", entry.seq},
-                        {"time", attest::format_time(entry.time)},
-                        {"repository", entry.repository},
-                        {"base", entry.base},
-                        {"head", entry.head},
-                        {"verdict", entry.verdict},
-                        {"policy_sha256", entry.policy_sha256},
-                        {"actor", entry.actor},
-                        {"failed_rules", entry.failed_rules},
-                        {"key_id", entry.key_id}};
-  if (with_envelope) out["envelope"] = entry.envelope;
-  return out;
+nlohmann::json entry_json(const attest::LogEntry& entry) {
+  return attest::entry_columns_json(entry);
 }
 
 int run_show(const LogOptions& options) {
@@ -162,7 +148,7 @@ int run_show(const LogOptions& options) {
   attest::LogStore::Snapshot snapshot = log.snapshot();
   auto entry = log.entry(options.seq);
   if (!entry) throw InputError("no entry " + std::to_string(options.seq) + " in " + log.path());
-  nlohmann::json out = entry_json(*entry, false);
+  nlohmann::json out = entry_json(*entry);
   out["leaf_hash"] = hex(attest::merkle::leaf_hash(entry->envelope));
   try {
     attest::Envelope envelope = attest::parse_envelope(entry->envelope, "entry");
@@ -214,10 +200,10 @@ int run_query(LogOptions options) {
   auto entries = log.query(options.query);
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& entry : entries) out.push_back(entry_json(entry, false));
+    for (const auto& entry : entries) out.push_back(entry_json(entry));
     std::cout << out.dump(2) << "\n";
   } else if (options.format == "jsonl") {
-    for (const auto& entry : entries) std::cout << entry_json(entry, false).dump() << "\n";
+    for (const auto& entry : entries) std::cout << entry_json(entry).dump() << "\n";
   } else if (options.format == "csv") {
     std::cout << "seq,time,repository,base,head,verdict,policy_sha256,actor,failed_rules,key_id\n";
     for (const auto& e : entries) {
