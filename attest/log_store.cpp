@@ -359,12 +359,14 @@ void LogStore::store_checkpoint(uint64_t size, const PrivateKey& log_key) {
 }
 
 uint64_t LogStore::append(std::string_view envelope, const PrivateKey& log_key,
-                          const LogIdentity& new_log) {
-  return append_batch({std::string(envelope)}, log_key, new_log);
+                          const LogIdentity& new_log,
+                          const std::function<void(uint64_t seq)>& in_same_transaction) {
+  return append_batch({std::string(envelope)}, log_key, new_log, in_same_transaction);
 }
 
 uint64_t LogStore::append_batch(const std::vector<std::string>& envelopes,
-                                const PrivateKey& log_key, const LogIdentity& new_log) {
+                                const PrivateKey& log_key, const LogIdentity& new_log,
+                                const std::function<void(uint64_t first)>& in_same_transaction) {
   if (envelopes.empty()) throw std::invalid_argument("nothing to append");
   try {
     sql::Transaction transaction(db());
@@ -376,6 +378,7 @@ uint64_t LogStore::append_batch(const std::vector<std::string>& envelopes,
       insert_entry(envelopes[i], first + i, frontier, refused_signer);
     }
     store_checkpoint(first + envelopes.size(), log_key);
+    if (in_same_transaction) in_same_transaction(first);
     transaction.commit();
     return first;
   } catch (const InputError&) {

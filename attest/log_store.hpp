@@ -92,11 +92,15 @@ class LogStore {
   // Appends one envelope (DSSE JSON bytes of a Gate decision); returns its sequence number.
   // A log without an identity yet (no `gate log init`) takes `new_log` in the same transaction;
   // an empty origin there names the log with a random gate.local/audit-log/<16 hex> name.
+  // `in_same_transaction`, when given, runs with the new sequence number before the append
+  // commits (the service stores the submitter's identity there): both land or neither does.
   uint64_t append(std::string_view envelope, const PrivateKey& log_key,
-                  const LogIdentity& new_log = {});
+                  const LogIdentity& new_log = {},
+                  const std::function<void(uint64_t seq)>& in_same_transaction = {});
   // Appends many envelopes in one transaction with one checkpoint at the end (bulk import).
   uint64_t append_batch(const std::vector<std::string>& envelopes, const PrivateKey& log_key,
-                        const LogIdentity& new_log = {});
+                        const LogIdentity& new_log = {},
+                        const std::function<void(uint64_t first)>& in_same_transaction = {});
 
   const std::string& path() const { return path_; }
   uint64_t size();

@@ -166,8 +166,9 @@ nlohmann::json LogService::append(std::string_view body, std::string_view author
   if (identity.repository.empty()) identity.repository = summary.repository;
 
   std::lock_guard lock(write_mutex_);
-  uint64_t seq = writer_.append(body, log_key_, attest::LogIdentity{origin_, false});
-  insert_identity(writer_.db(), seq, identity);
+  uint64_t seq =
+      writer_.append(body, log_key_, attest::LogIdentity{origin_, false},
+                     [&](uint64_t new_seq) { insert_identity(writer_.db(), new_seq, identity); });
   auto note = writer_.latest_checkpoint();
   uint64_t size = attest::parse_checkpoint(*note, writer_.path()).checkpoint.size;
   return {{"seq", seq},

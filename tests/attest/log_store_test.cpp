@@ -6,6 +6,7 @@
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
 #include "attest/merkle.hpp"
+#include "attest/sqlite.hpp"
 #include "gate/types/errors.hpp"
 #include "tests/attest/fixtures.hpp"
 #include "tests/support/support.hpp"
@@ -85,6 +86,27 @@ TEST_F(LogStoreTest, BatchAppendEqualsSingleAppends) {
   LogVerifyOptions options;
   options.trusted = {signer.public_key()};
   EXPECT_TRUE(verify_log(batch, options).ok);
+}
+
+TEST_F(LogStoreTest, WorkInTheAppendTransactionLandsWithTheEntryOrNeither) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  sql::exec(log.db(), "CREATE TABLE side(seq INTEGER PRIMARY KEY)");
+  Decision decision;
+  decision.head = commit_id(1);
+  std::string envelope = make_envelope(signer, decision);
+  auto insert_side = [&](uint64_t seq) {
+    sql::Statement insert(log.db(), "INSERT INTO side(seq) VALUES(?)");
+    insert.bind(1, static_cast<int64_t>(seq)).run();
+  };
+  EXPECT_EQ(log.append(envelope, log_key, {}, insert_side), 0u);
+  // A failing side insert (the same seq again) takes the second entry back with it.
+  auto duplicate_side = [&](uint64_t) { insert_side(0); };
+  EXPECT_THROW(log.append(envelope, log_key, {}, duplicate_side), InputError);
+  EXPECT_EQ(log.size(), 1u);
+  EXPECT_EQ(log.checkpoint_sizes(), std::vector<uint64_t>{1});
+  sql::Statement count(log.db(), "SELECT count(*) FROM side");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.integer(0), 1);
 }
 
 // Each batch starts from the right edge of the tree stored by the batches before it, at sizes
