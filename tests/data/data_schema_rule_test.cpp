@@ -160,6 +160,36 @@ TEST(DataSchemaRule, FilesWithoutSchemaAreSkippedUnlessRequired) {
   EXPECT_EQ(*none.run("data-schema").skipped, "no CSV, TSV or JSON Lines file in scope");
 }
 
+TEST(DataSchemaRule, FormatsGateDoesNotReadAreSaidNeverPassedInSilence) {
+  const std::string schema = R"({"fields": [{"name": "id", "type": "integer"}]})";
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({"resources": [
+    {"name": "sheet", "path": "sheet.xlsx", "schema": {"fields": [{"name": "id"}]}},
+    {"name": "cols", "path": "cols.bin", "format": "parquet"}]})");
+  h.change("data/sheet.xlsx", "PK\x03\x04 not read\n");
+  h.change("data/cols.bin", "PAR1 not read\n");
+  h.head_only("data/beside.parquet.schema.json", schema);
+  h.change("data/beside.parquet", "PAR1\n");
+  h.change("data/loose.xls", "\xD0\xCF\x11\xE0\n");
+  h.change("data/notes.json", "{}\n");
+  const std::string unread =
+      "' resources: the rows of this file are not checked against its schema (convert it to "
+      "CSV, TSV or JSON Lines to have it checked)";
+  EXPECT_EQ(h.findings("data-schema"),
+            (Strings{"notice data/beside.parquet:0: Gate does not read 'parquet" + unread,
+                     "notice data/cols.bin:0: Gate does not read 'parquet" + unread,
+                     "notice data/sheet.xlsx:0: Gate does not read 'xlsx" + unread}));
+  // Under require-schema every table Gate cannot check is an error, declared or not; a JSON file
+  // nothing declares is not taken for a table.
+  EXPECT_EQ(h.findings("data-schema", "{require-schema: true}"),
+            (Strings{"error data/beside.parquet:0: Gate does not read 'parquet" + unread,
+                     "error data/cols.bin:0: Gate does not read 'parquet" + unread,
+                     "error data/loose.xls:0: Gate does not read 'xls' files and no schema "
+                     "describes this one: its rows are not checked (convert it to CSV, TSV or "
+                     "JSON Lines to have it checked)",
+                     "error data/sheet.xlsx:0: Gate does not read 'xlsx" + unread}));
+}
+
 TEST(DataSchemaRule, SchemaNamedByTheRuleMustExist) {
   DataHarness h;
   h.change("data/a.csv", "x\n1\n");
