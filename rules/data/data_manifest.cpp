@@ -62,8 +62,7 @@ class DataManifest : public Rule {
     RuleResult result;
     data::DatasetIndex index(context.blobs, Tree::head);
     std::map<std::string, DvcManifest> manifests = load_manifests(context, index);
-    std::vector<std::string> head_paths = context.blobs.list(Tree::head);
-    std::sort(head_paths.begin(), head_paths.end());
+    const data::TrackedTree tree = data::load_tracked_tree(context);
     std::vector<TrackedPath> tracked;
     std::map<std::string, std::string> wdir_problems;  // manifest -> why its paths are not read
     for (const auto& [path, manifest] : manifests) {
@@ -125,7 +124,7 @@ class DataManifest : public Rule {
       }
       for (const auto& t : tracked) {
         if (t.manifest == file.path && first_time(t)) {
-          verify(context, t, head_paths, result);
+          verify(context, t, tree, result);
         }
       }
     }
@@ -139,7 +138,7 @@ class DataManifest : public Rule {
         if (!t.dependency) is_tracked = true;
         if (first_time(t)) {
           ++judged;
-          verify(context, t, head_paths, result);
+          verify(context, t, tree, result);
         }
       }
       if (!is_data) continue;
@@ -203,9 +202,9 @@ class DataManifest : public Rule {
     }
   }
 
-  void verify(const RuleContext& context, const TrackedPath& t,
-              const std::vector<std::string>& head_paths, RuleResult& result) const {
-    if (verify_) data::verify_tracked(context, t, head_paths, result);
+  void verify(const RuleContext& context, const TrackedPath& t, const data::TrackedTree& tree,
+              RuleResult& result) const {
+    if (verify_) data::verify_tracked(context, t, tree, result);
   }
 
   std::vector<std::string> required_meta_;

@@ -104,20 +104,37 @@ std::optional<std::string> read_listing(const RuleContext& context, const std::s
 }
 
 // The files of the folder: from the head tree when it holds any, else from the workspace.
+// Files DVC ignores are left out, as `.dvcignore` says (gitignore rules, from the root).
 std::optional<std::vector<std::string>> folder_files(const RuleContext& context,
                                                      const std::string& folder,
-                                                     const std::vector<std::string>& head_paths,
-                                                     Source& source) {
+                                                     const TrackedTree& tree, Source& source) {
   std::string prefix = folder + "/";
+  // A file is ignored when it or a folder above it is (an ignored folder's files go with it).
+  auto kept = [&](const std::string& relpath) {
+    if (tree.dvcignore.empty()) return true;
+    std::string path = prefix + relpath;
+    for (size_t slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      if (tree.dvcignore.matches(std::string_view(path).substr(0, slash))) return false;
+    }
+    return !tree.dvcignore.matches(path);
+  };
   std::vector<std::string> files;
-  for (auto it = std::lower_bound(head_paths.begin(), head_paths.end(), prefix);
-       it != head_paths.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
-    files.push_back(it->substr(prefix.size()));
+  bool any = false;
+  for (auto it = std::lower_bound(tree.head_paths.begin(), tree.head_paths.end(), prefix);
+       it != tree.head_paths.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
+    any = true;
+    if (kept(it->substr(prefix.size()))) files.push_back(it->substr(prefix.size()));
   }
-  if (!files.empty()) return files;
+  if (any) return files;
   if (!context.workdir) return std::nullopt;
   source.workspace = true;
-  return list_workspace_folder(*context.workdir, folder, kMaxListedFiles);
+  auto listed = list_workspace_folder(*context.workdir, folder, kMaxListedFiles);
+  if (listed)
+    listed->erase(std::remove_if(listed->begin(), listed->end(),
+                                 [&](const std::string& f) { return !kept(f); }),
+                  listed->end());
+  return listed;
 }
 
 void compare_with_listing(const TrackedPath& t, const std::string& where,
@@ -148,10 +165,10 @@ void compare_with_listing(const TrackedPath& t, const std::string& where,
   }
 }
 
-void verify_folder(const RuleContext& context, const TrackedPath& t,
-                   const std::vector<std::string>& head_paths, const Reporter& report) {
+void verify_folder(const RuleContext& context, const TrackedPath& t, const TrackedTree& tree,
+                   const Reporter& report) {
   Source source{context};
-  auto files = folder_files(context, t.data_path, head_paths, source);
+  auto files = folder_files(context, t.data_path, tree, source);
   if (!files) return;  // neither in the repository nor checked out: in DVC remote storage
   std::map<std::string, DataDigest> digests;
   uint64_t total = 0;
@@ -217,12 +234,49 @@ void verify_folder(const RuleContext& context, const TrackedPath& t,
 
 }  // namespace
 
-void verify_tracked(const RuleContext& context, const TrackedPath& tracked,
-                    const std::vector<std::string>& head_paths, RuleResult& result) {
+TrackedTree load_tracked_tree(const RuleContext& context) {
+  TrackedTree tree;
+  tree.head_paths = context.blobs.list(Tree::head);
+  std::sort(tree.head_paths.begin(), tree.head_paths.end());
+  std::optional<std::string> text = context.blobs.read(Tree::head, ".dvcignore", 1 << 20);
+  if (!text && context.workdir) {
+    if (auto stream = open_workspace_file(*context.workdir, ".dvcignore")) {
+      text.emplace();
+      char buffer[1 << 14];
+      while (size_t n = stream->read(buffer, sizeof buffer)) {
+        if (text->size() + n > (1 << 20)) break;
+        text->append(buffer, n);
+      }
+    }
+  }
+  if (!text) return tree;
+  std::vector<std::string> patterns;
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    std::string line = text->substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    try {
+      Glob check(line[0] == '!' ? line.substr(1) : line);
+      patterns.push_back(line);
+    } catch (const std::invalid_argument&) {
+      // A pattern that matches no path ignores nothing.
+    }
+  }
+  tree.dvcignore = GlobList(patterns);
+  return tree;
+}
+
+void verify_tracked(const RuleContext& context, const TrackedPath& tracked, const TrackedTree& tree,
+                    RuleResult& result) {
   if (tracked.entry.md5.empty() || tracked.entry.external) return;
   Reporter report(context, tracked, result);
   if (tracked.entry.directory) {
-    verify_folder(context, tracked, head_paths, report);
+    verify_folder(context, tracked, tree, report);
   } else {
     verify_file(context, tracked, report);
   }

@@ -144,6 +144,17 @@ TEST(DataManifestRule, FolderOutputsAreHashedAsDvcHashesThem) {
                      "manifest records 20",
                      "error data/set.dvc:2: 'data/set' in the repository holds 4 files but the "
                      "manifest records 3"}));
+  // Files .dvcignore names are not part of the folder, as for DVC.
+  DataHarness ignoring;
+  ignoring.change("data/set/b/deep.csv", "id\n1\n");
+  ignoring.change("data/set/a.txt", "hello\r\nworld\r\n");
+  ignoring.change("data/set/caf\xC3\xA9 \xF0\x9F\x98\x80.txt", "x");
+  ignoring.change("data/set/.a.txt.swp", "junk");
+  ignoring.change("data/set/b/cache/x.bin", "junk");
+  ignoring.head_only("data/set.dvc", dvc("d4de71cfe5a50109bc9cb2b5b7251fd7", "  hash: md5\n"));
+  EXPECT_EQ(ignoring.findings("data-manifest").size(), 3u);
+  ignoring.head_only(".dvcignore", "# editor files\n*.swp\ncache\n");
+  EXPECT_EQ(ignoring.findings("data-manifest"), Strings{});
   DataHarness empty;
   TempDir workspace;
   empty.workdir = workspace.path();
