@@ -49,25 +49,25 @@ bool iban_length_valid(std::string_view country, size_t length) {
   return it != end && it->second == length;
 }
 
-// Dates and times share the shape of short national numbers: 2024-05-01, 01.05.2024, 12/31/99.
+// Dates share the shape of short national numbers: 2024-05-01, 01.05.2024, 12/31/99, and
+// "09.07.2013 12:00" (a date and then more).
 bool date_shaped(std::string_view text) {
   std::vector<size_t> groups;
+  std::vector<char> separators;
   size_t run = 0;
-  char separator = 0;
   for (char c : text) {
     if (c >= '0' && c <= '9') {
       ++run;
       continue;
     }
-    if (separator != 0 && c != separator) return false;
-    separator = c;
     groups.push_back(run);
+    separators.push_back(c);
     run = 0;
   }
   groups.push_back(run);
-  if (groups.size() != 3 || (separator != '-' && separator != '/' && separator != '.')) {
-    return false;
-  }
+  if (groups.size() < 3 || separators[0] != separators[1]) return false;
+  char separator = separators[0];
+  if (separator != '-' && separator != '/' && separator != '.') return false;
   bool year_first = groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2;
   bool year_last = groups[0] <= 2 && groups[1] <= 2 && (groups[2] == 4 || groups[2] == 2);
   return year_first || year_last;
@@ -241,8 +241,10 @@ bool international_phone_valid(std::string_view text) {
 }
 
 bool national_phone_valid(std::string_view text, const std::vector<std::string>& regions) {
+  // Eight digits at least, trunk prefix included: shorter groups are house numbers and postcodes
+  // ("VIA MADONNA 06 66041") far more often than someone's number.
   std::string digits = digits_of(text);
-  if (digits.size() < 7 || digits.size() > 15) return false;
+  if (digits.size() < 8 || digits.size() > 15) return false;
   bool opens = text.front() == '(';
   if (opens != (text.find(')') != std::string_view::npos)) return false;
   if (date_shaped(text)) return false;

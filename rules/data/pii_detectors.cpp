@@ -34,9 +34,20 @@ const Pattern kPatterns[] = {
     {PiiKind::ipv6, R"([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})"},
 };
 
-// National forms: "020 7946 0958", "(02) 1234 5678", "03-1234-5678", "0612345678".
-const Pattern kNationalPhone = {
-    PiiKind::phone, R"(\(?[0-9]{2,5}\)?(?:[ .\-/][0-9]{2,8}){1,4}|0[1-9][0-9]{6,11})", true};
+// National forms in groups: "020 7946 0958", "(02) 1234 5678", "03-1234-5678". An undivided run
+// of digits is more often an id or a code (ISTAT, postal, a decimal's fraction) than a number.
+const Pattern kNationalPhone = {PiiKind::phone, R"(\(?[0-9]{2,5}\)?(?:[ .\-/][0-9]{2,8}){1,4})",
+                                true};
+
+// A national number stands apart: not the tail of "+39 ..." or "km 3+040", not a piece of a
+// UUID, date or dotted code ("a1-0934-5678", "12.0934 5678").
+bool stands_apart(std::string_view line, size_t offset, size_t length) {
+  auto joins = [](char c) { return std::string_view("+-./_:").find(c) != std::string_view::npos; };
+  if (offset > 0 && joins(line[offset - 1])) return false;
+  size_t end = offset + length;
+  return end >= line.size() || !(line[end] == '-' || line[end] == '/' || line[end] == '+' ||
+                                 line[end] == '_' || line[end] == ':');
+}
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
@@ -214,7 +225,8 @@ std::vector<PiiMatch> PiiScanner::scan(std::string_view line) const {
           break;
         case PiiKind::phone:
           ok = bounded(line, offset, value.size(), true) &&
-               (shape.national ? national_phone_valid(value, impl_->regions)
+               (shape.national ? stands_apart(line, offset, value.size()) &&
+                                     national_phone_valid(value, impl_->regions)
                                : international_phone_valid(value));
           break;
         case PiiKind::payment_card: {
