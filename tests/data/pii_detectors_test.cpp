@@ -90,6 +90,10 @@ TEST(PiiDetectors, NationalPhoneFormsOnlyInDeclaredRegions) {
   EXPECT_EQ(found("tel 020 7946 0958"), Strings{});
   // Dates, counts without the trunk prefix and too-short numbers stay unreported.
   EXPECT_EQ(found_by(europe, "on 2024-05-01 or 01.05.2024, 12 345 678 items, 01 23"), Strings{});
+  // Seen in public data: kilometre markers, house number and postcode, UUID pieces, decimals,
+  // ISTAT codes, a German date and time.
+  EXPECT_EQ(found_by(europe, "km.3+040 70010; VIA MADONNA 06 66041; d1-0934-5678-aa"), Strings{});
+  EXPECT_EQ(found_by(europe, "62,06788035;030151360;\"09.07.2013 12:00:00\""), Strings{});
   // A card number stays a card, not a national phone number.
   EXPECT_EQ(found_by(europe, "4111 1111 1111 1111"),
             (Strings{"payment-card@0:4111 1111 1111 1111"}));
