@@ -24,6 +24,7 @@ std::optional<data::TableFormat> format_named(const std::string& name) {
   if (name == "csv") return data::TableFormat::csv;
   if (name == "tsv") return data::TableFormat::tsv;
   if (name == "jsonl" || name == "ndjson") return data::TableFormat::jsonl;
+  if (name == "json") return data::TableFormat::json;
   return std::nullopt;
 }
 
@@ -40,6 +41,7 @@ bool is_unread_table_format(std::string extension) {
   for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::set<std::string> kFormats = {"xlsx",    "xlsm",  "xls", "ods",  "parquet",
                                                  "feather", "arrow", "orc", "avro", "json"};
+  // (JSON is read when declared: an array of rows; the others never.)
   return kFormats.count(extension) > 0;
 }
 
@@ -73,6 +75,9 @@ class DataSchema : public Rule {
         bool declared = info && (info->from_package || (unread_table && info->schema));
         if (!declared && !(require_schema_ && unread_table && extension != "json")) continue;
         if (info && !info->format.empty()) format = format_named(info->format);
+        if (declared && info->format.empty() && extension == "json") {
+          format = data::TableFormat::json;
+        }
         if (!format) {
           ++judged;
           unread(context, file.path, info && !info->format.empty() ? info->format : extension,

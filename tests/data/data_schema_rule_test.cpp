@@ -190,6 +190,33 @@ TEST(DataSchemaRule, FormatsGateDoesNotReadAreSaidNeverPassedInSilence) {
                      "error data/sheet.xlsx:0: Gate does not read 'xlsx" + unread}));
 }
 
+TEST(DataSchemaRule, DeclaredJsonTablesAreReadAsArraysOfRows) {
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({"resources": [
+    {"name": "a", "path": "arrays.json", "schema": "s.schema.json"},
+    {"name": "o", "path": "objects.json", "schema": "s.schema.json"},
+    {"name": "b", "path": "broken.json", "schema": "s.schema.json"},
+    {"name": "n", "path": "nested.json", "format": "json", "schema": "s.schema.json"}]})");
+  h.head_only("data/s.schema.json", R"({"fields": [
+    {"name": "id", "type": "integer", "constraints": {"minimum": 5}},
+    {"name": "name", "type": "string", "constraints": {"required": true}}]})");
+  h.change("data/arrays.json", "[\n  [\"id\", \"name\"],\n  [5, \"english\"],\n  [2, null]\n]\n");
+  h.change("data/objects.json", R"([{"id": 7, "name": "a"}, {"id": "x", "name": "b"}, 3])");
+  h.change("data/broken.json", "[[\"id\", \"name\"], [1, \"a\"]");
+  h.change("data/nested.json", R"({"rows": []})");
+  EXPECT_EQ(
+      h.findings("data-schema"),
+      (Strings{"error data/arrays.json:0: row 3, column 1 (field 'id'): '2' is below the minimum 5",
+               "error data/arrays.json:0: row 3, column 2 (field 'name'): required value is "
+               "missing",
+               "error data/broken.json:0: cannot read the JSON table: invalid JSON at byte 26",
+               "error data/nested.json:0: cannot read the JSON table: an object, not an array of "
+               "rows",
+               "error data/objects.json:0: row 3, column 1 (field 'id'): 'x' is not a valid "
+               "integer",
+               "error data/objects.json:0: row 4: a number, not an object"}));
+}
+
 TEST(DataSchemaRule, SchemaNamedByTheRuleMustExist) {
   DataHarness h;
   h.change("data/a.csv", "x\n1\n");

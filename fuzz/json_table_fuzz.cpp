@@ -1,0 +1,26 @@
+// Fuzz target: the JSON table reader (a Frictionless `json` resource: an array of arrays or of
+// objects) and the validator over arbitrary bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "gate/types/blob_source.hpp"
+#include "rules/data/table_schema.hpp"
+#include "rules/data/table_validator.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const gate::data::TableSchema schema = gate::data::parse_table_schema_text(R"({
+    "fields": [
+      {"name": "id", "type": "integer", "constraints": {"required": true, "unique": true}},
+      {"name": "score", "type": "number", "constraints": {"maximum": 1}},
+      {"name": "tag", "constraints": {"enum": ["a", "b"]}}
+    ]
+  })");
+  gate::data::ValidationLimits limits;
+  limits.reader.max_record_bytes = 4096;
+  limits.reader.max_json_depth = 16;
+  limits.max_unique_keys = 64;
+  auto stream = gate::stream_over(std::string(reinterpret_cast<const char*>(data), size));
+  gate::data::validate_table(*stream, gate::data::TableFormat::json, schema, limits);
+  return 0;
+}
