@@ -183,6 +183,9 @@ class DataSchema : public Rule {
       auto& [path, target_info] = *target;
       auto format = data::table_format_of(data::without_compression(path));
       if (!format && !target_info.format.empty()) format = format_named(target_info.format);
+      if (!format && extension_of(data::without_compression(path)) == "json") {
+        format = data::TableFormat::json;
+      }
       std::unique_ptr<ByteStream> stream = context.blobs.open(Tree::head, path);
       if (!format || !stream) continue;
       data::TableSchema target_schema;

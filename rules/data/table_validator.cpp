@@ -738,7 +738,7 @@ ReferencedValues collect_referenced(ByteStream& stream, TableFormat format,
   };
   Row row;
   if (format == TableFormat::json) {
-    values.unchecked = "the referenced resource is a JSON table, which keys are not read from";
+    values.unchecked = "keys are not read from JSON tables";
     return values;
   }
   if (format == TableFormat::jsonl) {

@@ -217,6 +217,22 @@ TEST(DataSchemaRule, DeclaredJsonTablesAreReadAsArraysOfRows) {
                "error data/objects.json:0: row 4: a number, not an object"}));
 }
 
+TEST(DataSchemaRule, ForeignKeysIntoJsonTablesAreSaidToBeUnchecked) {
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({"resources": [
+    {"name": "people", "path": "people.json",
+     "schema": {"fields": [{"name": "id", "type": "integer"}]}},
+    {"name": "orders", "path": "orders.csv",
+     "schema": {"fields": [{"name": "who", "type": "integer"}],
+                "foreignKeys": [{"fields": "who", "reference": {"resource": "people",
+                                                                "fields": "id"}}]}}]})");
+  h.head_only("data/people.json", "[[\"id\"], [1]]");
+  h.change("data/orders.csv", "who\n2\n");
+  EXPECT_EQ(h.findings("data-schema"),
+            (Strings{"notice data/orders.csv:0: foreign key (who) to resource 'people' is not "
+                     "checked: keys are not read from JSON tables"}));
+}
+
 TEST(DataSchemaRule, SchemaNamedByTheRuleMustExist) {
   DataHarness h;
   h.change("data/a.csv", "x\n1\n");
