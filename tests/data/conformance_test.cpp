@@ -317,7 +317,7 @@ TEST(DataConformance, Resources) {
     };
     cases.push_back(std::move(c));
   }
-  run_group("resources", cases, 0.93);
+  run_group("resources", cases, 0.94);
 }
 
 // ---- packages, dvc-real, pii-fp: every file is fine ------------------------------------------
