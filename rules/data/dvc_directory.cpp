@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <memory>
 
-#include <openssl/evp.h>
 #include <nlohmann/json.hpp>
 
+#include "rules/data/data_digest.hpp"
 #include "rules/data/table_schema.hpp"
 
 namespace gate::data {
@@ -93,10 +93,6 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-struct EvpDeleter {
-  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-};
-
 }  // namespace
 
 std::string dvc_listing_bytes(std::vector<ListedFile> files) {
@@ -157,21 +153,7 @@ std::vector<ListedFile> parse_dvc_listing(std::string_view text) {
 }
 
 std::string md5_hex(std::string_view bytes) {
-  std::unique_ptr<EVP_MD_CTX, EvpDeleter> context(EVP_MD_CTX_new());
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_md5(), nullptr) != 1 ||
-      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
-    throw std::runtime_error("MD5 is not available from OpenSSL");
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return digest_stream(*stream_over(std::string(bytes))).md5;
 }
 
 std::vector<std::string> dvc_cache_paths(std::string_view md5) {
