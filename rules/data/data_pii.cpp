@@ -102,6 +102,12 @@ class DataPii : public Rule {
                  RuleResult& result) const {
     for (const auto& match : scanner.scan(line)) {
       if (!kinds_.count(match.kind)) continue;
+      size_t column = scan.delimiter != 0 ? column_at(line, match.offset, scan.delimiter) : 0;
+      // A dotted quad in a column named for versions ("version", "build", "firmware") is one.
+      if (match.kind == PiiKind::ipv4 && number > 1 && column < scan.header.size() &&
+          data::is_version_label(scan.header[column])) {
+        continue;
+      }
       if (scan.listed >= max_findings_) {
         ++scan.more;
         continue;
@@ -109,7 +115,6 @@ class DataPii : public Rule {
       ++scan.listed;
       std::string where = "line " + std::to_string(number);
       if (scan.delimiter != 0 && number > 1) {
-        size_t column = column_at(line, match.offset, scan.delimiter);
         where += ", column " + std::to_string(column + 1);
         if (column < scan.header.size()) {
           where += " (" + data::excerpt(scan.header[column]) + ")";

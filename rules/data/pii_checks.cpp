@@ -187,10 +187,30 @@ bool ipv4_valid(std::string_view text) {
   return text != "0.0.0.0";
 }
 
-bool follows_version_word(std::string_view line, size_t offset) {
+const std::set<std::string, std::less<>>& version_words() {
   static const std::set<std::string, std::less<>> kWords = {
       "version", "versions", "ver",      "vers", "v",        "release", "rel", "build",
       "rev",     "revision", "firmware", "fw",   "software", "sw",      "tag", "patch"};
+  return kWords;
+}
+
+bool is_version_label(std::string_view label) {
+  // Any word of the label, split at what is not a letter: "app_version", "Firmware Rev".
+  std::string word;
+  for (size_t i = 0; i <= label.size(); ++i) {
+    char c = i < label.size() ? label[i] : ' ';
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    if (word.size() > 1 && version_words().count(word)) return true;
+    word.clear();
+  }
+  return false;
+}
+
+bool follows_version_word(std::string_view line, size_t offset) {
+  const auto& kWords = version_words();
   size_t end = offset;
   // Up to a few separators between the word and the number: "version: 1.2.3.4", "rev=1.2.3.4".
   size_t skipped = 0;

@@ -21,6 +21,8 @@ bool ipv6_valid(std::string_view text);
 // Whether the dotted quad at `offset` follows a word that makes it a version ("version 1.2.3.4",
 // "build: 10.0.19041.1", "rev=1.2.3.4").
 bool follows_version_word(std::string_view line, size_t offset);
+// Whether a column label names versions: "version", "app_version", "Build", "firmware-rev".
+bool is_version_label(std::string_view label);
 
 // "+" and a country code, confirmed by libphonenumber's numbering plan; or the North American
 // shape (10 digits).

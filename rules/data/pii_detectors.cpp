@@ -31,7 +31,8 @@ const Pattern kPatterns[] = {
     {PiiKind::iban, R"([A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30})"},
     {PiiKind::us_ssn, R"([0-9]{3}-[0-9]{2}-[0-9]{4})"},
     {PiiKind::ipv4, R"((?:[0-9]{1,3}\.){3}[0-9]{1,3})"},
-    {PiiKind::ipv6, R"([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})"},
+    // IPv4-mapped and -compatible forms end in a dotted quad: "::ffff:192.0.2.1".
+    {PiiKind::ipv6, R"([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\.[0-9]{1,3}){3})?)"},
 };
 
 // National forms in groups: "020 7946 0958", "(02) 1234 5678", "03-1234-5678". An undivided run
@@ -87,9 +88,9 @@ int specificity(PiiKind kind) {
       return 2;
     case PiiKind::email:
       return 3;
-    case PiiKind::ipv4:
-      return 4;
     case PiiKind::ipv6:
+      return 4;  // "::ffff:192.0.2.1" is one IPv6 address, not an IPv4 one after some colons
+    case PiiKind::ipv4:
       return 5;
     case PiiKind::phone:
       return 6;

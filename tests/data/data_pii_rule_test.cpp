@@ -105,5 +105,13 @@ TEST(DataPiiRule, NationalPhoneFormsNeedTheirRegionDeclared) {
   }
 }
 
+TEST(DataPiiRule, DottedQuadsInVersionColumnsAreVersions) {
+  DataHarness h;
+  h.change("data/devices.csv", "host,app_version,Firmware Rev\n10.1.2.3,1.2.3.4,2.0.0.1\n");
+  EXPECT_EQ(h.findings("data-pii"),
+            (Strings{"error data/devices.csv:2: line 2, column 1 ('host'): IPv4 address "
+                     "10\xE2\x80\xA6 (8 chars)"}));
+}
+
 }  // namespace
 }  // namespace gate::test

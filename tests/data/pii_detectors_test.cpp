@@ -68,6 +68,7 @@ TEST(PiiDetectors, CompressedIpv6AndLoopback) {
   EXPECT_EQ(found("link fe80::1ff:fe23:4567:890a%eth0"),
             (Strings{"ipv6@5:fe80::1ff:fe23:4567:890a"}));
   EXPECT_EQ(found("peer=2001:db8::7"), (Strings{"ipv6@5:2001:db8::7"}));
+  EXPECT_EQ(found("mapped ::ffff:192.0.2.1 here"), (Strings{"ipv6@7:::ffff:192.0.2.1"}));
   EXPECT_EQ(found("any :: and std::abs and Foo::Bar::baz"), Strings{});
   EXPECT_EQ(found("12:30 or 12:30:45 or 1:2:3"), Strings{});
 }
