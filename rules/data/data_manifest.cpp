@@ -61,8 +61,8 @@ class DataManifest : public Rule {
   RuleResult evaluate(const RuleContext& context) const override {
     RuleResult result;
     data::DatasetIndex index(context.blobs, Tree::head);
-    std::map<std::string, DvcManifest> manifests = load_manifests(context, index);
     const data::TrackedTree tree = data::load_tracked_tree(context);
+    std::map<std::string, DvcManifest> manifests = load_manifests(context, tree.head_paths);
     std::vector<TrackedPath> tracked;
     std::map<std::string, std::string> wdir_problems;  // manifest -> why its paths are not read
     for (const auto& [path, manifest] : manifests) {
@@ -164,10 +164,10 @@ class DataManifest : public Rule {
   }
 
  private:
-  std::map<std::string, DvcManifest> load_manifests(const RuleContext& context,
-                                                    data::DatasetIndex& index) const {
+  std::map<std::string, DvcManifest> load_manifests(
+      const RuleContext& context, const std::vector<std::string>& head_paths) const {
     std::map<std::string, DvcManifest> manifests;
-    for (const auto& path : context.blobs.list(Tree::head)) {
+    for (const auto& path : head_paths) {
       bool dvc = data::is_dvc_file(path);
       if (!dvc && !data::is_dvc_lock(path)) continue;
       if (manifests.size() >= kMaxManifests) {
