@@ -42,12 +42,18 @@ constexpr std::pair<std::string_view, size_t> kIbanLengths[] = {
     {"YE", 30},
 };
 
-bool iban_length_valid(std::string_view country, size_t length) {
+}  // namespace
+
+size_t iban_length(std::string_view country) {
+  if (country.size() != 2) return 0;
+  std::string code{upper(country[0]), upper(country[1])};
   const auto* end = std::end(kIbanLengths);
   const auto* it = std::find_if(std::begin(kIbanLengths), end,
-                                [&](const auto& entry) { return entry.first == country; });
-  return it != end && it->second == length;
+                                [&](const auto& entry) { return entry.first == code; });
+  return it == end ? 0 : it->second;
 }
+
+namespace {
 
 // Dates share the shape of short national numbers: 2024-05-01, 01.05.2024, 12/31/99, and
 // "09.07.2013 12:00" (a date and then more).
@@ -91,8 +97,7 @@ bool luhn_valid(std::string_view digits) {
 
 bool iban_valid(std::string_view iban) {
   if (iban.size() < 15 || iban.size() > 34) return false;
-  std::string country{upper(iban[0]), upper(iban[1])};
-  if (!iban_length_valid(country, iban.size())) return false;
+  if (iban_length(iban.substr(0, 2)) != iban.size()) return false;
   int remainder = 0;
   auto feed = [&](char c) {
     c = upper(c);
@@ -272,9 +277,8 @@ bool national_phone_valid(std::string_view text, const std::vector<std::string>&
   for (const std::string& region : regions) {
     // A trunk prefix (0 in most of Europe, Asia and Oceania) starts every national form there;
     // without it a bare run of digits is more often a count or an id than a number.
-    std::string trunk;
-    util.GetNddPrefixForRegion(region, true, &trunk);
-    if (!trunk.empty() && !util.IsNANPACountry(region) && digits.rfind(trunk, 0) != 0) continue;
+    std::string trunk = trunk_prefix(region);
+    if (!trunk.empty() && digits.rfind(trunk, 0) != 0) continue;
     PhoneNumber number;
     if (util.Parse(std::string(text), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
       continue;
@@ -282,6 +286,14 @@ bool national_phone_valid(std::string_view text, const std::vector<std::string>&
     if (util.IsValidNumberForRegion(number, region)) return true;
   }
   return false;
+}
+
+std::string trunk_prefix(const std::string& region) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  std::string trunk;
+  if (util.IsNANPACountry(region)) return trunk;
+  util.GetNddPrefixForRegion(region, true, &trunk);
+  return trunk;
 }
 
 const std::set<std::string>& phone_regions() {

@@ -10,7 +10,8 @@ namespace gate::data {
 
 bool luhn_valid(std::string_view digits);
 bool iban_valid(std::string_view iban);  // without spaces, either case; country length checked
-bool ssn_valid(std::string_view ssn);    // ddd-dd-dddd
+size_t iban_length(std::string_view country);  // the registry's IBAN length; 0 when none
+bool ssn_valid(std::string_view ssn);          // ddd-dd-dddd
 
 // Payment cards: issuer prefix and length (ISO/IEC 7812 ranges), grouping as printed.
 bool card_prefix(std::string_view digits);
@@ -30,6 +31,9 @@ bool international_phone_valid(std::string_view text);
 // A national form ("020 7946 0958", "030 1234567") valid for one of the regions (ISO 3166-1
 // alpha-2), starting with the region's trunk prefix where it has one.
 bool national_phone_valid(std::string_view text, const std::vector<std::string>& regions);
+// The digits a national number starts with in the region ("0" in most; "" where none, and for
+// North America, where the "1" is optional).
+std::string trunk_prefix(const std::string& region);
 // The regions libphonenumber knows (for validating a policy's list).
 const std::set<std::string>& phone_regions();
 

@@ -39,12 +39,19 @@ const Pattern kPatterns[] = {
 // of digits is more often an id or a code (ISTAT, postal, a decimal's fraction) than a number.
 const Pattern kNationalPhone = {PiiKind::phone, R"(\(?[0-9]{2,5}\)?(?:[ .\-/][0-9]{2,8}){1,4})",
                                 true};
+// The same when every region dials a trunk 0 first (most of them): far fewer candidates to try.
+const Pattern kNationalPhoneTrunk0 = {PiiKind::phone,
+                                      R"(\(?0[0-9]{1,4}\)?(?:[ .\-/][0-9]{2,8}){1,4})", true};
 
 // A national number stands apart: not the tail of "+39 ..." or "km 3+040", not a piece of a
-// UUID, date or dotted code ("a1-0934-5678", "12.0934 5678").
+// UUID, date, decimal or dotted code ("a1-0934-5678", "12.0934 5678", "11,055 1078").
 bool stands_apart(std::string_view line, size_t offset, size_t length) {
   auto joins = [](char c) { return std::string_view("+-./_:").find(c) != std::string_view::npos; };
   if (offset > 0 && joins(line[offset - 1])) return false;
+  // The fraction of a decimal written with a comma: "km 11,055 1078".
+  if (offset > 1 && line[offset - 1] == ',' && line[offset - 2] >= '0' && line[offset - 2] <= '9') {
+    return false;
+  }
   size_t end = offset + length;
   return end >= line.size() || !(line[end] == '-' || line[end] == '/' || line[end] == '+' ||
                                  line[end] == '_' || line[end] == ':');
@@ -149,7 +156,12 @@ struct PiiScanner::Impl {
 
 PiiScanner::PiiScanner(std::vector<std::string> phone_regions) : impl_(std::make_unique<Impl>()) {
   impl_->shapes.assign(std::begin(kPatterns), std::end(kPatterns));
-  if (!phone_regions.empty()) impl_->shapes.push_back(kNationalPhone);
+  if (!phone_regions.empty()) {
+    bool trunk0 =
+        std::all_of(phone_regions.begin(), phone_regions.end(),
+                    [](const std::string& region) { return trunk_prefix(region) == "0"; });
+    impl_->shapes.push_back(trunk0 ? kNationalPhoneTrunk0 : kNationalPhone);
+  }
   impl_->regions = std::move(phone_regions);
   for (const Pattern& p : impl_->shapes) {
     impl_->patterns.push_back(std::make_unique<RE2>(p.regex));
@@ -176,19 +188,22 @@ bool one_case(std::string_view text) {
 }
 
 // The shape may swallow a following word ("... 3000 EUR"): shorter prefixes are tried too.
+// The shape may swallow a following word ("... 3000 EUR"): the country's IBAN length says where
+// the IBAN ends, and it must end at a space or the end of the shape.
 std::optional<std::string_view> confirmed_iban(std::string_view line, size_t offset,
                                                std::string_view value) {
   if (offset > 0 && word_char(line[offset - 1])) return std::nullopt;
-  for (size_t length = value.size(); length >= 15; --length) {
-    if (value[length - 1] == ' ') continue;
-    if (length < value.size() && word_char(value[length]) && value[length - 1] != ' ') continue;
-    std::string compact;
-    for (char c : value.substr(0, length)) {
-      if (c != ' ') compact += c;
-    }
-    if (one_case(compact) && iban_valid(compact)) return value.substr(0, length);
+  size_t length = iban_length(value.substr(0, 2));
+  if (length == 0) return std::nullopt;
+  std::string compact;
+  size_t end = 0;
+  while (end < value.size() && compact.size() < length) {
+    if (value[end] != ' ') compact += value[end];
+    ++end;
   }
-  return std::nullopt;
+  if (compact.size() < length || (end < value.size() && value[end] != ' ')) return std::nullopt;
+  if (!one_case(compact) || !iban_valid(compact)) return std::nullopt;
+  return value.substr(0, end);
 }
 
 bool confirmed_ipv6(std::string_view line, size_t offset, std::string_view value) {

@@ -95,6 +95,7 @@ TEST(PiiDetectors, NationalPhoneFormsOnlyInDeclaredRegions) {
   // ISTAT codes, a German date and time.
   EXPECT_EQ(found_by(europe, "km.3+040 70010; VIA MADONNA 06 66041; d1-0934-5678-aa"), Strings{});
   EXPECT_EQ(found_by(europe, "62,06788035;030151360;\"09.07.2013 12:00:00\""), Strings{});
+  EXPECT_EQ(found_by(europe, "km 11,055 1078 00176"), Strings{});
   // A card number stays a card, not a national phone number.
   EXPECT_EQ(found_by(europe, "4111 1111 1111 1111"),
             (Strings{"payment-card@0:4111 1111 1111 1111"}));
