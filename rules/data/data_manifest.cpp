@@ -133,9 +133,10 @@ class DataManifest : public Rule {
       bool is_data = file.has_asset(data_asset_);
       bool is_tracked = false;
       for (const auto& t : tracked) {
-        // Data the manifests track, and any file a stage depends on (code, configuration).
+        // Data the manifests track, and any file a stage depends on (code, configuration); a
+        // dependency dvc.lock records the hash of is tracked too.
         if (!covers(t, file.path) || (!is_data && !t.dependency)) continue;
-        if (!t.dependency) is_tracked = true;
+        is_tracked = true;
         if (first_time(t)) {
           ++judged;
           verify(context, t, tree, result);
