@@ -2,24 +2,16 @@
 // regions (the default) and with seven regions declared. Prints one line a pass:
 //   "regions=R bytes=N cpu_seconds=C mb_per_s=M matches=K"
 //   bench_pii FILE
-#include <sys/resource.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/data/cpu_time.hpp"
 #include "rules/data/pii_detectors.hpp"
 
 namespace {
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 void pass(const std::vector<std::string>& lines, size_t bytes, std::vector<std::string> regions) {
   std::string label = regions.empty() ? "none" : std::to_string(regions.size());
