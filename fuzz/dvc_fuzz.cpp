@@ -1,5 +1,5 @@
-// Fuzz target: DVC `.dvc` files and `dvc.lock` (YAML). Every defect must come back as a
-// problem: no exception, crash or unbounded work.
+// Fuzz target: DVC `.dvc` files, `dvc.lock` and the stage `wdir`s of `dvc.yaml` (YAML). Every
+// defect must come back as a problem (or no wdir): no exception, crash or unbounded work.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -10,5 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   gate::data::parse_dvc_file(text);
   gate::data::parse_dvc_lock(text);
+  gate::data::parse_stage_wdirs(text);
   return 0;
 }

@@ -1,4 +1,5 @@
-// Fuzz target: the JSON Lines reader and validator over arbitrary bytes.
+// Fuzz target: the JSON Lines reader, the JSON table reader (a Frictionless `json` resource: an
+// array of arrays or of objects) and the validator over arbitrary bytes.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,7 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.reader.max_record_bytes = 4096;
   limits.reader.max_json_depth = 16;
   limits.max_unique_keys = 64;
-  auto stream = gate::stream_over(std::string(reinterpret_cast<const char*>(data), size));
-  gate::data::validate_table(*stream, gate::data::TableFormat::jsonl, schema, limits);
+  std::string text(reinterpret_cast<const char*>(data), size);
+  for (auto format : {gate::data::TableFormat::jsonl, gate::data::TableFormat::json}) {
+    auto stream = gate::stream_over(text);
+    gate::data::validate_table(*stream, format, schema, limits);
+  }
   return 0;
 }

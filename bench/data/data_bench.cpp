@@ -2,14 +2,13 @@
 //   bench_data FILE.csv SCHEMA.json
 // Output: "bytes=N cpu_seconds=C wall_seconds=W mb_per_s=M rows=R violations=V suppressed=X" on one
 // line.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "bench/data/cpu_time.hpp"
 #include "rules/data/data_digest.hpp"
 #include "rules/data/table_schema.hpp"
 #include "rules/data/table_validator.hpp"
@@ -30,12 +29,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   gate::data::ValidationLimits limits;
-  auto cpu_seconds = [] {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  };
   double cpu_start = cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   auto result = gate::data::validate_table(*stream, gate::data::TableFormat::csv, schema, limits);

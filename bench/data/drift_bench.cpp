@@ -2,8 +2,6 @@
 //   bench_drift FILE.csv SCHEMA.json
 // A drift check profiles two files (merge base and head) where validation reads one, so the
 // figure to hold is drift(2 files) / validate(1 file), printed as `ratio`.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,22 +11,14 @@
 #include <memory>
 #include <sstream>
 
+#include "bench/data/cpu_time.hpp"
 #include "gate/types/parallel.hpp"
 #include "rules/data/data_digest.hpp"
 #include "rules/data/data_profile.hpp"
 #include "rules/data/table_schema.hpp"
 #include "rules/data/table_validator.hpp"
 
-namespace {
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {

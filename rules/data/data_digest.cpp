@@ -1,5 +1,6 @@
 #include "rules/data/data_digest.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -73,6 +74,19 @@ void update_dos2unix(EVP_MD_CTX* context, const char* data, size_t size, std::st
   EVP_DigestUpdate(context, out.data(), out.size());
 }
 
+// DVC's istextblock: the bytes it counts as text are printable ASCII and \n \r \t \f \b.
+bool text_block(const char* data, size_t size) {
+  size_t odd = 0;
+  for (size_t i = 0; i < size; ++i) {
+    auto c = static_cast<unsigned char>(data[i]);
+    if (c == 0) return false;
+    bool plain =
+        (c >= 32 && c < 127) || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\b';
+    if (!plain) ++odd;
+  }
+  return size == 0 || static_cast<double>(odd) / static_cast<double>(size) <= 0.30;
+}
+
 DataDigest digest_stream(ByteStream& stream) {
   EvpContext raw = new_md5();
   EvpContext lf = new_md5();
@@ -88,6 +102,7 @@ DataDigest digest_stream(ByteStream& stream) {
       filled += n;
     }
     if (filled == 0) break;
+    if (digest.size == 0) digest.text = text_block(chunk.get(), std::min<size_t>(filled, 512));
     digest.size += filled;
     EVP_DigestUpdate(raw.get(), chunk.get(), filled);
     update_dos2unix(lf.get(), chunk.get(), filled, normalized);
@@ -116,6 +131,35 @@ std::unique_ptr<ByteStream> open_workspace_file(const std::filesystem::path& roo
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
   if (!file) throw RuleError("cannot open " + path.string());
   return std::make_unique<WorkspaceFile>(std::move(file), size, path.string());
+}
+
+std::optional<std::vector<std::string>> list_workspace_folder(const std::filesystem::path& root,
+                                                              const std::string& relative,
+                                                              size_t limit) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path walk = root;
+  for (const auto& part : fs::path(relative)) {
+    walk /= part;
+    auto status = fs::symlink_status(walk, error);
+    if (error || fs::is_symlink(status)) return std::nullopt;
+  }
+  if (!fs::is_directory(fs::symlink_status(walk, error)) || error) return std::nullopt;
+  std::vector<std::string> files;
+  fs::recursive_directory_iterator it(walk, fs::directory_options::none, error);
+  if (error) throw RuleError("cannot list " + walk.string() + ": " + error.message());
+  for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (error) throw RuleError("cannot list " + walk.string() + ": " + error.message());
+    auto status = it->symlink_status(error);
+    if (error || !fs::is_regular_file(status)) continue;
+    if (files.size() >= limit) {
+      throw RuleError(walk.string() + " holds more than " + std::to_string(limit) + " files");
+    }
+    files.push_back(it->path().lexically_relative(walk).generic_string());
+  }
+  if (error) throw RuleError("cannot list " + walk.string() + ": " + error.message());
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace gate::data

@@ -1,12 +1,13 @@
 #include "rules/data/data_manifest.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "gate/types/errors.hpp"
-#include "rules/data/data_digest.hpp"
 #include "rules/data/dataset_index.hpp"
 #include "rules/data/dvc_manifest.hpp"
+#include "rules/data/manifest_check.hpp"
 #include "rules/data/table_schema.hpp"
 
 namespace gate::rules {
@@ -18,11 +19,27 @@ using data::DvcManifest;
 
 constexpr size_t kMaxManifests = 20000;
 
-struct Tracked {
-  std::string manifest;  // path of the .dvc or dvc.lock
-  DvcEntry entry;
-  std::string data_path;  // normalised repository path of the data
-};
+using data::TrackedPath;
+
+// The folder a manifest's paths are relative to: its own, moved by `wdir` (a .dvc file's own,
+// or, for dvc.lock, the stage's in the dvc.yaml beside it). nullopt when that leaves the
+// repository or is a template DVC fills in at run time.
+std::optional<std::string> base_folder(const std::string& manifest, const std::string& wdir) {
+  if (wdir.empty() || wdir == ".") return data::parent_folder(manifest);
+  if (wdir.find("${") != std::string::npos || wdir[0] == '/') return std::nullopt;
+  return data::normalize_path(data::join_path(data::parent_folder(manifest), wdir));
+}
+
+// A dvc.lock stage of a `foreach` or `matrix` is named "stage@key": its wdir is the stage's.
+std::string stage_wdir(const std::map<std::string, std::string>& wdirs, const std::string& stage) {
+  auto it = wdirs.find(stage);
+  if (it == wdirs.end()) it = wdirs.find(stage.substr(0, stage.find('@')));
+  return it == wdirs.end() ? "" : it->second;
+}
+
+bool covers(const TrackedPath& t, const std::string& path) {
+  return t.data_path == path || (t.entry.directory && path.rfind(t.data_path + "/", 0) == 0);
+}
 
 bool is_descriptor(const std::string& path) {
   auto ends = [&](std::string_view s) {
@@ -44,16 +61,44 @@ class DataManifest : public Rule {
   RuleResult evaluate(const RuleContext& context) const override {
     RuleResult result;
     data::DatasetIndex index(context.blobs, Tree::head);
-    std::map<std::string, DvcManifest> manifests = load_manifests(context, index);
-    std::vector<Tracked> tracked;
+    const data::TrackedTree tree = data::load_tracked_tree(context);
+    std::map<std::string, DvcManifest> manifests = load_manifests(context, tree.head_paths);
+    std::vector<TrackedPath> tracked;
+    std::map<std::string, std::string> wdir_problems;  // manifest -> why its paths are not read
     for (const auto& [path, manifest] : manifests) {
-      for (const auto& entry : manifest.outs) {
-        auto data_path =
-            data::normalize_path(data::join_path(data::parent_folder(path), entry.path));
-        if (data_path) tracked.push_back({path, entry, *data_path});
+      std::map<std::string, std::string> wdirs;
+      if (data::is_dvc_lock(path)) {
+        std::string pipeline = data::join_path(data::parent_folder(path), "dvc.yaml");
+        if (auto text = context.blobs.read(Tree::head, pipeline, data::kMaxManifestBytes)) {
+          wdirs = data::parse_stage_wdirs(*text);
+        }
+      }
+      auto add = [&](const DvcEntry& entry, bool dependency) {
+        if (entry.external) return;
+        std::string wdir = data::is_dvc_lock(path) ? stage_wdir(wdirs, entry.stage) : manifest.wdir;
+        auto base = base_folder(path, wdir);
+        if (!base) {
+          wdir_problems.emplace(path, "wdir '" + wdir + "'");
+          return;
+        }
+        auto data_path = data::normalize_path(data::join_path(*base, entry.path));
+        if (data_path) tracked.push_back({path, entry, *data_path, dependency});
+      };
+      for (const auto& entry : manifest.outs) add(entry, false);
+      // A stage's dependencies are local files; the deps of a `dvc import` .dvc file are the
+      // source's (another repository or a URL) and are DVC's to check.
+      if (data::is_dvc_lock(path) || manifest.has_cmd) {
+        for (const auto& entry : manifest.deps) add(entry, true);
       }
     }
-    std::set<std::pair<std::string, std::string>> verified;  // (manifest, data path)
+    // Each entry once: a path can be one stage's output and another's dependency.
+    std::set<std::string> verified;
+    auto first_time = [&](const TrackedPath& t) {
+      return verified
+          .insert(t.manifest + '\n' + t.entry.stage + '\n' + (t.dependency ? "d" : "o") + '\n' +
+                  t.data_path)
+          .second;
+    };
     size_t judged = 0;
     for (const auto& file : context.change.files) {
       if (file.deleted() || !context.in_scope(file)) continue;
@@ -70,24 +115,35 @@ class DataManifest : public Rule {
         result.findings.push_back(std::move(f));
       }
       if (dvc) check_meta(context, file.path, manifest, result);
+      if (auto problem = wdir_problems.find(file.path); problem != wdir_problems.end()) {
+        Finding f = context.finding(file.path, "data not verified: " + problem->second +
+                                                   " is a template or leaves the repository");
+        f.severity = Severity::notice;
+        f.fingerprint_basis = "wdir:" + problem->second;
+        result.findings.push_back(std::move(f));
+      }
       for (const auto& t : tracked) {
-        if (t.manifest == file.path && verified.insert({t.manifest, t.data_path}).second) {
-          verify(context, t, result);
+        if (t.manifest == file.path && first_time(t)) {
+          verify(context, t, tree, result);
         }
       }
     }
     for (const auto& file : context.change.files) {
       if (file.deleted() || !context.in_scope(file) || is_descriptor(file.path)) continue;
-      if (!file.has_asset(data_asset_)) continue;
-      ++judged;
+      bool is_data = file.has_asset(data_asset_);
       bool is_tracked = false;
       for (const auto& t : tracked) {
-        bool covers = t.data_path == file.path ||
-                      (t.entry.directory && file.path.rfind(t.data_path + "/", 0) == 0);
-        if (!covers) continue;
+        // Data the manifests track, and any file a stage depends on (code, configuration); a
+        // dependency dvc.lock records the hash of is tracked too.
+        if (!covers(t, file.path) || (!is_data && !t.dependency)) continue;
         is_tracked = true;
-        if (verified.insert({t.manifest, t.data_path}).second) verify(context, t, result);
+        if (first_time(t)) {
+          ++judged;
+          verify(context, t, tree, result);
+        }
       }
+      if (!is_data) continue;
+      ++judged;
       if (is_tracked || !report_untracked_) continue;
       std::optional<data::DatasetInfo> info;
       try {
@@ -109,10 +165,10 @@ class DataManifest : public Rule {
   }
 
  private:
-  std::map<std::string, DvcManifest> load_manifests(const RuleContext& context,
-                                                    data::DatasetIndex& index) const {
+  std::map<std::string, DvcManifest> load_manifests(
+      const RuleContext& context, const std::vector<std::string>& head_paths) const {
     std::map<std::string, DvcManifest> manifests;
-    for (const auto& path : context.blobs.list(Tree::head)) {
+    for (const auto& path : head_paths) {
       bool dvc = data::is_dvc_file(path);
       if (!dvc && !data::is_dvc_lock(path)) continue;
       if (manifests.size() >= kMaxManifests) {
@@ -147,34 +203,9 @@ class DataManifest : public Rule {
     }
   }
 
-  void verify(const RuleContext& context, const Tracked& t, RuleResult& result) const {
-    if (!verify_ || t.entry.directory || t.entry.md5.empty()) return;
-    std::unique_ptr<ByteStream> stream = context.blobs.open(Tree::head, t.data_path);
-    std::string where = "the repository";
-    if (!stream && context.workdir) {
-      stream = data::open_workspace_file(*context.workdir, t.data_path);
-      where = "the workspace";
-    }
-    if (!stream) return;  // the data lives in DVC remote storage: nothing to compare here
-    data::DataDigest digest = data::digest_stream(*stream);
-    auto report = [&](std::string message, std::string basis) {
-      Finding f = context.finding(t.manifest, std::move(message));
-      f.start_line = f.end_line = t.entry.line;
-      f.fingerprint_basis = std::move(basis);
-      result.findings.push_back(std::move(f));
-    };
-    if (t.entry.size && *t.entry.size != digest.size) {
-      report("'" + t.data_path + "' in " + where + " is " + std::to_string(digest.size) +
-                 " bytes but the manifest records " + std::to_string(*t.entry.size),
-             "size:" + t.data_path + ":" + std::to_string(digest.size));
-    }
-    bool matches =
-        digest.md5 == t.entry.md5 || (t.entry.legacy_hash && digest.md5_lf == t.entry.md5);
-    if (!matches) {
-      report("'" + t.data_path + "' in " + where + " has md5 " + digest.md5 +
-                 " but the manifest records " + t.entry.md5 + " (run `dvc commit` or `dvc add`)",
-             "md5:" + t.data_path + ":" + digest.md5);
-    }
+  void verify(const RuleContext& context, const TrackedPath& t, const data::TrackedTree& tree,
+              RuleResult& result) const {
+    if (verify_) data::verify_tracked(context, t, tree, result);
   }
 
   std::vector<std::string> required_meta_;

@@ -1,6 +1,7 @@
 #include "rules/data/data_pii.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "gate/types/errors.hpp"
@@ -37,8 +38,10 @@ size_t column_at(std::string_view line, size_t offset, char delimiter) {
 
 class DataPii : public Rule {
  public:
-  DataPii(std::set<PiiKind> kinds, size_t max_findings)
-      : kinds_(std::move(kinds)), max_findings_(max_findings) {}
+  DataPii(std::set<PiiKind> kinds, size_t max_findings, std::vector<std::string> phone_regions)
+      : kinds_(std::move(kinds)),
+        max_findings_(max_findings),
+        scanner_(std::make_shared<const data::PiiScanner>(std::move(phone_regions))) {}
 
   RuleResult evaluate(const RuleContext& context) const override {
     RuleResult result;
@@ -99,6 +102,12 @@ class DataPii : public Rule {
                  RuleResult& result) const {
     for (const auto& match : scanner.scan(line)) {
       if (!kinds_.count(match.kind)) continue;
+      size_t column = scan.delimiter != 0 ? column_at(line, match.offset, scan.delimiter) : 0;
+      // A dotted quad in a column named for versions ("version", "build", "firmware") is one.
+      if (match.kind == PiiKind::ipv4 && number > 1 && column < scan.header.size() &&
+          data::is_version_label(scan.header[column])) {
+        continue;
+      }
       if (scan.listed >= max_findings_) {
         ++scan.more;
         continue;
@@ -106,7 +115,6 @@ class DataPii : public Rule {
       ++scan.listed;
       std::string where = "line " + std::to_string(number);
       if (scan.delimiter != 0 && number > 1) {
-        size_t column = column_at(line, match.offset, scan.delimiter);
         where += ", column " + std::to_string(column + 1);
         if (column < scan.header.size()) {
           where += " (" + data::excerpt(scan.header[column]) + ")";
@@ -127,7 +135,7 @@ class DataPii : public Rule {
 
   void scan_file(const RuleContext& context, data::DatasetIndex& index, const FileChange& file,
                  RuleResult& result) const {
-    static const data::PiiScanner scanner;
+    const data::PiiScanner& scanner = *scanner_;
     FileScan scan;
     scan.basis = declared_basis(context, index, file.path);
     auto format = data::table_format_of(file.path);
@@ -160,6 +168,7 @@ class DataPii : public Rule {
 
   std::set<PiiKind> kinds_;
   size_t max_findings_;
+  std::shared_ptr<const data::PiiScanner> scanner_;
 };
 
 }  // namespace
@@ -174,12 +183,16 @@ RuleType data_pii_type() {
       {"kinds", "list",
        "what to look for: email, phone, payment-card, iban, us-ssn, ipv4, ipv6 (default: all)"},
       {"max-findings", "integer", "findings listed per file before the rest are counted (50)"},
+      {"phone-regions", "list",
+       "ISO 3166-1 regions whose national phone forms are looked for, e.g. [GB, DE] (default: "
+       "none; numbers with + and North American forms are always found)"},
   };
   type.example =
       "- id: no-personal-data\n"
       "  type: data-pii\n"
       "  assets: [data]\n"
-      "  kinds: [email, phone, payment-card, iban, us-ssn]\n";
+      "  kinds: [email, phone, payment-card, iban, us-ssn]\n"
+      "  phone-regions: [GB, DE]\n";
   type.factory = [](const Params& params, const PolicyRule&) -> std::shared_ptr<const Rule> {
     std::set<PiiKind> kinds;
     if (params.has("kinds")) {
@@ -200,8 +213,22 @@ RuleType data_pii_type() {
     if (max_findings < 1 || max_findings > 100000) {
       params.fail("max-findings", "must be between 1 and 100000");
     }
+    std::vector<std::string> regions;
+    if (params.has("phone-regions")) {
+      for (std::string region : params.string_list("phone-regions")) {
+        for (char& c : region) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!data::phone_regions().count(region)) {
+          params.fail("phone-regions", "unknown region '" + region + "'",
+                      "use ISO 3166-1 alpha-2 codes such as GB, DE, FR, IN, JP");
+        }
+        if (std::find(regions.begin(), regions.end(), region) == regions.end()) {
+          regions.push_back(region);
+        }
+      }
+    }
     params.finish();
-    return std::make_shared<DataPii>(std::move(kinds), static_cast<size_t>(max_findings));
+    return std::make_shared<DataPii>(std::move(kinds), static_cast<size_t>(max_findings),
+                                     std::move(regions));
   };
   return type;
 }

@@ -1,5 +1,6 @@
 #include "rules/data/data_schema.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "gate/types/errors.hpp"
@@ -23,6 +24,7 @@ std::optional<data::TableFormat> format_named(const std::string& name) {
   if (name == "csv") return data::TableFormat::csv;
   if (name == "tsv") return data::TableFormat::tsv;
   if (name == "jsonl" || name == "ndjson") return data::TableFormat::jsonl;
+  if (name == "json") return data::TableFormat::json;
   return std::nullopt;
 }
 
@@ -34,6 +36,15 @@ std::string extension_of(std::string_view path) {
   }
   return std::string(path.substr(dot + 1));
 }
+// Table formats of other tools: spreadsheets, columnar files, JSON documents of rows.
+bool is_unread_table_format(std::string extension) {
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::set<std::string> kFormats = {"xlsx",    "xlsm",  "xls", "ods",  "parquet",
+                                                 "feather", "arrow", "orc", "avro", "json"};
+  // (JSON is read when declared: an array of rows; the others never.)
+  return kFormats.count(extension) > 0;
+}
+
 using data::DatasetInfo;
 
 class DataSchema : public Rule {
@@ -55,14 +66,22 @@ class DataSchema : public Rule {
       if (format) {
         info = schema_for(index, file.path);
       } else {
-        // Not tabular by its name: judged only when a data package resource declares it.
+        // Not read by its name: judged when a data package resource declares it, when a schema
+        // beside it describes a table format Gate does not read, and under require-schema
+        // whenever its name is such a format: said, never passed over in silence.
         info = index.find(file.path);
-        if (!info || !info->from_package) continue;
-        if (!info->format.empty()) format = format_named(info->format);
+        std::string extension = extension_of(bare);
+        bool unread_table = is_unread_table_format(extension);
+        bool declared = info && (info->from_package || (unread_table && info->schema));
+        if (!declared && !(require_schema_ && unread_table && extension != "json")) continue;
+        if (info && !info->format.empty()) format = format_named(info->format);
+        if (declared && info->format.empty() && extension == "json") {
+          format = data::TableFormat::json;
+        }
         if (!format) {
           ++judged;
-          unread(context, file.path, info->format.empty() ? extension_of(bare) : info->format,
-                 result);
+          unread(context, file.path, info && !info->format.empty() ? info->format : extension,
+                 declared, result);
           continue;
         }
       }
@@ -129,11 +148,14 @@ class DataSchema : public Rule {
   // A resource whose format Gate does not read (xlsx, parquet, JSON arrays...): said, never
   // skipped in silence; an error when the policy requires every table to be checked.
   void unread(const RuleContext& context, const std::string& path, const std::string& format,
-              RuleResult& result) const {
-    Finding f = context.finding(path, "Gate does not read '" + format +
-                                          "' resources: the rows of this file are not checked "
-                                          "against its schema (convert it to CSV, TSV or JSON "
-                                          "Lines to have it checked)");
+              bool declared, RuleResult& result) const {
+    std::string message =
+        declared ? "Gate does not read '" + format +
+                       "' resources: the rows of this file are not checked against its schema"
+                 : "Gate does not read '" + format +
+                       "' files and no schema describes this one: its rows are not checked";
+    Finding f = context.finding(
+        path, message + " (convert it to CSV, TSV or JSON Lines to have it checked)");
     f.severity = require_schema_ ? Severity::error : Severity::notice;
     f.fingerprint_basis = "unread-format:" + format;
     result.findings.push_back(std::move(f));
@@ -161,6 +183,9 @@ class DataSchema : public Rule {
       auto& [path, target_info] = *target;
       auto format = data::table_format_of(data::without_compression(path));
       if (!format && !target_info.format.empty()) format = format_named(target_info.format);
+      if (!format && extension_of(data::without_compression(path)) == "json") {
+        format = data::TableFormat::json;
+      }
       std::unique_ptr<ByteStream> stream = context.blobs.open(Tree::head, path);
       if (!format || !stream) continue;
       data::TableSchema target_schema;

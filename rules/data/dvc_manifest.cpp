@@ -38,7 +38,10 @@ void read_entry(const YAML::Node& node, const std::string& where, std::vector<Dv
     return;
   }
   entry.path = path.Scalar();
-  if (!normalize_path(entry.path)) {
+  entry.external = node["repo"].IsDefined() || entry.path.find("://") != std::string::npos;
+  if (entry.external) {
+    // dvc import / import-url: the path is the source's, checked by DVC against the source.
+  } else if (!normalize_path(entry.path)) {
     problems.push_back({line_of(path), where + ": path '" + entry.path +
                                            "' is absolute or leaves the repository"});
     return;
@@ -78,6 +81,15 @@ void read_entry(const YAML::Node& node, const std::string& where, std::vector<Dv
     } catch (...) {
       problems.push_back(
           {line_of(size), where + ": size of '" + entry.path + "' is not a byte count"});
+    }
+  }
+  const YAML::Node nfiles = node["nfiles"];
+  if (nfiles && nfiles.IsScalar() && !nfiles.Scalar().empty() && nfiles.Scalar()[0] != '-') {
+    try {
+      entry.nfiles = nfiles.as<uint64_t>();
+    } catch (const YAML::Exception&) {
+      problems.push_back(
+          {line_of(nfiles), where + ": nfiles of '" + entry.path + "' is not a count"});
     }
   }
   out.push_back(std::move(entry));
@@ -153,6 +165,28 @@ void read_meta(const YAML::Node& root, DvcManifest& manifest) {
 
 }  // namespace
 
+std::map<std::string, std::string> parse_stage_wdirs(std::string_view text) {
+  std::map<std::string, std::string> wdirs;
+  if (text.size() > kMaxManifestBytes) return wdirs;
+  try {
+    YAML::Node root = YAML::Load(std::string(text));
+    if (!root.IsMap()) return wdirs;
+    const YAML::Node stages = root["stages"];
+    if (!stages || !stages.IsMap() || stages.size() > kMaxManifestEntries) return wdirs;
+    for (const auto& stage : stages) {
+      if (!stage.first.IsScalar() || !stage.second.IsMap()) continue;
+      // A `foreach` stage keeps its definition, wdir included, under `do:`.
+      const YAML::Node body =
+          stage.second["do"] && stage.second["do"].IsMap() ? stage.second["do"] : stage.second;
+      const YAML::Node wdir = body["wdir"];
+      if (wdir && wdir.IsScalar()) wdirs[stage.first.Scalar()] = wdir.Scalar();
+    }
+  } catch (const YAML::Exception&) {
+    // dvc.yaml is DVC's to report; without it the stages run in their folder.
+  }
+  return wdirs;
+}
+
 bool is_dvc_file(std::string_view path) {
   return path.size() > 4 && path.substr(path.size() - 4) == ".dvc";
 }
@@ -168,6 +202,14 @@ DvcManifest parse_dvc_file(std::string_view text) {
     if (!root) return manifest;
     read_entries(*root, "outs", "manifest", true, manifest.outs, manifest.problems);
     read_entries(*root, "deps", "manifest", false, manifest.deps, manifest.problems);
+    manifest.has_cmd = (*root)["cmd"].IsDefined();
+    if (const YAML::Node wdir = (*root)["wdir"]; wdir && !wdir.IsNull()) {
+      if (!wdir.IsScalar()) {
+        manifest.problems.push_back({line_of(wdir), "'wdir' must be a path"});
+      } else {
+        manifest.wdir = wdir.Scalar();
+      }
+    }
     read_meta(*root, manifest);
   } catch (const YAML::Exception& e) {
     manifest.problems.push_back({0, "unreadable YAML structure: " + e.msg});
@@ -207,8 +249,12 @@ DvcManifest parse_dvc_lock(std::string_view text) {
       if (!stage.second["cmd"]) {
         manifest.problems.push_back({line_of(stage.second), where + " has no 'cmd'"});
       }
+      size_t deps = manifest.deps.size();
+      size_t outs = manifest.outs.size();
       read_entries(stage.second, "deps", where, false, manifest.deps, manifest.problems);
       read_entries(stage.second, "outs", where, false, manifest.outs, manifest.problems);
+      for (size_t i = deps; i < manifest.deps.size(); ++i) manifest.deps[i].stage = name;
+      for (size_t i = outs; i < manifest.outs.size(); ++i) manifest.outs[i].stage = name;
     }
   } catch (const YAML::Exception& e) {
     manifest.problems.push_back({0, "unreadable YAML structure: " + e.msg});

@@ -99,15 +99,29 @@ void JsonLinesReader::project(const std::string& text, Row& row) {
     return;
   }
   if (!value.is_object()) {
-    row.issues.push_back({RowIssueKind::not_an_object, 0,
-                          std::string("a ") + value.type_name() + ", not an object"});
+    row.issues.push_back({RowIssueKind::not_an_object, 0, json_kind(value) + ", not an object"});
     row.unreadable = true;
     return;
   }
+  project_json_object(value, index_, values_, row);
+}
+
+std::string json_kind(const nlohmann::json& value) {
+  std::string type = value.type_name();
+  return (type == "object" || type == "array" ? "an " : "a ") + type;
+}
+
+std::string json_cell_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+void project_json_object(const nlohmann::json& object,
+                         const std::unordered_map<std::string, size_t>& index,
+                         std::vector<std::string>& values, Row& row) {
   size_t unknown = 0;
-  for (auto& [key, item] : value.items()) {
-    auto it = index_.find(key);
-    if (it == index_.end()) {
+  for (auto& [key, item] : object.items()) {
+    auto it = index.find(key);
+    if (it == index.end()) {
       if (++unknown <= kMaxUnknownKeysReported) {
         row.issues.push_back({RowIssueKind::unknown_key, 0, "key '" + key + "' is not a field"});
       }
@@ -116,14 +130,10 @@ void JsonLinesReader::project(const std::string& text, Row& row) {
     size_t column = it->second;
     if (item.is_null()) continue;
     row.null_mask[column] = 0;
-    if (item.is_string()) {
-      values_[column] = item.get<std::string>();
-    } else if (item.is_structured()) {
-      values_[column] = item.dump();
+    values[column] = json_cell_text(item);
+    if (item.is_structured()) {
       row.issues.push_back({RowIssueKind::nested_value, column + 1,
-                            std::string("a nested ") + item.type_name() + " value"});
-    } else {
-      values_[column] = item.dump();
+                            "a nested " + std::string(item.type_name()) + " value"});
     }
   }
 }

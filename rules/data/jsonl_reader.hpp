@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "gate/types/blob_source.hpp"
 #include "rules/data/row.hpp"
 
@@ -42,6 +44,16 @@ class JsonLinesReader {
   std::string line_;
   std::vector<std::string> values_;
 };
+
+// Puts the values of one JSON object into the columns `index` names (values as text, as the
+// reader above does); keys that are no column and nested values become row issues.
+void project_json_object(const nlohmann::json& object,
+                         const std::unordered_map<std::string, size_t>& index,
+                         std::vector<std::string>& values, Row& row);
+// "an object", "an array", "a number", ...: a value's kind in a message.
+std::string json_kind(const nlohmann::json& value);
+// One JSON value as a cell: strings as they are, other scalars as JSON writes them.
+std::string json_cell_text(const nlohmann::json& value);
 
 // Deepest nesting of arrays and objects in a JSON text (strings are skipped), stopping early once
 // `limit` is exceeded. Linear, no recursion: safe on hostile input.

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/data/pii_checks.hpp"
+
 namespace gate::data {
 
 enum class PiiKind { email, phone, payment_card, iban, us_ssn, ipv4, ipv6 };
@@ -18,12 +20,15 @@ struct PiiMatch {
 };
 
 // Finds personal data in one line of text. Candidates come from RE2 (linear time; a RE2::Set
-// pass first, so clean lines cost one scan) and are then confirmed: Luhn for payment cards,
-// ISO 13616 mod-97 for IBANs, SSA rules for SSNs, octet ranges for IPv4, inet_pton for IPv6, and
-// word boundaries for all. Thread-safe after construction.
+// pass first, so clean lines cost one scan) and are then confirmed: Luhn and issuer ranges for
+// payment cards, ISO 13616 country length and mod-97 for IBANs, SSA rules for SSNs, octet ranges
+// (and no version word before) for IPv4, inet_pton for IPv6, libphonenumber for phone numbers, and
+// word boundaries for all. National phone forms are looked for only in `phone_regions` (ISO
+// 3166-1 alpha-2 codes: a number without country code means something only in a region).
+// Thread-safe after construction.
 class PiiScanner {
  public:
-  PiiScanner();
+  explicit PiiScanner(std::vector<std::string> phone_regions = {});
   ~PiiScanner();
   std::vector<PiiMatch> scan(std::string_view line) const;
 
@@ -31,9 +36,5 @@ class PiiScanner {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-bool luhn_valid(std::string_view digits);
-bool iban_valid(std::string_view iban);  // without spaces
-bool ssn_valid(std::string_view ssn);    // ddd-dd-dddd
 
 }  // namespace gate::data

@@ -15,7 +15,9 @@
 
 namespace gate::data {
 
-enum class TableFormat { csv, tsv, jsonl };
+// `json`: a Frictionless json resource (an array of rows), read only when a descriptor declares
+// it; a `.json` file is no table by its name.
+enum class TableFormat { csv, tsv, jsonl, json };
 
 struct ValidationLimits {
   size_t max_findings = 50;           // per file; the rest are counted, not listed

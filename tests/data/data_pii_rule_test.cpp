@@ -86,5 +86,32 @@ TEST(DataPiiRule, LargeFilesAreStreamedAndFindingsCapped) {
                      "error data/big.txt:2: line 2: e-mail address user\xE2\x80\xA6 (17 chars)"}));
 }
 
+TEST(DataPiiRule, NationalPhoneFormsNeedTheirRegionDeclared) {
+  DataHarness h;
+  h.change("data/contacts.csv", "name,tel\nA,020 7946 0958\nB,+44 20 7946 0958\n");
+  EXPECT_EQ(h.findings("data-pii"),
+            (Strings{"error data/contacts.csv:3: line 3, column 2 ('tel'): phone number "
+                     "+44 \xE2\x80\xA6 (16 chars)"}));
+  EXPECT_EQ(h.findings("data-pii", "{phone-regions: [gb, DE]}"),
+            (Strings{"error data/contacts.csv:2: line 2, column 2 ('tel'): phone number "
+                     "02\xE2\x80\xA6 (13 chars)",
+                     "error data/contacts.csv:3: line 3, column 2 ('tel'): phone number "
+                     "+44 \xE2\x80\xA6 (16 chars)"}));
+  try {
+    h.run("data-pii", "{phone-regions: [UK]}");
+    FAIL() << "an unknown region must be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown region 'UK'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(DataPiiRule, DottedQuadsInVersionColumnsAreVersions) {
+  DataHarness h;
+  h.change("data/devices.csv", "host,app_version,Firmware Rev\n10.1.2.3,1.2.3.4,2.0.0.1\n");
+  EXPECT_EQ(h.findings("data-pii"),
+            (Strings{"error data/devices.csv:2: line 2, column 1 ('host'): IPv4 address "
+                     "10\xE2\x80\xA6 (8 chars)"}));
+}
+
 }  // namespace
 }  // namespace gate::test

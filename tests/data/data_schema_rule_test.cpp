@@ -160,6 +160,79 @@ TEST(DataSchemaRule, FilesWithoutSchemaAreSkippedUnlessRequired) {
   EXPECT_EQ(*none.run("data-schema").skipped, "no CSV, TSV or JSON Lines file in scope");
 }
 
+TEST(DataSchemaRule, FormatsGateDoesNotReadAreSaidNeverPassedInSilence) {
+  const std::string schema = R"({"fields": [{"name": "id", "type": "integer"}]})";
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({"resources": [
+    {"name": "sheet", "path": "sheet.xlsx", "schema": {"fields": [{"name": "id"}]}},
+    {"name": "cols", "path": "cols.bin", "format": "parquet"}]})");
+  h.change("data/sheet.xlsx", "PK\x03\x04 not read\n");
+  h.change("data/cols.bin", "PAR1 not read\n");
+  h.head_only("data/beside.parquet.schema.json", schema);
+  h.change("data/beside.parquet", "PAR1\n");
+  h.change("data/loose.xls", "\xD0\xCF\x11\xE0\n");
+  h.change("data/notes.json", "{}\n");
+  const std::string unread =
+      "' resources: the rows of this file are not checked against its schema (convert it to "
+      "CSV, TSV or JSON Lines to have it checked)";
+  EXPECT_EQ(h.findings("data-schema"),
+            (Strings{"notice data/beside.parquet:0: Gate does not read 'parquet" + unread,
+                     "notice data/cols.bin:0: Gate does not read 'parquet" + unread,
+                     "notice data/sheet.xlsx:0: Gate does not read 'xlsx" + unread}));
+  // Under require-schema every table Gate cannot check is an error, declared or not; a JSON file
+  // nothing declares is not taken for a table.
+  EXPECT_EQ(h.findings("data-schema", "{require-schema: true}"),
+            (Strings{"error data/beside.parquet:0: Gate does not read 'parquet" + unread,
+                     "error data/cols.bin:0: Gate does not read 'parquet" + unread,
+                     "error data/loose.xls:0: Gate does not read 'xls' files and no schema "
+                     "describes this one: its rows are not checked (convert it to CSV, TSV or "
+                     "JSON Lines to have it checked)",
+                     "error data/sheet.xlsx:0: Gate does not read 'xlsx" + unread}));
+}
+
+TEST(DataSchemaRule, DeclaredJsonTablesAreReadAsArraysOfRows) {
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({"resources": [
+    {"name": "a", "path": "arrays.json", "schema": "s.schema.json"},
+    {"name": "o", "path": "objects.json", "schema": "s.schema.json"},
+    {"name": "b", "path": "broken.json", "schema": "s.schema.json"},
+    {"name": "n", "path": "nested.json", "format": "json", "schema": "s.schema.json"}]})");
+  h.head_only("data/s.schema.json", R"({"fields": [
+    {"name": "id", "type": "integer", "constraints": {"minimum": 5}},
+    {"name": "name", "type": "string", "constraints": {"required": true}}]})");
+  h.change("data/arrays.json", "[\n  [\"id\", \"name\"],\n  [5, \"english\"],\n  [2, null]\n]\n");
+  h.change("data/objects.json", R"([{"id": 7, "name": "a"}, {"id": "x", "name": "b"}, 3])");
+  h.change("data/broken.json", "[[\"id\", \"name\"], [1, \"a\"]");
+  h.change("data/nested.json", R"({"rows": []})");
+  EXPECT_EQ(
+      h.findings("data-schema"),
+      (Strings{"error data/arrays.json:0: row 3, column 1 (field 'id'): '2' is below the minimum 5",
+               "error data/arrays.json:0: row 3, column 2 (field 'name'): required value is "
+               "missing",
+               "error data/broken.json:0: cannot read the JSON table: invalid JSON at byte 26",
+               "error data/nested.json:0: cannot read the JSON table: an object, not an array of "
+               "rows",
+               "error data/objects.json:0: row 3, column 1 (field 'id'): 'x' is not a valid "
+               "integer",
+               "error data/objects.json:0: row 4: a number, not an object"}));
+}
+
+TEST(DataSchemaRule, ForeignKeysIntoJsonTablesAreSaidToBeUnchecked) {
+  DataHarness h;
+  h.head_only("data/datapackage.json", R"({"resources": [
+    {"name": "people", "path": "people.json",
+     "schema": {"fields": [{"name": "id", "type": "integer"}]}},
+    {"name": "orders", "path": "orders.csv",
+     "schema": {"fields": [{"name": "who", "type": "integer"}],
+                "foreignKeys": [{"fields": "who", "reference": {"resource": "people",
+                                                                "fields": "id"}}]}}]})");
+  h.head_only("data/people.json", "[[\"id\"], [1]]");
+  h.change("data/orders.csv", "who\n2\n");
+  EXPECT_EQ(h.findings("data-schema"),
+            (Strings{"notice data/orders.csv:0: foreign key (who) to resource 'people' is not "
+                     "checked: keys are not read from JSON tables"}));
+}
+
 TEST(DataSchemaRule, SchemaNamedByTheRuleMustExist) {
   DataHarness h;
   h.change("data/a.csv", "x\n1\n");

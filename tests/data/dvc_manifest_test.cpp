@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "rules/data/dvc_directory.hpp"
 #include "rules/data/dvc_manifest.hpp"
+#include "rules/data/table_schema.hpp"
 
 namespace gate::data {
 namespace {
@@ -124,6 +126,62 @@ TEST(DvcManifest, Paths) {
   EXPECT_TRUE(is_dvc_lock("dvc.lock"));
   EXPECT_TRUE(is_dvc_lock("sub/dvc.lock"));
   EXPECT_FALSE(is_dvc_lock("notdvc.lock"));
+}
+
+// Expected bytes are Python's json.dumps(sorted listing, sort_keys=True) of the same entries.
+TEST(DvcListing, SerialisesAsPythonJsonDumps) {
+  std::string listing = dvc_listing_bytes(
+      {{"q\"b\\c\n\t\x01\x7f", "a"}, {"caf\xC3\xA9/\xF0\x9F\x98\x80", "b"}, {"bad\xFF", "c"}});
+  EXPECT_EQ(listing,
+            R"([{"md5": "c", "relpath": "bad\udcff"}, {"md5": "b", "relpath": )"
+            R"("caf\u00e9/\ud83d\ude00"}, {"md5": "a", "relpath": "q\"b\\c\n\t\u0001\u007f"}])");
+  EXPECT_EQ(dvc_listing_bytes({}), "[]");
+  EXPECT_EQ(md5_hex("[]"), "d751713988987e9331980363e24189ce");  // DVC's empty folder
+  EXPECT_EQ(dvc_cache_paths("074c393b1da19f7ebfa6a0a975fb6ff1"),
+            (Strings{".dvc/cache/files/md5/07/4c393b1da19f7ebfa6a0a975fb6ff1.dir",
+                     ".dvc/cache/07/4c393b1da19f7ebfa6a0a975fb6ff1.dir"}));
+}
+
+TEST(DvcListing, ReadsListingsAndRefusesHostileOnes) {
+  auto files = parse_dvc_listing(
+      R"([{"md5": "7FC56270E7A70FA81A5935B72EACBE29", "relpath": "a.png", "size": 1},
+          {"relpath": "b/c.png"}])");
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].md5, "7fc56270e7a70fa81a5935b72eacbe29");
+  EXPECT_EQ(files[1].relpath, "b/c.png");
+  EXPECT_EQ(files[1].md5, "");
+  for (const char* bad : {"{}", "[1]", R"([{"md5": "x"}])", R"([{"relpath": 3}])",
+                          R"([{"relpath": "a", "md5": 1}])", "[{", ""}) {
+    EXPECT_THROW(parse_dvc_listing(bad), SchemaError) << bad;
+  }
+  EXPECT_THROW(parse_dvc_listing(std::string(100000, '[')), SchemaError);
+}
+
+TEST(DvcManifest, WdirNfilesExternalsAndStageWdirs) {
+  DvcManifest m = parse_dvc_file(
+      "wdir: ..\ncmd: python prep.py\ndeps:\n- path: https://example.com/x.csv\n  etag: abc\n"
+      "- path: data/y.csv\n  repo:\n    url: https://github.com/x/y\n- path: src/prep.py\n"
+      "  md5: 0cc175b9c0f1b6a831c399e269772661\nouts:\n"
+      "- md5: 0cc175b9c0f1b6a831c399e269772661.dir\n  nfiles: 4\n  path: out\n");
+  EXPECT_EQ(problems(m), Strings{});
+  EXPECT_EQ(m.wdir, "..");
+  EXPECT_TRUE(m.has_cmd);
+  ASSERT_EQ(m.deps.size(), 3u);
+  EXPECT_TRUE(m.deps[0].external);
+  EXPECT_TRUE(m.deps[1].external);
+  EXPECT_FALSE(m.deps[2].external);
+  EXPECT_EQ(*m.outs[0].nfiles, 4u);
+  DvcManifest lock = parse_dvc_lock(
+      "schema: '2.0'\nstages:\n  a@1:\n    cmd: x\n    deps:\n    - path: in\n      md5: "
+      "0cc175b9c0f1b6a831c399e269772661\n");
+  ASSERT_EQ(lock.deps.size(), 1u);
+  EXPECT_EQ(lock.deps[0].stage, "a@1");
+  auto wdirs = parse_stage_wdirs(
+      "stages:\n  a:\n    cmd: x\n    wdir: sub\n  b:\n    foreach: [1]\n    do:\n      cmd: y\n"
+      "      wdir: ${item}\n  c:\n    cmd: z\n");
+  EXPECT_EQ(wdirs, (std::map<std::string, std::string>{{"a", "sub"}, {"b", "${item}"}}));
+  EXPECT_TRUE(parse_stage_wdirs("[unclosed").empty());
+  EXPECT_TRUE(parse_stage_wdirs("- a list").empty());
 }
 
 }  // namespace

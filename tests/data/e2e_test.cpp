@@ -81,5 +81,43 @@ TEST_F(DataCheckTest, BadRowsPiiAndUntrackedDataBlock) {
   EXPECT_EQ(report.dump().find("jane.doe"), std::string::npos);
 }
 
+// A folder `dvc add` tracks: ignored by git, its listing object in the workspace's DVC cache. The
+// digests are DVC's (md5 of json.dumps(listing, sort_keys=True)).
+TEST_F(DataCheckTest, DvcFolderInTheWorkspaceAndStageDependenciesAreVerified) {
+  repo.write("data/.gitignore", "/images\n");
+  repo.write("data/images.dvc",
+             "outs:\n- md5: 074c393b1da19f7ebfa6a0a975fb6ff1.dir\n  size: 2\n  nfiles: 2\n"
+             "  hash: md5\n  path: images\nmeta:\n  owner: data-team\n");
+  repo.write("data/images/a.png", "A");
+  repo.write("data/images/b.png", "B");
+  repo.write(".dvc/.gitignore", "/cache\n");
+  repo.write(".dvc/cache/files/md5/07/4c393b1da19f7ebfa6a0a975fb6ff1.dir",
+             R"([{"md5": "7fc56270e7a70fa81a5935b72eacbe29", "relpath": "a.png"}, )"
+             R"({"md5": "9d5ed678fe57bcca610140957afab571", "relpath": "b.png"}])");
+  repo.write("src/prep.py", "print(1)\n");
+  repo.write("dvc.yaml", "stages:\n  prep:\n    cmd: python prep.py\n    wdir: src\n");
+  repo.write("dvc.lock",
+             "schema: '2.0'\nstages:\n  prep:\n    cmd: python prep.py\n    deps:\n"
+             "    - path: prep.py\n      hash: md5\n      md5: dee5c46989f5ec092311188f4fe829c3\n"
+             "      size: 9\n");
+  repo.commit("track images, a stage");
+  EXPECT_EQ(messages(check_json(0)), std::vector<std::string>{});
+
+  repo.write("data/images/b.png", "B2");  // in the workspace only: git ignores it
+  repo.write("src/prep.py", "print(2)\n");
+  repo.commit("change the stage's code, not its lock");
+  EXPECT_EQ(messages(check_json(1)),
+            (std::vector<std::string>{
+                "manifests data/images.dvc:2 'data/images' in the workspace holds 3 bytes but the "
+                "manifest records 2",
+                "manifests data/images.dvc:2 'data/images/b.png' in the workspace has md5 "
+                "bbd97b00c539801e32317ab550867ec4 but the folder's recorded listing has "
+                "9d5ed678fe57bcca610140957afab571 (run `dvc commit` or `dvc add`)",
+                "manifests dvc.lock:6 dependency 'src/prep.py' of stage 'prep' in the repository "
+                "has md5 ccb2b99281944a964bd9149f07174af8 but dvc.lock records "
+                "dee5c46989f5ec092311188f4fe829c3 (run `dvc repro` to rerun the stage)",
+            }));
+}
+
 }  // namespace
 }  // namespace gate::test
