@@ -65,7 +65,10 @@ class DataManifest : public Rule {
     std::map<std::string, DvcManifest> manifests = load_manifests(context, tree.head_paths);
     std::vector<TrackedPath> tracked;
     std::map<std::string, std::string> wdir_problems;  // manifest -> why its paths are not read
-    for (const auto& [path, manifest] : manifests) {
+    for (const auto& named : manifests) {
+      // Named references, not a structured binding: lambdas below capture them (Clang 14).
+      const std::string& path = named.first;
+      const DvcManifest& manifest = named.second;
       std::map<std::string, std::string> wdirs;
       if (data::is_dvc_lock(path)) {
         std::string pipeline = data::join_path(data::parent_folder(path), "dvc.yaml");
