@@ -9,68 +9,35 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "rules/model/pickle_machine.hpp"
 #include "rules/model/pickle_strings.hpp"
 
 namespace gate::rules::model {
 
 namespace {
 
-struct Malformed : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// A limit of the walk (not of Python's unpickler) was reached: the rest cannot be judged.
-struct LimitReached : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 // torch.save's legacy format opens with this number, pickled as LONG1 (little-endian).
 constexpr std::string_view kLegacyMagic("\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 10);
 
-// A stack or memo slot: what the walk knows about the value the unpickler would hold there.
-// Integers, short tuples, dicts, instances and NumPy dtypes are followed only as far as joblib's
-// inline arrays need them: the bytes of an array follow the wrapper object that describes it.
-enum class Kind : uint8_t {
-  undefined,
-  other,
-  string,
-  global,
-  integer,
-  tuple,
-  dict,
-  instance,
-  dtype
-};
-struct Value {
-  Kind kind = Kind::undefined;
-  uint32_t ref = 0;  // the value (integer) or an index: strings_, globals, tuples_, dicts_, dtypes_
-  bool operator==(const Value&) const = default;
-};
+using namespace pickle;
 
-// Equal neighbours on the stack (and marks at one depth) are kept as one run, so a pickle that
-// pushes millions of values costs the walk what it costs to count them.
-struct Run {
-  Value value;
-  uint64_t count = 0;
-};
-struct MarkRun {
-  uint64_t depth = 0;
-  uint64_t count = 0;
-};
-
-class Walker {
+// The stack machine of Python's unpickler, tracking only what the judgement needs: imports,
+// what is called, and the values joblib's inline arrays are described by.
+class Walker : private ValueStack, private FramedReader {
  public:
   Walker(ByteReader& in, const PickleLimits& limits, PickleScan& out)
-      : in_(in), limits_(limits), out_(out) {}
+      : ValueStack(limits.max_stack),
+        FramedReader(in, limits.max_line),
+        in_(in),
+        limits_(limits),
+        out_(out) {}
 
   // Walks one pickle up to and including STOP. Returns false when the stream is at its end
   // before the first opcode.
   bool walk_one() {
-    runs_.clear();
-    depth_ = 0;
-    marks_.clear();
+    ValueStack::clear();
     memo_.clear();
-    frame_end_ = 0;
+    reset_frame();
     first_long_.reset();
     if (in_.peek() < 0) return false;
     while (true) {
@@ -100,7 +67,7 @@ class Walker {
         return true;
       }
       case '0':  // POP
-        if (depth_ > floor())
+        if (depth() > floor())
           pop();
         else
           pop_mark();
@@ -235,7 +202,7 @@ class Walker {
         return false;
       }
       case 't':
-        push_tuple(depth_ - floor(), true);
+        push_tuple(depth() - floor(), true);
         return false;  // TUPLE
       case 'd':
       case 'l':
@@ -267,7 +234,7 @@ class Walker {
         return false;
       }
       case 'o': {  // OBJ: class and arguments since the mark
-        if (depth_ == floor()) throw Malformed("OBJ without a class after the mark");
+        if (depth() == floor()) throw Malformed("OBJ without a class after the mark");
         call(value_at(floor()));
         pop_mark();
         push_other();
@@ -343,66 +310,6 @@ class Walker {
     }
   }
 
-  uint64_t floor() const { return marks_.empty() ? 0 : marks_.back().depth; }
-
-  Value pop() {
-    if (depth_ <= floor()) throw Malformed("stack underflow");
-    Run& run = runs_.back();
-    Value v = run.value;
-    if (--run.count == 0) runs_.pop_back();
-    --depth_;
-    return v;
-  }
-  const Value& top() const {
-    if (depth_ <= floor()) throw Malformed("stack underflow");
-    return runs_.back().value;
-  }
-  // The value at stack position `index` (0 is the bottom); runs are searched from the top.
-  Value value_at(uint64_t index) const {
-    uint64_t end = depth_;
-    for (auto run = runs_.rbegin(); run != runs_.rend(); ++run) {
-      if (index >= end - run->count) return run->value;
-      end -= run->count;
-    }
-    throw Malformed("stack underflow");
-  }
-  void truncate(uint64_t depth) {
-    while (depth_ > depth) {
-      Run& run = runs_.back();
-      uint64_t drop = std::min(run.count, depth_ - depth);
-      run.count -= drop;
-      depth_ -= drop;
-      if (run.count == 0) runs_.pop_back();
-    }
-  }
-  void push_mark() {
-    if (!marks_.empty() && marks_.back().depth == depth_) {
-      ++marks_.back().count;
-    } else {
-      if (marks_.size() >= limits_.max_stack) {
-        throw LimitReached("more than " + std::to_string(limits_.max_stack) +
-                           " nested MARKs at distinct depths");
-      }
-      marks_.push_back({depth_, 1});
-    }
-  }
-  void pop_mark() {
-    if (marks_.empty()) throw Malformed("no MARK to pop to");
-    truncate(marks_.back().depth);
-    if (--marks_.back().count == 0) marks_.pop_back();
-  }
-  void push(Value v) {
-    if (!runs_.empty() && runs_.back().value == v) {
-      ++runs_.back().count;
-    } else {
-      if (runs_.size() >= limits_.max_stack) {
-        throw LimitReached("stack holds more than " + std::to_string(limits_.max_stack) +
-                           " distinct neighbouring values");
-      }
-      runs_.push_back({v, 1});
-    }
-    ++depth_;
-  }
   void push_other() { push({Kind::other, 0}); }
   void call(const Value& callable) {
     if (callable.kind == Kind::global) out_.globals[callable.ref].called = true;
@@ -431,7 +338,7 @@ class Walker {
     std::vector<Value> items;
     bool kept = count <= kMaxTupleItems && tuples_.size() < kMaxTracked;
     if (kept) {
-      for (uint64_t i = 0; i < count; ++i) items.push_back(value_at(depth_ - count + i));
+      for (uint64_t i = 0; i < count; ++i) items.push_back(value_at(depth() - count + i));
     }
     if (marked) {
       pop_mark();
@@ -455,7 +362,7 @@ class Walker {
   }
   std::vector<Value> marked_values() const {
     std::vector<Value> items;
-    uint64_t count = depth_ - floor();
+    uint64_t count = depth() - floor();
     if (count > 2 * kMaxDictItems) return items;
     for (uint64_t i = 0; i < count; ++i) items.push_back(value_at(floor() + i));
     return items;
@@ -573,53 +480,6 @@ class Walker {
   // the frame's end drops the rest of the buffer and continues after it when the file cannot be
   // peeked (io.BytesIO, as torch reads data.pkl), but not when it can. Pickle writers end frames
   // on opcode boundaries, so a read across a frame's end is a file meant to be read two ways.
-  void frame(uint64_t length) {
-    uint64_t start = in_.offset();
-    crossing_check(start, start + length);
-    if (start >= frame_end_) frame_end_ = start + length;
-  }
-  void crossing_check(uint64_t start, uint64_t end) const {
-    if (start < frame_end_ && end > frame_end_) {
-      throw Malformed("a read runs across the end of the FRAME ending at offset " +
-                      std::to_string(frame_end_) +
-                      "; unpicklers disagree on what follows (frames end on opcode boundaries)");
-    }
-  }
-  void read(char* out, uint64_t size) {
-    uint64_t start = in_.offset();
-    if (!in_.read_exact(out, size)) throw Malformed("truncated");
-    crossing_check(start, in_.offset());
-  }
-
-  uint64_t u(size_t bytes) {
-    std::array<unsigned char, 8> raw{};
-    read(reinterpret_cast<char*>(raw.data()), bytes);
-    uint64_t value = 0;
-    for (size_t i = bytes; i-- > 0;) value = (value << 8) | raw[i];
-    return value;
-  }
-  uint64_t signed_length() {
-    uint64_t raw = u(4);
-    if (raw & 0x80000000u) throw Malformed("negative length");
-    return raw;
-  }
-  void skip(uint64_t size) {
-    uint64_t start = in_.offset();
-    if (in_.skip(size) != size) throw Malformed("truncated payload");
-    crossing_check(start, in_.offset());
-  }
-  // A text argument; `cut` is set when it was longer than the kept part.
-  std::string line(bool* cut = nullptr) {
-    std::string text;
-    bool longer = false;
-    uint64_t start = in_.offset();
-    if (!in_.read_line(text, limits_.max_line, longer)) {
-      throw Malformed("text argument without its newline");
-    }
-    crossing_check(start, in_.offset());
-    if (cut) *cut = longer;
-    return text;
-  }
   // A text value: a long one is read past and stands for a value no name can come from.
   void push_line_string(bool unicode) {
     bool cut = false;
@@ -701,11 +561,7 @@ class Walker {
   ByteReader& in_;
   const PickleLimits& limits_;
   PickleScan& out_;
-  std::vector<Run> runs_;
-  uint64_t depth_ = 0;
-  std::vector<MarkRun> marks_;
   std::unordered_map<uint64_t, Value> memo_;
-  uint64_t frame_end_ = 0;
   std::vector<std::string> strings_;
   std::vector<std::vector<Value>> tuples_;
   std::vector<std::map<std::string, Value>> dicts_;
