@@ -467,6 +467,11 @@ std::vector<LogEntry> LogStore::query(const LogQuery& query) {
   if (query.rule) text(" AND seq IN (SELECT seq FROM entry_rules WHERE rule = ?)", *query.rule);
   if (query.since) number(" AND time >= ?", *query.since);
   if (query.until) number(" AND time <= ?", *query.until);
+  if (query.after) {
+    number(" AND time >= ?", query.after->first);
+    number(" AND (time > ?", query.after->first);
+    number(" OR seq > ?)", static_cast<int64_t>(query.after->second));
+  }
   sql += " ORDER BY time, seq";
   if (query.limit > 0) number(" LIMIT ?", static_cast<int64_t>(query.limit));
   sql::Statement stmt(db(), sql);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "attest/dsse.hpp"
@@ -40,7 +41,9 @@ struct LogQuery {
   // Results come in time order (then sequence), which lets the time index stop at `limit`.
   std::optional<int64_t> since;  // inclusive, seconds since the epoch
   std::optional<int64_t> until;  // inclusive
-  uint64_t limit = 0;            // 0: no limit
+  // A page cursor: only entries after this (time, seq) in result order.
+  std::optional<std::pair<int64_t, uint64_t>> after;
+  uint64_t limit = 0;  // 0: no limit
 };
 
 // The append-only audit log in one SQLite file (WAL). Every append is one BEGIN IMMEDIATE

@@ -269,20 +269,11 @@ nlohmann::json LogService::query(const QueryRequest& request) {
     });
     if (page.size() > wanted) page.resize(wanted);
   } else {
-    // The store answers in (time, seq) order from `since`; entries at the cursor's own second
-    // that were already served are skipped, fetching more until a page is full.
+    // The store answers in (time, seq) order, from just after the cursor.
     attest::LogQuery query = request.query;
-    if (cursor) query.since = std::max(query.since.value_or(cursor->time), cursor->time);
-    for (uint64_t limit = wanted;; limit *= 2) {
-      query.limit = limit;
-      std::vector<attest::LogEntry> found = store.query(query);
-      page.clear();
-      for (auto& entry : found) {
-        if (after(entry, cursor)) page.push_back(std::move(entry));
-      }
-      if (page.size() >= wanted || found.size() < limit) break;
-    }
-    if (page.size() > wanted) page.resize(wanted);
+    if (cursor) query.after = std::make_pair(cursor->time, cursor->seq);
+    query.limit = wanted;
+    page = store.query(query);
   }
   nlohmann::json out = {{"entries", nlohmann::json::array()}};
   bool more = page.size() > request.page_size;

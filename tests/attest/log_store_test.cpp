@@ -178,6 +178,30 @@ TEST_F(LogStoreTest, NotALogIsAnInputError) {
   EXPECT_THROW(LogStore::open((dir / "missing.db").string(), false), InputError);
 }
 
+TEST_F(LogStoreTest, PagesAfterATimeAndSequenceCursorRepeatAndSkipNothing) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  // Ten decisions in one second, then three an hour apart: a cursor on time alone would repeat
+  // or lose entries of the crowded second.
+  for (int i = 0; i < 13; ++i) {
+    Decision decision;
+    decision.head = commit_id(i);
+    decision.time += i < 10 ? 0 : (i - 9) * 3600;
+    log.append(make_envelope(signer, decision), log_key);
+  }
+  std::vector<uint64_t> seen;
+  LogQuery query;
+  query.limit = 4;
+  for (int page = 0; page < 10; ++page) {
+    std::vector<LogEntry> found = log.query(query);
+    for (const auto& entry : found) seen.push_back(entry.seq);
+    if (found.size() < query.limit) break;
+    query.after = std::make_pair(found.back().time, found.back().seq);
+  }
+  std::vector<uint64_t> all(13);
+  for (uint64_t i = 0; i < 13; ++i) all[i] = i;
+  EXPECT_EQ(seen, all);
+}
+
 TEST_F(LogStoreTest, QueriesAnswerByCommitVerdictRuleActorAndTime) {
   LogStore log = LogStore::open(path, true, Durability::normal);
   append_decisions(log, signer, log_key, 0, 12);
