@@ -38,6 +38,48 @@ std::string prefilter_unsafe(const std::string& regex) {
 
 re2::StringPiece piece(std::string_view view) { return re2::StringPiece(view.data(), view.size()); }
 
+std::string_view trim_blanks(std::string_view text) {
+  constexpr std::string_view kBlanks = " \t\r";
+  const size_t first = text.find_first_not_of(kBlanks);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
+}
+
+// Lines [first, last] of the fragment with each run of `spans` (sorted by start: the secrets
+// every rule found) replaced by one `<secret>`, so not even a secret's line count is kept, and
+// each line trimmed.
+std::string redacted_lines(const Fragment& fragment, size_t first, size_t last,
+                           const std::vector<std::pair<size_t, size_t>>& spans) {
+  const size_t begin = fragment.line_starts[first];
+  const size_t end = fragment.line_end(last);
+  std::string joined;
+  size_t at = begin;
+  for (const auto& [start, stop] : spans) {
+    if (stop <= at) continue;
+    if (start >= end) break;
+    if (start > at) {
+      joined.append(fragment.text, at, start - at);
+      at = start;
+    }
+    if (joined.size() < 8 || joined.compare(joined.size() - 8, 8, "<secret>") != 0) {
+      joined += "<secret>";
+    }
+    at = std::min(stop, end);
+  }
+  if (at < end) joined.append(fragment.text, at, end - at);
+  std::string out;
+  size_t line_start = 0;
+  while (true) {
+    const size_t newline = joined.find('\n', line_start);
+    out += trim_blanks(std::string_view(joined).substr(
+        line_start, newline == std::string::npos ? std::string::npos : newline - line_start));
+    if (newline == std::string::npos) break;
+    out += '\n';
+    line_start = newline + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Scanner::RawMatch {
@@ -45,6 +87,7 @@ struct Scanner::RawMatch {
   size_t start;  // of the secret, in the fragment
   size_t end;
   size_t match_line;  // line index of the whole match's first byte
+  size_t match_last_line;
 };
 
 bool allowlist_matches(const Allowlist& list, std::string_view path, std::string_view secret,
@@ -243,7 +286,7 @@ void Scanner::verify_window(size_t index, std::string_view path, const Fragment&
       continue;
     }
     const size_t secret_start = begin + static_cast<size_t>(secret.data() - text.data());
-    out.push_back({index, secret_start, secret_start + secret.size(), first_line});
+    out.push_back({index, secret_start, secret_start + secret.size(), first_line, last_line});
   }
 }
 
@@ -363,16 +406,23 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
     if (active[rule] && keywords_present(rule)) verify(rule, 0, true);
   }
 
+  std::vector<std::pair<size_t, size_t>> spans;
+  spans.reserve(raw.size());
+  for (const auto& match : raw) spans.emplace_back(match.start, match.end);
+  std::sort(spans.begin(), spans.end());
   std::vector<RawMatch> kept = scanner_.resolve_overlaps(fragment, std::move(raw));
   for (const auto& match : kept) {
     const size_t li = fragment.line_index_of(match.start);
+    const size_t last_li = fragment.line_index_of(match.end - 1);
     SecretMatch found;
     found.rule = match.rule;
     found.line = fragment.line_numbers[li];
-    found.end_line = fragment.line_numbers[fragment.line_index_of(match.end - 1)];
+    found.end_line = fragment.line_numbers[last_li];
     found.column = static_cast<uint32_t>(match.start - fragment.line_starts[li] + 1 +
                                          fragment.column_bases[li]);
     found.secret = fragment.text.substr(match.start, match.end - match.start);
+    found.redacted_context = redacted_lines(fragment, std::min(li, match.match_line),
+                                            std::max(last_li, match.match_last_line), spans);
     out.push_back(std::move(found));
   }
 }

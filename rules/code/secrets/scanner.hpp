@@ -20,6 +20,9 @@ struct SecretMatch {
   uint32_t end_line = 0;
   uint32_t column = 0;  // 1-based byte column
   std::string secret;
+  // The line(s) of the match with every secret found on them replaced by one `<secret>` and
+  // each line trimmed: what the fingerprint is built from (fingerprint.hpp).
+  std::string redacted_context;
 };
 
 struct ScanOptions {
