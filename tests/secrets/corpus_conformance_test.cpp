@@ -18,8 +18,8 @@ namespace gate::secrets::test {
 namespace {
 
 // Measured levels (see docs/rules/secrets.md): the test fails when a change lowers them.
-constexpr double kBuiltinRecallFloor = 92.5;
-constexpr size_t kBuiltinFalseFloor = 103;
+constexpr double kBuiltinRecallFloor = 99.25;
+constexpr size_t kBuiltinFalseFloor = 29;
 constexpr double kImportRecallFloor = 99.5;
 
 const std::filesystem::path kCorpus = std::filesystem::path(GATE_SHARED_DIR) / "corpora/secrets";
@@ -104,11 +104,18 @@ Tally run_family(const Scanner& scanner, const Family& family, std::vector<std::
     size_t own = 0;
     for (const auto& m : matches) own += scanner.rules()[m.rule].spec.id == family.id;
     if (own > 0) ++tally.tp_labelled;
-    if (matches.empty() && missed.size() < 400) missed.push_back(family.id + ": " + sample.text);
+    if (matches.empty() && missed.size() < 800) missed.push_back(family.id + ": " + sample.text);
   }
   for (const auto& sample : family.fps) {
     ++tally.fp_total;
-    if (!scan_sample(scanner, sample).empty()) ++tally.fp_flagged;
+    auto matches = scan_sample(scanner, sample);
+    if (matches.empty()) continue;
+    ++tally.fp_flagged;
+    if (missed.size() < 800) {
+      std::string by;
+      for (const auto& m : matches) by += " " + scanner.rules()[m.rule].spec.id;
+      missed.push_back(family.id + " FLAGGED BY" + by + ": " + sample.text);
+    }
   }
   return tally;
 }

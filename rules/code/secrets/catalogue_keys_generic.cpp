@@ -21,26 +21,45 @@ SecretRuleSpec key_block(std::string id, std::string description, const std::str
   return spec;
 }
 
-Allowlist builtin_allowlist(std::string description, const std::string& regex) {
-  Allowlist list;
-  list.description = std::move(description);
-  list.origin = "built-in";
-  list.regexes.push_back(compile_builtin_regex(regex));
-  return list;
-}
-
 // Values that are references or documentation placeholders, never credentials.
 Allowlist placeholder_values() {
   return builtin_allowlist(
       "placeholders and references",
-      R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re");
+      {R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re"});
 }
 
 // A UUID names a resource (a credentials id, a tenant, an object) far more often than it is one.
 Allowlist uuid_values() {
   return builtin_allowlist(
       "UUIDs",
-      R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re");
+      {R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re"});
+}
+
+// Names that hold a key's metadata or a public value, not a secret: `public_key`, `primaryKey`
+// (a database column), `keyPressed`, `key_length`, `credentialId`, `LLM_SECRET_NAME`,
+// `csrf-token`, and words that merely contain "key" (`monkeys`, `keyword`). Matched against the
+// start of the match, i.e. the assigned name.
+Allowlist non_secret_names() {
+  const std::string name_start = R"re((?i)^[^\w.\-]?[\w.\-]*?)re";
+  return builtin_allowlist(
+      "names of metadata and public values",
+      {name_start +
+           R"re((?:pub(?:lic)?|primary|foreign|schema|sort|partition|row|hash|csrf|xsrf|idempotency|cache|jsonweb)[_.\-]?(?:key|token))re",
+       name_start + R"re((?:keyword|keying|monkey|turkey|hockey|jockey|donkey|whiskey|keyboard))re",
+       name_start +
+           R"re((?:key|token|secret|credentials?|creds)s?[_.\-]?(?:ids?|names?|urls?|uris?|length|len|size|type|hash|event|file|path|chars|str|pair|pressed|vault\w*|signatures?|meshing|format|field|alias|index|count|prefix|down|up|store|ring|chain|code|map|stroke|bindings?|spec|ttl|version|usage|algorithm|algo|bits|mode|label|header|param|column|policy|rotation|endpoint|location|provider|ref|reference|arn|kind|expir\w*)(?:[^a-z0-9]|$))re"},
+      AllowTarget::match);
+}
+
+// Values that are code, not credentials: a member access (`X25519.key_length`,
+// `kVK_Return.u16`), an expression (`default_rc==0`), a file name (`s_rsa1024_priv.pem`), or a
+// name that itself says key or token (`chain_Anvil2_Key`, `NEXUS-GPT4-API-KEY`).
+Allowlist code_values() {
+  return builtin_allowlist(
+      "code and names as values",
+      {R"re(^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$)re", R"re(^[A-Za-z_]\w*==)re",
+       R"re((?i)\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|xml|png|jpe?g|gif|svg|html?|js|ts|py|rb|go|java)$)re",
+       R"re((?i)(?:^|[_.\-])(?:key|token|secret|passw(?:or)?d)(?:$|[_.\-]))re"});
 }
 
 SecretRuleSpec with_placeholders(SecretRuleSpec spec) {
@@ -86,7 +105,7 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
                  : "(?:secret|token|api[_.\\-]?key|apikey|access[_.\\-]?key|auth[_.\\-]?key|"
                    "client[_.\\-]?secret|private[_.\\-]?key|credential|creds|key)";
     const std::string value = password ? R"re(([A-Za-z0-9_\-+/=!@#%^&*~.:]{8,128}))re"
-                                       : R"re(([A-Za-z0-9_\-+/=~.:@]{10,256}))re";
+                                       : R"re(([A-Za-z0-9_\-+/=~.@]{10,256}))re";
     const std::string regex =
         R"re((?i)(?:^|[^/\w.\-])[\w.\-]{0,50}?)re" + keyword +
         R"re([\w.\-]{0,20}(?:[ \t]+(?:string|str|const))?["'\x60]?[ \t]*(?:=|:{1,3}=|\?=|\.=|=>|:|,|\|\||>)[ \t]*(?:\r?\n[ \t]*)?["'\x60]?)re" +
@@ -99,7 +118,11 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
         regex, password ? 3.0 : 3.5));
     spec.require_digit = true;
     spec.multiline = true;  // an XML element's value may sit on the next line
-    if (!password) spec.allowlists.push_back(uuid_values());
+    if (!password) {
+      spec.allowlists.push_back(uuid_values());
+      spec.allowlists.push_back(non_secret_names());
+      spec.allowlists.push_back(code_values());
+    }
     formats.push_back(std::move(spec));
   }
   return formats;
