@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "gate/types/rule.hpp"
+#include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/gitleaks_config.hpp"
 #include "rules/code/secrets/scanner.hpp"
 #include "rules/code/secrets/secrets_rule.hpp"
@@ -87,6 +88,34 @@ int main(int argc, char** argv) {
   double compile_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - compile_start).count();
 
+  if (std::getenv("BENCH_PER_FORMAT")) {
+    // Each built-in format alone (its own Vectorscan database), slowest first: which patterns
+    // the prefilter pays for.
+    std::vector<gate::secrets::Fragment> fragments;
+    for (const auto& file : change.files) {
+      gate::secrets::Fragment fragment;
+      for (const auto& line : file.added_lines) fragment.add_line(line.number, line.text);
+      fragments.push_back(std::move(fragment));
+    }
+    std::vector<std::pair<double, std::string>> costs;
+    for (const auto& format : gate::secrets::builtin_catalogue()) {
+      gate::secrets::Scanner scanner({format}, {});
+      gate::secrets::Scanner::Session session(scanner);
+      timespec a{}, b{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+      std::vector<gate::secrets::SecretMatch> matches;
+      for (size_t i = 0; i < fragments.size(); ++i) {
+        session.scan(change.files[i].path, fragments[i], {}, matches);
+      }
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+      costs.emplace_back((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9, format.id);
+    }
+    std::sort(costs.rbegin(), costs.rend());
+    for (const auto& [seconds, id] : costs) {
+      std::printf("%8.1f MB/s  %s\n", bytes / 1e6 / seconds, id.c_str());
+    }
+    return 0;
+  }
   if (const char* config = std::getenv("BENCH_GITLEAKS")) {
     // Scanner only, for a given configuration (compiled once): which patterns cost what.
     auto resolved = gate::secrets::load_gitleaks_config(

@@ -117,7 +117,10 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
                    ">= 3.5",
         regex, password ? 3.0 : 3.5));
     spec.require_digit = true;
-    spec.multiline = true;  // an XML element's value may sit on the next line
+    spec.next_line = true;  // an XML element's value may sit on the next line
+    spec.prefilter =
+        "(?i)" + keyword +
+        R"re([\w.\-]{0,20}(?:[ \t]+(?:string|str|const))?["'\x60]?[ \t]*(?:=|:|\?=|\.=|>|,|\|\|))re";
     if (!password) {
       spec.allowlists.push_back(uuid_values());
       spec.allowlists.push_back(non_secret_names());

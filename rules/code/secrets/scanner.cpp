@@ -155,8 +155,9 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
                  std::to_string(groups) + " capture group(s)",
              "count the ( ... ) groups of the regex, or drop secretGroup");
       }
-      if (s.multiline) rule.window_regex = compile_regex("(?m)" + s.regex, error);
-      if (s.multiline && !rule.window_regex) fail("regex does not compile: " + error, regex_hint());
+      const bool windowed = s.multiline || s.next_line;
+      if (windowed) rule.window_regex = compile_regex("(?m)" + s.regex, error);
+      if (windowed && !rule.window_regex) fail("regex does not compile: " + error, regex_hint());
     }
     if (!s.path_regex.empty()) {
       rule.path_regex = compile_regex(s.path_regex, error);
@@ -179,7 +180,12 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
       rules_[i].fallback_reason = unsafe;
       continue;
     }
-    patterns.push_back({s.regex, HS_FLAG_PREFILTER | HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
+    if (!s.prefilter.empty()) {
+      patterns.push_back({s.prefilter, HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
+    } else {
+      patterns.push_back(
+          {s.regex, HS_FLAG_PREFILTER | HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
+    }
     rules_[i].prefiltered = true;
   }
   for (size_t k = 0; k < keywords_.size(); ++k) {
@@ -241,7 +247,7 @@ void Scanner::verify_window(size_t index, std::string_view path, const Fragment&
                             std::vector<RawMatch>& out) const {
   const CompiledRule& rule = rules_[index];
   const SecretRuleSpec& spec = rule.spec;
-  const re2::RE2& regex = spec.multiline ? *rule.window_regex : *rule.line_regex;
+  const re2::RE2& regex = spec.multiline || spec.next_line ? *rule.window_regex : *rule.line_regex;
   const std::string_view text = std::string_view(fragment.text).substr(begin, end - begin);
   const int group_count = regex.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> groups(static_cast<size_t>(group_count) + 1);
@@ -395,8 +401,10 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
       }
     } else {
       size_t li = fragment.line_index_of(pos);
-      scanner_.verify_window(rule, path, fragment, fragment.line_starts[li], fragment.line_end(li),
-                             options, raw);
+      const size_t last =
+          rules[rule].spec.next_line ? std::min(li + 1, fragment.line_count() - 1) : li;
+      scanner_.verify_window(rule, path, fragment, fragment.line_starts[li],
+                             fragment.line_end(last), options, raw);
     }
   };
   for (const auto& [rule, pos] : candidates) {
