@@ -67,6 +67,34 @@ SecretRuleSpec with_placeholders(SecretRuleSpec spec) {
   return spec;
 }
 
+// After the operator that ends a generic assignment's prefilter hit at `end`: the rest of the
+// operator, blanks, at most one line break, a quote, then a run of value characters of at least
+// `min_length` holding a digit. Without one, the full pattern cannot match there, so most
+// keyword-dense lines (`key_id: record`, `password: ${VAR}`) never reach RE2.
+template <size_t min_length>
+bool value_follows(std::string_view text, size_t end) {
+  size_t at = end;
+  auto skip = [&](std::string_view chars) {
+    while (at < text.size() && chars.find(text[at]) != std::string_view::npos) ++at;
+  };
+  skip("=:>|");
+  skip(" \t");
+  if (at < text.size() && text[at] == '\r') ++at;
+  if (at < text.size() && text[at] == '\n') {
+    ++at;
+    skip(" \t");
+  }
+  if (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == '`')) ++at;
+  constexpr std::string_view kValue =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=!@#%^&*~.:";
+  size_t length = 0;
+  bool digit = false;
+  for (; at < text.size() && kValue.find(text[at]) != std::string_view::npos; ++at, ++length) {
+    digit = digit || (text[at] >= '0' && text[at] <= '9');
+  }
+  return length >= min_length && digit;
+}
+
 }  // namespace
 
 std::vector<SecretRuleSpec> key_and_generic_formats() {
@@ -117,10 +145,9 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
                    ">= 3.5",
         regex, password ? 3.0 : 3.5));
     spec.require_digit = true;
+    spec.plausible_at = password ? &value_follows<8> : &value_follows<10>;
     spec.next_line = true;  // an XML element's value may sit on the next line
-    spec.prefilter =
-        "(?i)" + keyword +
-        R"re([\w.\-]{0,20}(?:[ \t]+(?:string|str|const))?["'\x60]?[ \t]*(?:=|:|\?=|\.=|>|,|\|\|))re";
+    spec.prefilter = "(?i)" + keyword + R"re([\w.\-]*(?:[ \t]+[a-z]+)?[ \t"'\x60?.]*[=:>,|])re";
     if (!password) {
       spec.allowlists.push_back(uuid_values());
       spec.allowlists.push_back(non_secret_names());

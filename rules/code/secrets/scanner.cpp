@@ -364,6 +364,10 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
     if (!active[id]) return;
     size_t pos = to == 0 ? 0 : std::min(to - 1, size == 0 ? 0 : size - 1);
     if (pos >= covered_[2 * id] && pos < covered_[2 * id + 1]) return;
+    if (const auto plausible = rules[id].spec.plausible_at;
+        plausible && !plausible(fragment.text, to)) {
+      return;
+    }
     if (rules[id].spec.multiline) {
       covered_[2 * id] = 0;
       covered_[2 * id + 1] = static_cast<size_t>(-1);

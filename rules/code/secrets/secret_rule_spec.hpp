@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace re2 {
@@ -47,6 +48,9 @@ struct SecretRuleSpec {
   // a match's line can be told), scanned instead of `regex` in prefilter mode because it is much
   // cheaper (the generic assignments' bounded repeats cost Vectorscan more than the rest).
   std::string prefilter;
+  // Built-in rules only: a cheap necessary condition for a match ending its prefilter hit at
+  // `end` (e.g. a long enough value after the operator), checked before RE2 is run at all.
+  bool (*plausible_at)(std::string_view text, size_t end) = nullptr;
   std::vector<Allowlist> allowlists;
   // The match may span lines (key blocks): verified on a window of preceding lines, not one line.
   bool multiline = false;
