@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
     }
     std::vector<std::pair<double, std::string>> costs;
     for (const auto& format : gate::secrets::builtin_catalogue()) {
+      if (std::getenv("BENCH_REST_ONLY")) break;
       gate::secrets::Scanner scanner({format}, {});
       gate::secrets::Scanner::Session session(scanner);
       timespec a{}, b{};
@@ -118,15 +119,18 @@ int main(int argc, char** argv) {
     }
     gate::secrets::Scanner scanner(rest, {});
     gate::secrets::Scanner::Session session(scanner);
-    timespec a{}, b{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
-    std::vector<gate::secrets::SecretMatch> matches;
-    for (size_t i = 0; i < fragments.size(); ++i) {
-      session.scan(change.files[i].path, fragments[i], {}, matches);
+    double rest_seconds = 1e30;
+    for (int run = 0; run < runs; ++run) {
+      timespec a{}, b{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+      std::vector<gate::secrets::SecretMatch> matches;
+      for (size_t i = 0; i < fragments.size(); ++i) {
+        session.scan(change.files[i].path, fragments[i], {}, matches);
+      }
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+      rest_seconds = std::min(rest_seconds, (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9);
     }
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-    costs.emplace_back((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9,
-                       "(all but " + excluded + ")");
+    costs.emplace_back(rest_seconds, "(all but " + excluded + ")");
     std::sort(costs.rbegin(), costs.rend());
     for (const auto& [seconds, id] : costs) {
       std::printf("%8.1f MB/s  %s\n", bytes / 1e6 / seconds, id.c_str());

@@ -4,6 +4,7 @@
 #include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/regex_util.hpp"
 
+#include <cctype>
 #include <string>
 
 namespace gate::secrets {
@@ -67,12 +68,10 @@ SecretRuleSpec with_placeholders(SecretRuleSpec spec) {
   return spec;
 }
 
-// After the operator that ends a generic assignment's prefilter hit at `end`: the rest of the
-// operator, blanks, at most one line break, a quote, then a run of value characters of at least
-// `min_length` holding a digit. Without one, the full pattern cannot match there, so most
-// keyword-dense lines (`key_id: record`, `password: ${VAR}`) never reach RE2.
-template <size_t min_length>
-bool value_follows(std::string_view text, size_t end) {
+// After the operator of a generic assignment at `end`: the rest of the operator, blanks, at
+// most one line break, a quote, then a run of value characters; its length when it holds a
+// digit, else 0.
+size_t value_after_operator(std::string_view text, size_t end) {
   size_t at = end;
   auto skip = [&](std::string_view chars) {
     while (at < text.size() && chars.find(text[at]) != std::string_view::npos) ++at;
@@ -92,7 +91,34 @@ bool value_follows(std::string_view text, size_t end) {
   for (; at < text.size() && kValue.find(text[at]) != std::string_view::npos; ++at, ++length) {
     digit = digit || (text[at] >= '0' && text[at] <= '9');
   }
-  return length >= min_length && digit;
+  return digit ? length : 0;
+}
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+// At a secret word's end (where the prefilter, which looks for the words alone, hit): the rest
+// of the name, an optional type (`var x string =`), quotes and blanks, an operator, then a value
+// as above; its length. A necessary condition of the full pattern, checked in a few
+// nanoseconds, so most lines of keyword-dense code (`key_id: record`, `password: ${VAR}`) never
+// reach RE2.
+size_t assignment_value_length(std::string_view text, size_t end) {
+  size_t at = end;
+  while (at < text.size() && is_name_char(text[at])) ++at;
+  size_t typed = at;
+  while (typed < text.size() && (text[typed] == ' ' || text[typed] == '\t')) ++typed;
+  if (typed > at && typed < text.size() && std::isalpha(static_cast<unsigned char>(text[typed]))) {
+    while (typed < text.size() && std::isalpha(static_cast<unsigned char>(text[typed]))) ++typed;
+    at = typed;
+  }
+  constexpr std::string_view kFiller = " \t\"'`?.";
+  while (at < text.size() && kFiller.find(text[at]) != std::string_view::npos) ++at;
+  if (at >= text.size() || std::string_view("=:>,|").find(text[at]) == std::string_view::npos) {
+    return 0;
+  }
+  return value_after_operator(text, at + 1);
 }
 
 }  // namespace
@@ -145,9 +171,13 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
                    ">= 3.5",
         regex, password ? 3.0 : 3.5));
     spec.require_digit = true;
-    spec.plausible_at = password ? &value_follows<8> : &value_follows<10>;
+    spec.value_length_at = &assignment_value_length;
+    spec.min_value_length = password ? 8 : 10;
     spec.next_line = true;  // an XML element's value may sit on the next line
-    spec.prefilter = "(?i)" + keyword + R"re([\w.\-]*(?:[ \t]+[a-z]+)?[ \t"'\x60?.]*[=:>,|])re";
+    // The shortest words the keywords of both contain (api_key has key, client_secret has
+    // secret): one expression, scanned once for the two rules.
+    const std::string stem = "(?:secret|token|key|cred|passw|pwd|passphrase)";
+    spec.prefilter = "(?i)" + stem;
     if (!password) {
       spec.allowlists.push_back(uuid_values());
       spec.allowlists.push_back(non_secret_names());

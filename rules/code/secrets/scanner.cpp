@@ -172,15 +172,25 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
     rules_.push_back(std::move(rule));
   }
 
+  reported_to_.resize(rules_.size());
+  std::map<std::string, size_t> shared_prefilter;
   for (size_t i = 0; i < rules_.size(); ++i) {
     const SecretRuleSpec& s = rules_[i].spec;
     if (s.regex.empty()) continue;
+    reported_to_[i].push_back(i);
     std::string unsafe = prefilter_unsafe(s.regex);
     if (!unsafe.empty()) {
       rules_[i].fallback_reason = unsafe;
       continue;
     }
     if (!s.prefilter.empty()) {
+      auto shared = shared_prefilter.find(s.prefilter);
+      if (shared != shared_prefilter.end()) {
+        reported_to_[shared->second].push_back(i);
+        rules_[i].prefiltered = true;
+        continue;
+      }
+      shared_prefilter.emplace(s.prefilter, i);
       patterns.push_back({s.prefilter, HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
     } else {
       patterns.push_back(
@@ -203,8 +213,10 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
       throw RuleError("secrets: Vectorscan rejected keyword '" +
                       keywords_[rejection.id - kKeywordBase] + "': " + rejection.reason);
     }
-    rules_[rejection.id].prefiltered = false;
-    rules_[rejection.id].fallback_reason = "Vectorscan: " + rejection.reason;
+    for (size_t rule : reported_to_[rejection.id]) {
+      rules_[rule].prefiltered = false;
+      rules_[rule].fallback_reason = "Vectorscan: " + rejection.reason;
+    }
   }
   for (size_t i = 0; i < rules_.size(); ++i) {
     const CompiledRule& rule = rules_[i];
@@ -356,17 +368,19 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
   const char* text = fragment.text.data();
   const size_t size = fragment.text.size();
 
-  auto on_match = [&](unsigned id, size_t to) {
-    if (id >= kKeywordBase) {
-      keyword_hit_[id - kKeywordBase] = 1;
-      return;
-    }
+  // The value length found at the current hit, computed once for the rules sharing it.
+  size_t (*measured_by)(std::string_view, size_t) = nullptr;
+  size_t measured = 0;
+  auto consider = [&](unsigned id, size_t to) {
     if (!active[id]) return;
     size_t pos = to == 0 ? 0 : std::min(to - 1, size == 0 ? 0 : size - 1);
     if (pos >= covered_[2 * id] && pos < covered_[2 * id + 1]) return;
-    if (const auto plausible = rules[id].spec.plausible_at;
-        plausible && !plausible(fragment.text, to)) {
-      return;
+    if (const auto measure = rules[id].spec.value_length_at) {
+      if (measure != measured_by) {
+        measured_by = measure;
+        measured = measure(fragment.text, to);
+      }
+      if (measured < rules[id].spec.min_value_length) return;
     }
     if (rules[id].spec.multiline) {
       covered_[2 * id] = 0;
@@ -381,6 +395,14 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
       covered_[2 * id + 1] = line_end;
     }
     candidates.emplace_back(id, pos);
+  };
+  auto on_match = [&](unsigned id, size_t to) {
+    if (id >= kKeywordBase) {
+      keyword_hit_[id - kKeywordBase] = 1;
+      return;
+    }
+    measured_by = nullptr;
+    for (size_t rule : scanner_.reported_to_[id]) consider(static_cast<unsigned>(rule), to);
   };
   scanner_.prefilter_.scan(scratch_, fragment.text, on_match);
 

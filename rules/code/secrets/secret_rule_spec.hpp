@@ -48,9 +48,11 @@ struct SecretRuleSpec {
   // a match's line can be told), scanned instead of `regex` in prefilter mode because it is much
   // cheaper (the generic assignments' bounded repeats cost Vectorscan more than the rest).
   std::string prefilter;
-  // Built-in rules only: a cheap necessary condition for a match ending its prefilter hit at
-  // `end` (e.g. a long enough value after the operator), checked before RE2 is run at all.
-  bool (*plausible_at)(std::string_view text, size_t end) = nullptr;
+  // Built-in rules only: a cheap necessary condition for a match at a prefilter hit ending at
+  // `end`, checked before RE2 runs at all: the length of the value that would follow (0 for
+  // none), at least `min_value_length`. Rules sharing a prefilter share the computation.
+  size_t (*value_length_at)(std::string_view text, size_t end) = nullptr;
+  size_t min_value_length = 0;
   std::vector<Allowlist> allowlists;
   // The match may span lines (key blocks): verified on a window of preceding lines, not one line.
   bool multiline = false;
