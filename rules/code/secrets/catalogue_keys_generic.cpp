@@ -4,7 +4,6 @@
 #include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/regex_util.hpp"
 
-#include <cctype>
 #include <string>
 
 namespace gate::secrets {
@@ -94,9 +93,10 @@ size_t value_after_operator(std::string_view text, size_t end) {
   return digit ? length : 0;
 }
 
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
+  return is_letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 // At a secret word's end (where the prefilter, which looks for the words alone, hit): the rest
@@ -109,8 +109,8 @@ size_t assignment_value_length(std::string_view text, size_t end) {
   while (at < text.size() && is_name_char(text[at])) ++at;
   size_t typed = at;
   while (typed < text.size() && (text[typed] == ' ' || text[typed] == '\t')) ++typed;
-  if (typed > at && typed < text.size() && std::isalpha(static_cast<unsigned char>(text[typed]))) {
-    while (typed < text.size() && std::isalpha(static_cast<unsigned char>(text[typed]))) ++typed;
+  if (typed > at && typed < text.size() && is_letter(text[typed])) {
+    while (typed < text.size() && is_letter(text[typed])) ++typed;
     at = typed;
   }
   constexpr std::string_view kFiller = " \t\"'`?.";
