@@ -419,6 +419,16 @@ TEST(SecretsCatalogue, GenericAssignmentsSkipMetadataNamesAndCodeValues) {
            "csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7"}) {
     EXPECT_TRUE(ids_of(scan_text(builtin(), text)).empty()) << text;
   }
+  // Every assignment form the words-only prefilter must let through to RE2: PHP's `.=`, a Go
+  // type, an XML element whose value is on the next line, a JSON key.
+  const std::string value = "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB";
+  for (const std::string& text : std::vector<std::string>{
+           "$apiToken .= \"" + value + "\"", "var apiToken string = \"" + value + "\"",
+           "<apiToken>\n    " + value + "\n</apiToken>", "{\"api_token\": \"" + value + "\"}"}) {
+    EXPECT_EQ(ids_of(scan_text(builtin(), text)),
+              std::vector<std::string>{"generic-secret-assignment"})
+        << text;
+  }
   // The same shapes under a secret's name are reported.
   EXPECT_EQ(
       ids_of(scan_text(builtin(), "api_key = \"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit\"")),
