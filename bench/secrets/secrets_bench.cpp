@@ -1,6 +1,8 @@
 // Throughput of the `secrets` rule with the full built-in catalogue, on one core: reads every
 // file below CORPUS_DIR as added lines of a change, evaluates the rule as `gate check` does and
 // prints MB/s. Usage: bench_secrets CORPUS_DIR [RUNS]  (the best of RUNS runs is reported).
+// BENCH_PER_FORMAT=id,id prints each built-in format's scan alone and the catalogue without
+// those formats (BENCH_REST_ONLY=1: only the latter), to see what each pattern costs.
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
@@ -15,6 +17,7 @@
 #include <sstream>
 
 #include "gate/types/rule.hpp"
+#include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/gitleaks_config.hpp"
 #include "rules/code/secrets/scanner.hpp"
 #include "rules/code/secrets/secrets_rule.hpp"
@@ -87,6 +90,53 @@ int main(int argc, char** argv) {
   double compile_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - compile_start).count();
 
+  if (std::getenv("BENCH_PER_FORMAT")) {
+    // Each built-in format alone (its own Vectorscan database), slowest first: which patterns
+    // the prefilter pays for.
+    std::vector<gate::secrets::Fragment> fragments;
+    for (const auto& file : change.files) {
+      gate::secrets::Fragment fragment;
+      for (const auto& line : file.added_lines) fragment.add_line(line.number, line.text);
+      fragments.push_back(std::move(fragment));
+    }
+    // CPU seconds of the best of `times` scans of every file with the given formats.
+    auto cost_of = [&](std::vector<gate::secrets::SecretRuleSpec> formats, int times) {
+      gate::secrets::Scanner scanner(std::move(formats), {});
+      gate::secrets::Scanner::Session session(scanner);
+      double best_seconds = 1e30;
+      for (int run = 0; run < times; ++run) {
+        timespec a{}, b{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+        std::vector<gate::secrets::SecretMatch> matches;
+        for (size_t i = 0; i < fragments.size(); ++i) {
+          session.scan(change.files[i].path, fragments[i], {}, matches);
+        }
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+        best_seconds =
+            std::min(best_seconds, (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9);
+      }
+      return best_seconds;
+    };
+    std::vector<std::pair<double, std::string>> costs;
+    if (!std::getenv("BENCH_REST_ONLY")) {
+      for (const auto& format : gate::secrets::builtin_catalogue()) {
+        costs.emplace_back(cost_of({format}, 1), format.id);
+      }
+    }
+    // And the whole catalogue but the formats named in BENCH_PER_FORMAT (comma-separated).
+    std::vector<gate::secrets::SecretRuleSpec> rest;
+    const std::string excluded = "," + std::string(std::getenv("BENCH_PER_FORMAT")) + ",";
+    for (const auto& format : gate::secrets::builtin_catalogue()) {
+      if (excluded.find("," + format.id + ",") == std::string::npos) rest.push_back(format);
+    }
+    const double rest_seconds = cost_of(std::move(rest), runs);
+    costs.emplace_back(rest_seconds, "(all but " + excluded + ")");
+    std::sort(costs.rbegin(), costs.rend());
+    for (const auto& [seconds, id] : costs) {
+      std::printf("%8.1f MB/s  %s\n", bytes / 1e6 / seconds, id.c_str());
+    }
+    return 0;
+  }
   if (const char* config = std::getenv("BENCH_GITLEAKS")) {
     // Scanner only, for a given configuration (compiled once): which patterns cost what.
     auto resolved = gate::secrets::load_gitleaks_config(

@@ -17,6 +17,7 @@
 #include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
 #include "gate/types/params.hpp"
+#include "rules/code/secrets/prefilter_cache.hpp"
 
 namespace gate::cli {
 
@@ -131,6 +132,8 @@ void append_file(const FileAppend& append) {
 // commit; commit writes the audit log first, so whatever a verifier could accept is in the log.
 int run(CheckCommandOptions& options, AttestStage& attest) {
   Environment env = process_environment();
+  // Gathered here so the secrets rule reads no environment while judging.
+  secrets::set_pattern_cache_dir(secrets::default_pattern_cache_dir(env));
   CheckRequest request = options.request;
   request.context = detect_context(env);
   request.base = options.base;

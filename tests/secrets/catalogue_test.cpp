@@ -121,7 +121,7 @@ std::vector<Case> cases() {
             "/IncomingWebhook/" + token(32, kHex) + "/" + uuid()),
        call("https://contoso.webhook.office.com/webhookb2/" + uuid())},
       {"telegram-bot-token", call(token(10, kDigits) + ":AA" + token(33, kUrlSafe)),
-       call(token(10, kDigits) + ":AB" + token(33, kUrlSafe))},
+       call(token(10, kDigits) + ":BA" + token(33, kUrlSafe))},
       {"stripe-secret-key", call("sk_live_" + token(24, kAlnum)),
        call("sk_live_" + token(8, kAlnum))},
       {"stripe-restricted-key", call("rk_live_" + token(24, kAlnum)),
@@ -143,7 +143,9 @@ std::vector<Case> cases() {
        call("access_token$sandbox$" + token(16, kLowerDigits) + "$" + token(32, kHex))},
       same("new-relic-user-api-key", "NRAK-", 27, kUpperDigits),
       same("sentry-user-token", "sntryu_", 64, kHex),
-      {"sentry-org-token", call("sntrys_eyJ" + token(100, kUrlSafe)),
+      {"sentry-org-token",
+       call("sntrys_eyJpYXQiO" + token(24, kBase64) + "LCJyZWdpb25fdXJs" + token(24, kBase64) +
+            "_" + token(43, kBase64)),
        call("sntrys_" + token(20, kAlnum))},
       same("linear-api-key", "lin_api_", 40, kAlnum),
       {"postman-api-key", call("PMAK-" + token(24, kHex) + "-" + token(34, kHex)),
@@ -279,9 +281,6 @@ std::vector<Case> cases() {
       {"sidekiq-sensitive-url",
        "source \"https://" + token(8, kHex) + ":" + token(8, kHex) + "@gems.contribsys.com/\"",
        "source \"https://" + token(8, kHex) + "@gems.contribsys.com/\""},
-      {"nuget-config-password",
-       "<add key=\"ClearTextPassword\" value=\"" + token(12, kAlnum) + "\" />",
-       "<add key=\"Username\" value=\"" + token(12, kAlnum) + "\" />"},
       {"curl-basic-auth", "curl -u deploy:" + token(16, kAlnum) + " https://api.example.com",
        "curl -u deploy https://api.example.com"},
       {"curl-auth-header",
@@ -299,6 +298,48 @@ std::vector<Case> cases() {
       {"generic-secret-assignment", "client_secret: \"" + token(31, kAlnum) + "7\"",
        "client_secret: \"0000000000000000000000\""},
   };
+  // Credentials without a prefix, known by the vendor's name in the variable.
+  auto named = [](const std::string& id, const std::string& name, const std::string& value,
+                  const std::string& near_value) {
+    return Case{id, name + " = \"" + value + "\"", name + " = \"" + near_value + "\""};
+  };
+  const std::string id = uuid();
+  for (const auto& [format, vendor] : std::vector<std::pair<std::string, std::string>>{
+           {"heroku-api-key-legacy", "heroku"},
+           {"hubspot-api-key", "hubspot"},
+           {"kucoin-secret-key", "kucoin"},
+           {"messagebird-client-id", "messagebird"},
+           {"sendbird-access-id", "sendbird"},
+           {"squarespace-access-token", "squarespace"}}) {
+    c.push_back(named(format, vendor + "_value", id, id.substr(1)));
+  }
+  const std::string forty = token(40, kLowerDigits);
+  c.insert(
+      c.end(),
+      {{"snyk-api-token", "SNYK_TOKEN=" + id, "SNYK_VERSION=" + id},
+       named("asana-client-id", "asana_value", token(16, kDigits), token(15, kDigits)),
+       named("discord-client-id", "discord_value", token(18, kDigits), token(17, kDigits)),
+       named("discord-client-secret", "discord_value", token(32, kLowerDigits),
+             token(31, kLowerDigits)),
+       {"sidekiq-secret", "BUNDLE_GEMS__CONTRIBSYS__COM=" + token(8, kHex) + ":" + token(8, kHex),
+        "BUNDLE_GEMS__CONTRIBSYS__COM=" + token(8, kHex) + ":" + token(7, kHex)},
+       {"sonar-api-token", "SONAR_TOKEN=" + forty, "SONAR_HOST=" + forty},
+       {"sumologic-access-id", "SUMO_ID=su" + token(12, kAlnum), "SUMO_ID=su" + token(11, kAlnum)},
+       named("launchdarkly-access-token", "launchdarkly_value", forty, forty.substr(1)),
+       {"defined-networking-api-token",
+        "dnkey_value = dnkey-" + token(26, kLowerDigits) + "-" + token(52, kLowerDigits),
+        "DN_VALUE = dnkey-" + token(26, kLowerDigits) + "-" + token(52, kLowerDigits)},
+       {"mailgun-public-key", "mailgun_value: pubkey-" + token(32, kHex),
+        "mailgun_value: pubkey-" + token(31, kHex)},
+       named("jfrog-identity-token", "artifactory_value", token(64, kLowerDigits),
+             token(63, kLowerDigits)),
+       {"sourcegraph-legacy-token", "sourcegraph_value: " + token(40, kHex),
+        "sourcegraph_value: " + token(39, kHex)},
+       named("twitter-bearer-token", "twitter_value",
+             std::string(22, 'A') + token(90, kLowerDigits),
+             std::string(22, 'A') + token(60, kLowerDigits)),
+       {"facebook-app-access-token", "facebook: " + token(15, kDigits) + "|" + token(30, kUrlSafe),
+        "facebook: " + token(15, kDigits) + "|" + token(20, kUrlSafe)}});
   return c;
 }
 
@@ -328,7 +369,9 @@ TEST(SecretsCatalogue, EveryFormatCompilesInVectorscanWithoutFallback) {
 TEST(SecretsCatalogue, EveryFormatIsCoveredByThisTable) {
   std::set<std::string> tested;
   for (const auto& c : cases()) tested.insert(c.id);
-  tested.insert("pkcs12-file");  // a path rule: PathOnlyFormatFlagsKeyStores
+  tested.insert("pkcs12-file");            // a path rule: PathOnlyFormatFlagsKeyStores
+  tested.insert("freemius-secret-key");    // PHP files only: FreemiusKeyOnlyInPhpFiles
+  tested.insert("nuget-config-password");  // NuGet.config only: NugetPasswordOnlyInNugetConfig
   for (const auto& spec : builtin_catalogue()) EXPECT_TRUE(tested.count(spec.id)) << spec.id;
   EXPECT_EQ(tested.size(), builtin_catalogue().size());
 }
@@ -346,12 +389,59 @@ TEST(SecretsCatalogue, PathOnlyFormatFlagsKeyStores) {
   EXPECT_TRUE(matches.empty());
 }
 
+TEST(SecretsCatalogue, FreemiusKeyOnlyInPhpFiles) {
+  const std::string line = "  \"secret_key\" => \"sk_" + token(29, kUrlSafe) + "\",";
+  EXPECT_EQ(ids_of(scan_text(builtin(), line, {}, "wp/freemius.php")),
+            std::vector<std::string>{"freemius-secret-key"});
+  auto elsewhere = ids_of(scan_text(builtin(), line, {}, "wp/freemius.html"));
+  EXPECT_EQ(std::count(elsewhere.begin(), elsewhere.end(), "freemius-secret-key"), 0);
+}
+
+TEST(SecretsCatalogue, NugetPasswordOnlyInNugetConfig) {
+  const std::string line = "<add key=\"ClearTextPassword\" value=\"" + token(12, kAlnum) + "\" />";
+  EXPECT_EQ(ids_of(scan_text(builtin(), line, {}, "src/NuGet.Config")),
+            std::vector<std::string>{"nuget-config-password"});
+  for (const std::string& text :
+       {line, std::string("<add key=\"ClearTextPassword\" value=\"%FEED_PASSWORD%\" />"),
+        std::string("<add key=\"Username\" value=\"") + token(12, kAlnum) + "\" />"}) {
+    const std::string path = text == line ? "src/app.xml" : "NuGet.config";
+    auto ids = ids_of(scan_text(builtin(), text, {}, path));
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), "nuget-config-password"), 0) << text;
+  }
+}
+
+TEST(SecretsCatalogue, GenericAssignmentsSkipMetadataNamesAndCodeValues) {
+  for (const std::string& text : std::vector<std::string>{
+           "public_key = \"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit\"",
+           "primaryKey=3YY2KQkU6qswaq-CnHKkQmY9mNVSNf", "key_length = XSalsa20.key_length",
+           "\"credentialId\": \"B9mTcFSck2LzJO2S3ols63\",",
+           "LLM_SECRET_NAME = \"NEXUS-GPT4-API-KEY\"", "IceSSL.KeyFile=s_rsa1024_priv.pem",
+           "csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7"}) {
+    EXPECT_TRUE(ids_of(scan_text(builtin(), text)).empty()) << text;
+  }
+  // Every assignment form the words-only prefilter must let through to RE2: PHP's `.=`, a Go
+  // type, an XML element whose value is on the next line, a JSON key.
+  const std::string value = "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB";
+  for (const std::string& text : std::vector<std::string>{
+           "$apiToken .= \"" + value + "\"", "var apiToken string = \"" + value + "\"",
+           "<apiToken>\n    " + value + "\n</apiToken>", "{\"api_token\": \"" + value + "\"}"}) {
+    EXPECT_EQ(ids_of(scan_text(builtin(), text)),
+              std::vector<std::string>{"generic-secret-assignment"})
+        << text;
+  }
+  // The same shapes under a secret's name are reported.
+  EXPECT_EQ(
+      ids_of(scan_text(builtin(), "api_key = \"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit\"")),
+      std::vector<std::string>{"generic-secret-assignment"});
+}
+
 TEST(SecretsCatalogue, DocumentationPlaceholdersAreNotSecrets) {
   for (const std::string& text : std::vector<std::string>{
            "token = ghp_" + std::string(36, 'x'), "VAULT_TOKEN=hvs." + std::string(95, 'X'),
            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-           "STRIPE_KEY=sk_live_" + std::string(24, '0')}) {
+           "STRIPE_KEY=sk_live_" + std::string(24, '0'), "AGE-SECRET-KEY-1" + std::string(58, 'Q'),
+           "sk_live_abcdefghijklmnopqrstuvwx"}) {
     EXPECT_TRUE(ids_of(scan_text(builtin(), text)).empty()) << text;
   }
   // One repeated character too few for a placeholder: a token.

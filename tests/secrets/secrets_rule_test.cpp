@@ -1,50 +1,16 @@
 // The `secrets` rule type through the registry: parameters, what it scans, findings.
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include "gate/types/errors.hpp"
 #include "gate/types/redact.hpp"
+#include "rule_test_support.hpp"
 #include "rules/code/secrets/fingerprint.hpp"
-#include "rules/registry.hpp"
 #include "secrets_test_support.hpp"
 
 namespace gate::secrets::test {
 namespace {
 
-std::shared_ptr<const Rule> make_rule(const std::string& yaml, PolicyRule& spec) {
-  spec.id = "no-secrets";
-  spec.type = "secrets";
-  spec.severity = Severity::warning;
-  const rules::RuleType* type = rules::registry().find("secrets");
-  if (!type) throw std::logic_error("secrets is not registered");
-  Params params(".gate/policy.yaml", YAML::Load(yaml.empty() ? "{}" : yaml), "rule 'no-secrets'");
-  return type->factory(params, spec);
-}
-
-FileChange text_file(const std::string& path, std::vector<std::string> lines) {
-  FileChange file;
-  file.status = ChangeStatus::added;
-  file.path = path;
-  file.new_kind = EntryKind::file;
-  uint32_t number = 1;
-  for (auto& line : lines) file.added_lines.push_back({number++, std::move(line)});
-  return file;
-}
-
-struct Run {
-  RuleResult result;
-};
-
-RuleResult evaluate(const std::string& yaml, const ChangeSet& change, const BlobSource& blobs) {
-  PolicyRule spec;
-  auto rule = make_rule(yaml, spec);
-  Policy policy;
-  Evidence evidence;
-  RuleContext context{change, policy, spec, blobs, evidence, std::nullopt, 0};
-  return rule->evaluate(context);
-}
-
-TEST(SecretsRule, FindingCarriesRedactedMessageKeyedBasisSeverityAndPosition) {
+TEST(SecretsRule, FindingCarriesRedactedMessageRedactedBasisSeverityAndPosition) {
   std::string secret = "AKIA" + token(16, kBase32);
   ChangeSet change;
   change.files.push_back(text_file("src/config.py", {"import os", "KEY = '" + secret + "'"}));
@@ -58,7 +24,7 @@ TEST(SecretsRule, FindingCarriesRedactedMessageKeyedBasisSeverityAndPosition) {
   EXPECT_EQ(f.severity, Severity::warning);
   EXPECT_TRUE(f.security);
   EXPECT_EQ(f.fingerprint_basis,
-            secret_fingerprint_basis(fingerprint_key(std::nullopt), "aws-access-key-id", secret));
+            secret_fingerprint_basis("aws-access-key-id", "KEY = '<secret>'", 0));
   EXPECT_EQ(f.fingerprint_basis.find(sha256_hex(secret)), std::string::npos);
   EXPECT_EQ(f.message.find(secret), std::string::npos);
   EXPECT_NE(f.message.find("aws-access-key-id"), std::string::npos);

@@ -14,8 +14,25 @@ std::vector<SecretRuleSpec> cloud_and_forge_formats() {
           "AWS secret access key assigned to an aws_secret_access_key name",
           R"re((?i)aws_?(?:secret)?_?(?:access)?_?key['"]?\s*(?::|=>|=)\s*['"]?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$))re",
           4.0),
-      builtin_format("gcp-api-key", "Google Cloud / Firebase API key (AIza...)",
-                     R"re(\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$))re"),
+      [] {
+        SecretRuleSpec spec =
+            builtin_format("gcp-api-key", "Google Cloud / Firebase API key (AIza...)",
+                           R"re(\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$))re", 4.0);
+        // Browser keys Google and widely used SDKs publish in their own code and samples
+        // (restricted to their apps, not credentials of the repository under review).
+        spec.allowlists.push_back(builtin_allowlist(
+            "published browser keys",
+            {"AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+             "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM", "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+             "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0", "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+             "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c", "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+             "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY", "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+             "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+             "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU", "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+             "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+             "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY"}));
+        return spec;
+      }(),
       [] {
         SecretRuleSpec spec = builtin_format(
             "gcp-service-account-key",
@@ -39,7 +56,7 @@ std::vector<SecretRuleSpec> cloud_and_forge_formats() {
                      R"re([?&]sig=([A-Za-z0-9%+/]{40,100}(?:%3D|=)))re"),
       builtin_format(
           "azure-ad-client-secret", "Microsoft Entra ID (Azure AD) application client secret",
-          R"re((?:^|[\s'"=:>(,])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})(?:$|[\s'"<),;]))re"),
+          R"re((?:^|[\s'"=:>(,\\])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})(?:$|[\s'"<),;\\]))re"),
       builtin_format("digitalocean-pat", "DigitalOcean personal access token (dop_v1_)",
                      R"re(\b(dop_v1_[a-f0-9]{64})\b)re"),
       builtin_format("digitalocean-oauth-token", "DigitalOcean OAuth token (doo_v1_)",

@@ -21,31 +21,104 @@ SecretRuleSpec key_block(std::string id, std::string description, const std::str
   return spec;
 }
 
-Allowlist builtin_allowlist(std::string description, const std::string& regex) {
-  Allowlist list;
-  list.description = std::move(description);
-  list.origin = "built-in";
-  list.regexes.push_back(compile_builtin_regex(regex));
-  return list;
-}
-
 // Values that are references or documentation placeholders, never credentials.
 Allowlist placeholder_values() {
   return builtin_allowlist(
       "placeholders and references",
-      R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re");
+      {R"re((?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_][A-Za-z0-9_]*|%\(.*\)s?|%s|<[^>]*>|\{\{.*\}\}|\*+|x+|\.+|(?:my|your|the)?[_-]?(?:password|passwd|pass|secret|token|changeme|example|placeholder|redacted|dummy)s?)$)re"});
 }
 
 // A UUID names a resource (a credentials id, a tenant, an object) far more often than it is one.
 Allowlist uuid_values() {
   return builtin_allowlist(
       "UUIDs",
-      R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re");
+      {R"re(^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$)re"});
+}
+
+// Names that hold a key's metadata or a public value, not a secret: `public_key`, `primaryKey`
+// (a database column), `keyPressed`, `key_length`, `credentialId`, `LLM_SECRET_NAME`,
+// `csrf-token`, and words that merely contain "key" (`monkeys`, `keyword`). Matched against the
+// start of the match, i.e. the assigned name.
+Allowlist non_secret_names() {
+  const std::string name_start = R"re((?i)^[^\w.\-]?[\w.\-]*?)re";
+  return builtin_allowlist(
+      "names of metadata and public values",
+      {name_start +
+           R"re((?:pub(?:lic)?|primary|foreign|schema|sort|partition|row|hash|csrf|xsrf|idempotency|cache|jsonweb)[_.\-]?(?:key|token))re",
+       name_start + R"re((?:keyword|keying|monkey|turkey|hockey|jockey|donkey|whiskey|keyboard))re",
+       name_start +
+           R"re((?:key|token|secret|credentials?|creds)s?[_.\-]?(?:ids?|names?|urls?|uris?|length|len|size|type|hash|event|file|path|chars|str|pair|pressed|vault\w*|signatures?|meshing|format|field|alias|index|count|prefix|down|up|store|ring|chain|code|map|stroke|bindings?|spec|ttl|version|usage|algorithm|algo|bits|mode|label|header|param|column|policy|rotation|endpoint|location|provider|ref|reference|arn|kind|expir\w*)(?:[^a-z0-9]|$))re"},
+      AllowTarget::match);
+}
+
+// Values that are code, not credentials: a member access (`X25519.key_length`,
+// `kVK_Return.u16`), an expression (`default_rc==0`), a file name (`s_rsa1024_priv.pem`), or a
+// name that itself says key or token (`chain_Anvil2_Key`, `NEXUS-GPT4-API-KEY`).
+Allowlist code_values() {
+  return builtin_allowlist(
+      "code and names as values",
+      {R"re(^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$)re", R"re(^[A-Za-z_]\w*==)re",
+       R"re((?i)\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|xml|png|jpe?g|gif|svg|html?|js|ts|py|rb|go|java)$)re",
+       R"re((?i)(?:^|[_.\-])(?:key|token|secret|passw(?:or)?d)(?:$|[_.\-]))re"});
 }
 
 SecretRuleSpec with_placeholders(SecretRuleSpec spec) {
   spec.allowlists.push_back(placeholder_values());
   return spec;
+}
+
+// After the operator of a generic assignment at `end`: the rest of the operator, blanks, at
+// most one line break, a quote, then a run of value characters; its length when it holds a
+// digit, else 0.
+size_t value_after_operator(std::string_view text, size_t end) {
+  size_t at = end;
+  auto skip = [&](std::string_view chars) {
+    while (at < text.size() && chars.find(text[at]) != std::string_view::npos) ++at;
+  };
+  skip("=:>|");
+  skip(" \t");
+  if (at < text.size() && text[at] == '\r') ++at;
+  if (at < text.size() && text[at] == '\n') {
+    ++at;
+    skip(" \t");
+  }
+  if (at < text.size() && (text[at] == '"' || text[at] == '\'' || text[at] == '`')) ++at;
+  constexpr std::string_view kValue =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=!@#%^&*~.:";
+  size_t length = 0;
+  bool digit = false;
+  for (; at < text.size() && kValue.find(text[at]) != std::string_view::npos; ++at, ++length) {
+    digit = digit || (text[at] >= '0' && text[at] <= '9');
+  }
+  return digit ? length : 0;
+}
+
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool is_name_char(char c) {
+  return is_letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+// At a secret word's end (where the prefilter, which looks for the words alone, hit): the rest
+// of the name, an optional type (`var x string =`), quotes and blanks, an operator, then a value
+// as above; its length. A necessary condition of the full pattern, checked in a few
+// nanoseconds, so most lines of keyword-dense code (`key_id: record`, `password: ${VAR}`) never
+// reach RE2.
+size_t assignment_value_length(std::string_view text, size_t end) {
+  size_t at = end;
+  while (at < text.size() && is_name_char(text[at])) ++at;
+  size_t typed = at;
+  while (typed < text.size() && (text[typed] == ' ' || text[typed] == '\t')) ++typed;
+  if (typed > at && typed < text.size() && is_letter(text[typed])) {
+    while (typed < text.size() && is_letter(text[typed])) ++typed;
+    at = typed;
+  }
+  constexpr std::string_view kFiller = " \t\"'`?.";
+  while (at < text.size() && kFiller.find(text[at]) != std::string_view::npos) ++at;
+  if (at >= text.size() || std::string_view("=:>,|").find(text[at]) == std::string_view::npos) {
+    return 0;
+  }
+  return value_after_operator(text, at + 1);
 }
 
 }  // namespace
@@ -86,7 +159,7 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
                  : "(?:secret|token|api[_.\\-]?key|apikey|access[_.\\-]?key|auth[_.\\-]?key|"
                    "client[_.\\-]?secret|private[_.\\-]?key|credential|creds|key)";
     const std::string value = password ? R"re(([A-Za-z0-9_\-+/=!@#%^&*~.:]{8,128}))re"
-                                       : R"re(([A-Za-z0-9_\-+/=~.:@]{10,256}))re";
+                                       : R"re(([A-Za-z0-9_\-+/=~.@]{10,256}))re";
     const std::string regex =
         R"re((?i)(?:^|[^/\w.\-])[\w.\-]{0,50}?)re" + keyword +
         R"re([\w.\-]{0,20}(?:[ \t]+(?:string|str|const))?["'\x60]?[ \t]*(?:=|:{1,3}=|\?=|\.=|=>|:|,|\|\||>)[ \t]*(?:\r?\n[ \t]*)?["'\x60]?)re" +
@@ -98,8 +171,18 @@ std::vector<SecretRuleSpec> key_and_generic_formats() {
                    ">= 3.5",
         regex, password ? 3.0 : 3.5));
     spec.require_digit = true;
-    spec.multiline = true;  // an XML element's value may sit on the next line
-    if (!password) spec.allowlists.push_back(uuid_values());
+    spec.value_length_at = &assignment_value_length;
+    spec.min_value_length = password ? 8 : 10;
+    spec.next_line = true;  // an XML element's value may sit on the next line
+    // The shortest words the keywords of both contain (api_key has key, client_secret has
+    // secret): one expression, scanned once for the two rules.
+    const std::string stem = "(?:secret|token|key|cred|passw|pwd|passphrase)";
+    spec.prefilter = "(?i)" + stem;
+    if (!password) {
+      spec.allowlists.push_back(uuid_values());
+      spec.allowlists.push_back(non_secret_names());
+      spec.allowlists.push_back(code_values());
+    }
     formats.push_back(std::move(spec));
   }
   return formats;

@@ -9,6 +9,9 @@ namespace {
 
 // The token ends where its alphabet ends (not inside a longer word).
 constexpr const char* kEnd = R"re((?:[^A-Za-z0-9_\-]|$))re";
+// A token followed by a quote, blank, `;` or `,`, an escaped newline, or the end of the line
+// (not by `.png` in a file name).
+constexpr const char* kTokenEnd = R"re((?:[\x60'"\s;,]|\\[nrt]|$))re";
 
 SecretRuleSpec prefixed(std::string id, std::string description, const std::string& token) {
   return builtin_format(std::move(id), std::move(description), "\\b(" + token + ")" + kEnd);
@@ -34,14 +37,20 @@ std::vector<SecretRuleSpec> prefixed_formats() {
                R"re(glsoat-[0-9A-Za-z_\-]{20})re"),
       builtin_format("gitlab-runner-registration-token",
                      "GitLab runner registration token (GR1348941)",
-                     R"re((GR1348941[0-9A-Za-z_\-]{20}))re"),
+                     R"re((GR1348941[0-9A-Za-z_\-]{20}))re", 3.0),
       builtin_format("gitlab-session-cookie", "GitLab session cookie (_gitlab_session=)",
                      R"re(_gitlab_session=([0-9a-z]{32}))re"),
       prefixed("harness-api-key", "Harness platform or service account token (pat./sat.)",
                R"re((?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})re"),
-      prefixed("sourcegraph-access-token", "Sourcegraph access token (sgp_)",
-               R"re(sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})re"),
-      prefixed("infracost-api-token", "Infracost API token (ico-)", R"re(ico-[A-Za-z0-9]{32})re"),
+      [] {
+        SecretRuleSpec spec =
+            prefixed("sourcegraph-access-token", "Sourcegraph access token (sgp_)",
+                     R"re(sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})re");
+        spec.entropy = 3.0;
+        return spec;
+      }(),
+      builtin_format("infracost-api-token", "Infracost API token (ico-)",
+                     std::string(R"re(\b(ico-[A-Za-z0-9]{32}))re") + kTokenEnd),
       prefixed("prefect-api-token", "Prefect API token (pnu_)", R"re(pnu_[A-Za-z0-9]{36})re"),
       prefixed("scalingo-api-token", "Scalingo API token (tk-us-)",
                R"re(tk-us-[A-Za-z0-9_\-]{48})re"),
@@ -65,8 +74,15 @@ std::vector<SecretRuleSpec> prefixed_formats() {
                R"re(4b1d[A-Za-z0-9]{38})re"),
       prefixed("planetscale-api-token", "PlanetScale API or OAuth token (pscale_tkn_/oauth_)",
                R"re(pscale_(?:tkn|oauth)_[A-Za-z0-9_=.\-]{32,64})re"),
-      prefixed("vault-legacy-service-token", "HashiCorp Vault legacy service token (s.)",
-               R"re(s\.[A-Za-z0-9]{24})re"),
+      [] {
+        SecretRuleSpec spec =
+            prefixed("vault-legacy-service-token", "HashiCorp Vault legacy service token (s.)",
+                     R"re(s\.[A-Za-z0-9]{24})re");
+        spec.entropy = 3.5;
+        // Letters only: a member access (`s.AcceptanceTimeoutSeconds`), not a token.
+        spec.allowlists.push_back(builtin_allowlist("identifiers", {R"re(^s\.[A-Za-z]{24}$)re"}));
+        return spec;
+      }(),
       prefixed(
           "authress-access-key", "Authress service client access key",
           R"re((?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_\-][a-z0-9\-]{10,32}\.[A-Za-z0-9+/_=\-]{30,120})re"),
@@ -83,7 +99,7 @@ std::vector<SecretRuleSpec> prefixed_formats() {
       prefixed("slack-legacy-bot-token", "Slack legacy bot token (xoxb-, two parts)",
                R"re(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})re"),
       prefixed("slack-legacy-workspace-token", "Slack legacy workspace token (xoxa-/xoxr-)",
-               R"re(xox[ar]-(?:[0-9]-)?[0-9A-Za-z]{8,48})re"),
+               R"re(xox[ar]-(?:[0-9]-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{1,48}){0,4})re"),
       prefixed("slack-legacy-token", "Slack legacy token (xoxo-/xoxs-)",
                R"re(xox[os]-[0-9]+-[0-9]+-[0-9]+-[a-fA-F0-9]+)re"),
       prefixed("slack-config-token", "Slack configuration access or refresh token (xoxe.)",
@@ -115,11 +131,27 @@ std::vector<SecretRuleSpec> prefixed_formats() {
       builtin_format(
           "sidekiq-sensitive-url", "Sidekiq Enterprise gem source URL with credentials",
           R"re((?i)\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com)re"),
-      builtin_format("nuget-config-password", "password in a NuGet.config <add key=\"Password\">",
-                     R"re((?i)<add key="(?:ClearText)?Password"\s*value="([^"]{8,})"\s*/>)re"),
-      builtin_format(
-          "curl-basic-auth", "user:password given to curl -u / --user",
-          R"re(\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?([^\s"':$]{2,}:[^\s"']{3,}))re"),
+      [] {
+        SecretRuleSpec spec = builtin_format(
+            "nuget-config-password", "password in a NuGet.config <add key=\"Password\">",
+            R"re((?i)<add key="(?:ClearText)?Password"\s*value="([^"]{8,})"\s*/>)re");
+        spec.path_regex = R"re((?i)(?:^|/)nuget\.config$)re";
+        // `%VAR%` reads the environment; the other two are the examples of NuGet's own docs.
+        spec.allowlists.push_back(builtin_allowlist(
+            "references and documented examples",
+            {R"re(^%\S.*%$)re", R"re(^33f!!lloppa$)re", R"re(^hal\+9ooo_da!sY$)re"}));
+        return spec;
+      }(),
+      [] {
+        SecretRuleSpec spec = builtin_format(
+            "curl-basic-auth", "user:password given to curl -u / --user",
+            R"re(\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:=|[ \t]{1,5})["']?([^\s"':$]{2,}:[^\s"']{3,}))re");
+        // `user:pass`, `username:token`, `<user:password>`, `xxx:yyy`: words, not passwords.
+        spec.require_digit = true;
+        spec.allowlists.push_back(builtin_allowlist(
+            "placeholder passwords", {R"re(:(?:\[[^\]]*\]|<[^>]*>|\$\{?\w+\}?|\*+)$)re"}));
+        return spec;
+      }(),
       builtin_format(
           "curl-auth-header", "credential in a curl -H Authorization / X-API-Key header",
           R"re(\bcurl\b[^\n]*?[ \t](?:-H|--header)(?:=|[ \t]{0,5})["'](?i:authorization:[ \t]*(?:basic|bearer|token|api-token)?[ \t]*|x-[a-z\-]*(?:key|token|auth)[a-z\-]*:[ \t]*)([A-Za-z0-9+/=~@._\-]{8,}))re"),
@@ -143,7 +175,7 @@ std::vector<SecretRuleSpec> prefixed_formats() {
       }(),
       builtin_format(
           "jwt-base64", "base64-encoded JSON Web Token (ZXlK..., the encoding of eyJ)",
-          R"re(\b(ZXlK[A-Za-z0-9+/]{20,}(?:LmV5S|5leU|uZXlK)[A-Za-z0-9+/]{20,}={0,2}))re"),
+          R"re(\b(ZXlK[A-Za-z0-9+/]{10,}(?:LmV5S|5leU|uZXlK)[A-Za-z0-9+/]{20,}={0,2}))re"),
   };
 }
 

@@ -24,8 +24,8 @@ std::vector<SecretRuleSpec> service_formats() {
           "microsoft-teams-webhook-url",
           "Microsoft Teams incoming webhook URL (webhook.office.com)",
           R"re(\.webhook\.office\.com/webhookb2/([a-z0-9\-]{36}@[a-z0-9\-]{36}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9\-]{36}))re"),
-      builtin_format("telegram-bot-token", "Telegram bot API token (digits:AA...)",
-                     R"re(\b([0-9]{8,10}:AA[0-9A-Za-z_\-]{33})(?:[^0-9A-Za-z_\-]|$))re"),
+      builtin_format("telegram-bot-token", "Telegram bot API token (digits:A...)",
+                     R"re(\b([0-9]{5,16}:A[0-9A-Za-z_\-]{34})(?:[^0-9A-Za-z_\-]|$))re"),
 
       // Payments and SaaS.
       builtin_format("stripe-secret-key", "Stripe secret API key (sk_live_/sk_test_/sk_prod_)",
@@ -43,7 +43,7 @@ std::vector<SecretRuleSpec> service_formats() {
       builtin_format("mailgun-api-key", "Mailgun private API key (key-)",
                      R"re(\b(key-[0-9a-f]{32})\b)re"),
       builtin_format("mailchimp-api-key", "Mailchimp API key (32 hex + -usN)",
-                     R"re(\b([0-9a-f]{32}-us[0-9]{1,2})\b)re"),
+                     R"re(\b([0-9a-f]{32}-us[0-9]{1,2})(?:[\x60'"\s;,]|\\[nrt]|$))re"),
       builtin_format("shopify-access-token", "Shopify Admin API access token (shpat_)",
                      R"re(\b(shpat_[a-fA-F0-9]{32})\b)re"),
       builtin_format("shopify-custom-app-token", "Shopify custom app access token (shpca_)",
@@ -62,8 +62,11 @@ std::vector<SecretRuleSpec> service_formats() {
                      R"re(\b(NRAK-[A-Z0-9]{27})\b)re"),
       builtin_format("sentry-user-token", "Sentry user auth token (sntryu_)",
                      R"re(\b(sntryu_[a-f0-9]{64})\b)re"),
-      builtin_format("sentry-org-token", "Sentry organization auth token (sntrys_)",
-                     R"re(\b(sntrys_eyJ[A-Za-z0-9+/=_\-]{80,}))re"),
+      // The payload is base64 JSON with iat and region_url; the signature 43 characters.
+      builtin_format(
+          "sentry-org-token", "Sentry organization auth token (sntrys_)",
+          R"re(\b(sntrys_eyJpYXQiO[A-Za-z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[A-Za-z0-9+/]{10,200}={0,2}_[A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+/]|$))re",
+          4.5),
       builtin_format("linear-api-key", "Linear API key (lin_api_)",
                      R"re(\b(lin_api_[A-Za-z0-9]{40})\b)re"),
       builtin_format("postman-api-key", "Postman API key (PMAK-)",
@@ -77,7 +80,7 @@ std::vector<SecretRuleSpec> service_formats() {
       builtin_format("mapbox-secret-token", "Mapbox secret access token (sk.eyJ)",
                      R"re(\b(sk\.eyJ[A-Za-z0-9_\-]{50,}\.[A-Za-z0-9_\-]{20,}))re"),
       builtin_format("easypost-api-key", "EasyPost production API key (EZAK)",
-                     R"re(\b(EZAK[a-z0-9]{54})\b)re"),
+                     R"re(\b(EZAK[A-Za-z0-9]{54})\b)re"),
       builtin_format("shippo-api-token", "Shippo API token (shippo_live_/shippo_test_)",
                      R"re(\b(shippo_(?:live|test)_[a-f0-9]{40})\b)re"),
       builtin_format("onepassword-service-account-token",

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "gate/types/atomic_write.hpp"
@@ -68,7 +69,38 @@ std::string platform_description() {
   return out;
 }
 
+std::mutex& cache_dir_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::optional<std::filesystem::path>& configured_cache_dir() {
+  static std::optional<std::filesystem::path> dir;
+  return dir;
+}
+
 }  // namespace
+
+void set_pattern_cache_dir(std::optional<std::filesystem::path> dir) {
+  std::lock_guard lock(cache_dir_mutex());
+  configured_cache_dir() = std::move(dir);
+}
+
+std::optional<std::filesystem::path> pattern_cache_dir() {
+  std::lock_guard lock(cache_dir_mutex());
+  return configured_cache_dir();
+}
+
+std::optional<std::filesystem::path> default_pattern_cache_dir(
+    const std::function<std::optional<std::string>(const std::string&)>& env) {
+  if (auto xdg = env("XDG_CACHE_HOME"); xdg && !xdg->empty()) {
+    return std::filesystem::path(*xdg) / "gate" / "secrets";
+  }
+  if (auto home = env("HOME"); home && !home->empty()) {
+    return std::filesystem::path(*home) / ".cache" / "gate" / "secrets";
+  }
+  return std::nullopt;
+}
 
 std::string database_key(const std::vector<const char*>& expressions,
                          const std::vector<unsigned>& flags, const std::vector<unsigned>& ids) {

@@ -3,6 +3,7 @@
 #include <hs/hs.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,16 @@ struct CachedDatabase {
   std::vector<std::pair<unsigned, std::string>> rejected;  // pattern id, Vectorscan's reason
   std::string serialized;                                  // hs_serialize_database() bytes
 };
+
+// The folder of compiled databases for this process. The gather step sets it (`gate check` from
+// the environment, see default_pattern_cache_dir) before any rule runs, so rules read no
+// environment; unset (the default, e.g. in tests) databases are compiled and kept in memory.
+void set_pattern_cache_dir(std::optional<std::filesystem::path> dir);
+std::optional<std::filesystem::path> pattern_cache_dir();
+
+// $XDG_CACHE_HOME/gate/secrets, else $HOME/.cache/gate/secrets, else nullopt.
+std::optional<std::filesystem::path> default_pattern_cache_dir(
+    const std::function<std::optional<std::string>(const std::string&)>& env);
 
 // The key of a compilation (hex SHA-256).
 std::string database_key(const std::vector<const char*>& expressions,

@@ -38,6 +38,48 @@ std::string prefilter_unsafe(const std::string& regex) {
 
 re2::StringPiece piece(std::string_view view) { return re2::StringPiece(view.data(), view.size()); }
 
+std::string_view trim_blanks(std::string_view text) {
+  constexpr std::string_view kBlanks = " \t\r";
+  const size_t first = text.find_first_not_of(kBlanks);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
+}
+
+// Lines [first, last] of the fragment with each run of `spans` (sorted by start: the secrets
+// every rule found) replaced by one `<secret>`, so not even a secret's line count is kept, and
+// each line trimmed.
+std::string redacted_lines(const Fragment& fragment, size_t first, size_t last,
+                           const std::vector<std::pair<size_t, size_t>>& spans) {
+  const size_t begin = fragment.line_starts[first];
+  const size_t end = fragment.line_end(last);
+  std::string joined;
+  size_t at = begin;
+  for (const auto& [start, stop] : spans) {
+    if (stop <= at) continue;
+    if (start >= end) break;
+    if (start > at) {
+      joined.append(fragment.text, at, start - at);
+      at = start;
+    }
+    if (joined.size() < 8 || joined.compare(joined.size() - 8, 8, "<secret>") != 0) {
+      joined += "<secret>";
+    }
+    at = std::min(stop, end);
+  }
+  if (at < end) joined.append(fragment.text, at, end - at);
+  std::string out;
+  size_t line_start = 0;
+  while (true) {
+    const size_t newline = joined.find('\n', line_start);
+    out += trim_blanks(std::string_view(joined).substr(
+        line_start, newline == std::string::npos ? std::string::npos : newline - line_start));
+    if (newline == std::string::npos) break;
+    out += '\n';
+    line_start = newline + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Scanner::RawMatch {
@@ -45,6 +87,7 @@ struct Scanner::RawMatch {
   size_t start;  // of the secret, in the fragment
   size_t end;
   size_t match_line;  // line index of the whole match's first byte
+  size_t match_last_line;
 };
 
 bool allowlist_matches(const Allowlist& list, std::string_view path, std::string_view secret,
@@ -112,8 +155,9 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
                  std::to_string(groups) + " capture group(s)",
              "count the ( ... ) groups of the regex, or drop secretGroup");
       }
-      if (s.multiline) rule.window_regex = compile_regex("(?m)" + s.regex, error);
-      if (s.multiline && !rule.window_regex) fail("regex does not compile: " + error, regex_hint());
+      const bool windowed = s.multiline || s.next_line;
+      if (windowed) rule.window_regex = compile_regex("(?m)" + s.regex, error);
+      if (windowed && !rule.window_regex) fail("regex does not compile: " + error, regex_hint());
     }
     if (!s.path_regex.empty()) {
       rule.path_regex = compile_regex(s.path_regex, error);
@@ -128,15 +172,30 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
     rules_.push_back(std::move(rule));
   }
 
+  reported_to_.resize(rules_.size());
+  std::map<std::string, size_t> shared_prefilter;
   for (size_t i = 0; i < rules_.size(); ++i) {
     const SecretRuleSpec& s = rules_[i].spec;
     if (s.regex.empty()) continue;
+    reported_to_[i].push_back(i);
     std::string unsafe = prefilter_unsafe(s.regex);
     if (!unsafe.empty()) {
       rules_[i].fallback_reason = unsafe;
       continue;
     }
-    patterns.push_back({s.regex, HS_FLAG_PREFILTER | HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
+    if (!s.prefilter.empty()) {
+      auto shared = shared_prefilter.find(s.prefilter);
+      if (shared != shared_prefilter.end()) {
+        reported_to_[shared->second].push_back(i);
+        rules_[i].prefiltered = true;
+        continue;
+      }
+      shared_prefilter.emplace(s.prefilter, i);
+      patterns.push_back({s.prefilter, HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
+    } else {
+      patterns.push_back(
+          {s.regex, HS_FLAG_PREFILTER | HS_FLAG_MULTILINE, static_cast<unsigned>(i)});
+    }
     rules_[i].prefiltered = true;
   }
   for (size_t k = 0; k < keywords_.size(); ++k) {
@@ -154,8 +213,10 @@ Scanner::Scanner(std::vector<SecretRuleSpec> specs, std::vector<Allowlist> globa
       throw RuleError("secrets: Vectorscan rejected keyword '" +
                       keywords_[rejection.id - kKeywordBase] + "': " + rejection.reason);
     }
-    rules_[rejection.id].prefiltered = false;
-    rules_[rejection.id].fallback_reason = "Vectorscan: " + rejection.reason;
+    for (size_t rule : reported_to_[rejection.id]) {
+      rules_[rule].prefiltered = false;
+      rules_[rule].fallback_reason = "Vectorscan: " + rejection.reason;
+    }
   }
   for (size_t i = 0; i < rules_.size(); ++i) {
     const CompiledRule& rule = rules_[i];
@@ -198,7 +259,7 @@ void Scanner::verify_window(size_t index, std::string_view path, const Fragment&
                             std::vector<RawMatch>& out) const {
   const CompiledRule& rule = rules_[index];
   const SecretRuleSpec& spec = rule.spec;
-  const re2::RE2& regex = spec.multiline ? *rule.window_regex : *rule.line_regex;
+  const re2::RE2& regex = spec.multiline || spec.next_line ? *rule.window_regex : *rule.line_regex;
   const std::string_view text = std::string_view(fragment.text).substr(begin, end - begin);
   const int group_count = regex.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> groups(static_cast<size_t>(group_count) + 1);
@@ -243,7 +304,7 @@ void Scanner::verify_window(size_t index, std::string_view path, const Fragment&
       continue;
     }
     const size_t secret_start = begin + static_cast<size_t>(secret.data() - text.data());
-    out.push_back({index, secret_start, secret_start + secret.size(), first_line});
+    out.push_back({index, secret_start, secret_start + secret.size(), first_line, last_line});
   }
 }
 
@@ -307,14 +368,20 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
   const char* text = fragment.text.data();
   const size_t size = fragment.text.size();
 
-  auto on_match = [&](unsigned id, size_t to) {
-    if (id >= kKeywordBase) {
-      keyword_hit_[id - kKeywordBase] = 1;
-      return;
-    }
+  // The value length found at the current hit, computed once for the rules sharing it.
+  size_t (*measured_by)(std::string_view, size_t) = nullptr;
+  size_t measured = 0;
+  auto consider = [&](unsigned id, size_t to) {
     if (!active[id]) return;
     size_t pos = to == 0 ? 0 : std::min(to - 1, size == 0 ? 0 : size - 1);
     if (pos >= covered_[2 * id] && pos < covered_[2 * id + 1]) return;
+    if (const auto measure = rules[id].spec.value_length_at) {
+      if (measure != measured_by) {
+        measured_by = measure;
+        measured = measure(fragment.text, to);
+      }
+      if (measured < rules[id].spec.min_value_length) return;
+    }
     if (rules[id].spec.multiline) {
       covered_[2 * id] = 0;
       covered_[2 * id + 1] = static_cast<size_t>(-1);
@@ -328,6 +395,14 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
       covered_[2 * id + 1] = line_end;
     }
     candidates.emplace_back(id, pos);
+  };
+  auto on_match = [&](unsigned id, size_t to) {
+    if (id >= kKeywordBase) {
+      keyword_hit_[id - kKeywordBase] = 1;
+      return;
+    }
+    measured_by = nullptr;
+    for (size_t rule : scanner_.reported_to_[id]) consider(static_cast<unsigned>(rule), to);
   };
   scanner_.prefilter_.scan(scratch_, fragment.text, on_match);
 
@@ -352,8 +427,10 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
       }
     } else {
       size_t li = fragment.line_index_of(pos);
-      scanner_.verify_window(rule, path, fragment, fragment.line_starts[li], fragment.line_end(li),
-                             options, raw);
+      const size_t last =
+          rules[rule].spec.next_line ? std::min(li + 1, fragment.line_count() - 1) : li;
+      scanner_.verify_window(rule, path, fragment, fragment.line_starts[li],
+                             fragment.line_end(last), options, raw);
     }
   };
   for (const auto& [rule, pos] : candidates) {
@@ -363,16 +440,23 @@ void Scanner::Session::scan(std::string_view path, const Fragment& fragment,
     if (active[rule] && keywords_present(rule)) verify(rule, 0, true);
   }
 
+  std::vector<std::pair<size_t, size_t>> spans;
+  spans.reserve(raw.size());
+  for (const auto& match : raw) spans.emplace_back(match.start, match.end);
+  std::sort(spans.begin(), spans.end());
   std::vector<RawMatch> kept = scanner_.resolve_overlaps(fragment, std::move(raw));
   for (const auto& match : kept) {
     const size_t li = fragment.line_index_of(match.start);
+    const size_t last_li = fragment.line_index_of(match.end - 1);
     SecretMatch found;
     found.rule = match.rule;
     found.line = fragment.line_numbers[li];
-    found.end_line = fragment.line_numbers[fragment.line_index_of(match.end - 1)];
+    found.end_line = fragment.line_numbers[last_li];
     found.column = static_cast<uint32_t>(match.start - fragment.line_starts[li] + 1 +
                                          fragment.column_bases[li]);
     found.secret = fragment.text.substr(match.start, match.end - match.start);
+    found.redacted_context = redacted_lines(fragment, std::min(li, match.match_line),
+                                            std::max(last_li, match.match_last_line), spans);
     out.push_back(std::move(found));
   }
 }

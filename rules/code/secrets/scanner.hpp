@@ -20,6 +20,9 @@ struct SecretMatch {
   uint32_t end_line = 0;
   uint32_t column = 0;  // 1-based byte column
   std::string secret;
+  // The line(s) of the match with every secret found on them replaced by one `<secret>` and
+  // each line trimmed: what the fingerprint is built from (fingerprint.hpp).
+  std::string redacted_context;
 };
 
 struct ScanOptions {
@@ -93,6 +96,9 @@ class Scanner {
   std::vector<char> generic_;  // by rule: its id contains "generic" (gitleaks overlap)
   std::vector<std::string> keywords_;
   std::vector<size_t> unfiltered_;  // rules with a regex but no Vectorscan pattern
+  // By Vectorscan pattern id: the rules whose candidates it reports (several built-in rules
+  // may share one `prefilter` expression, scanned once).
+  std::vector<std::vector<size_t>> reported_to_;
   Prefilter prefilter_;
 
   bool applies(size_t rule, std::string_view path, const ScanOptions& options) const;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace re2 {
@@ -43,9 +44,21 @@ struct SecretRuleSpec {
   // Documentation placeholders (`ghp_xxxx...`, AWS's `...EXAMPLE` keys) are not secrets.
   bool skip_placeholders = true;
   std::vector<std::string> keywords;  // lowercase; the rule runs only where one occurs
+  // Built-in rules only: a Vectorscan expression matching a superset of `regex` (ending where
+  // a match's line can be told), scanned instead of `regex` in prefilter mode because it is much
+  // cheaper (the generic assignments' bounded repeats cost Vectorscan more than the rest).
+  std::string prefilter;
+  // Built-in rules only: a cheap necessary condition for a match at a prefilter hit ending at
+  // `end`, checked before RE2 runs at all: the length of the value that would follow (0 for
+  // none), at least `min_value_length`. Rules sharing a prefilter share the computation.
+  size_t (*value_length_at)(std::string_view text, size_t end) = nullptr;
+  size_t min_value_length = 0;
   std::vector<Allowlist> allowlists;
   // The match may span lines (key blocks): verified on a window of preceding lines, not one line.
   bool multiline = false;
+  // The match may run onto the line after the one where the prefilter hit (an XML element's
+  // value on its own line): verified on those two lines, not on the whole text.
+  bool next_line = false;
   std::string origin_file = "built-in";  // or the configuration file the rule comes from
   uint32_t origin_line = 0;              // line of the rule's [[rules]] table
 };

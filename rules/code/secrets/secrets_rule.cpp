@@ -1,6 +1,7 @@
 #include "rules/code/secrets/secrets_rule.hpp"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "gate/types/errors.hpp"
@@ -8,6 +9,7 @@
 #include "rules/code/secrets/catalogue.hpp"
 #include "rules/code/secrets/fingerprint.hpp"
 #include "rules/code/secrets/gitleaks_config.hpp"
+#include "rules/code/secrets/prefilter_cache.hpp"
 #include "rules/code/secrets/scanner.hpp"
 
 namespace gate::rules {
@@ -44,7 +46,7 @@ class SecretsRule : public Rule {
 
   RuleResult evaluate(const RuleContext& context) const override {
     std::unique_ptr<Scanner> loaded;
-    const auto cache_dir = secrets::pattern_cache_dir(context.workdir);
+    const auto cache_dir = secrets::pattern_cache_dir();
     const Scanner* scanner = settings_.config_path ? nullptr : &builtin_scanner(cache_dir);
     if (settings_.config_path) {
       // Trust: the configuration comes from the base revision, like the policy itself.
@@ -67,7 +69,6 @@ class SecretsRule : public Rule {
     options.disabled = &disabled;
 
     RuleResult result;
-    const secrets::FingerprintKey& key = secrets::fingerprint_key(context.workdir);
     Scanner::Session session(*scanner);
     size_t judged = 0;
     for (const auto& file : context.change.files) {
@@ -77,7 +78,7 @@ class SecretsRule : public Rule {
       std::vector<SecretMatch> matches;
       session.scan_path(file.path, options, matches);
       scan_file(context, file, session, options, matches);
-      report(context, *scanner, key, file, matches, result.findings);
+      report(context, *scanner, file, matches, result.findings);
     }
     if (judged == 0) result.skipped = "no added or changed file in scope";
     return result;
@@ -153,10 +154,11 @@ class SecretsRule : public Rule {
     if (fragment.line_count() > 0) flush();
   }
 
-  void report(const RuleContext& context, const Scanner& scanner,
-              const secrets::FingerprintKey& key, const FileChange& file,
+  void report(const RuleContext& context, const Scanner& scanner, const FileChange& file,
               const std::vector<SecretMatch>& matches, std::vector<Finding>& out) const {
     size_t reported = 0;
+    // How often the same format was found on the same redacted line(s) before in this file.
+    std::map<std::pair<size_t, std::string>, size_t> occurrences;
     for (const auto& match : matches) {
       if (reported == kMaxFindingsPerFile) {
         Finding more =
@@ -178,9 +180,13 @@ class SecretsRule : public Rule {
       finding.start_line = match.line;
       finding.end_line = match.end_line;
       finding.column = match.column;
-      finding.fingerprint_basis =
-          match.line == 0 ? "path:" + spec.id
-                          : secrets::secret_fingerprint_basis(key, spec.id, match.secret);
+      if (match.line == 0) {
+        finding.fingerprint_basis = "path:" + spec.id;
+      } else {
+        const size_t occurrence = occurrences[{match.rule, match.redacted_context}]++;
+        finding.fingerprint_basis =
+            secrets::secret_fingerprint_basis(spec.id, match.redacted_context, occurrence);
+      }
       finding.security = true;
       out.push_back(std::move(finding));
     }

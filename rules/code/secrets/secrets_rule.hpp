@@ -10,7 +10,7 @@ namespace gate::rules {
 //  - built-in catalogue (secrets/catalogue*.cpp) or a gitleaks v8 configuration read from the
 //    BASE revision (`secrets-config`), so a change cannot loosen the rules that judge it;
 //  - the secret never leaves the process: messages carry gate::redact(), the fingerprint basis
-//    is a keyed HMAC of the secret (secrets/fingerprint.hpp), useless for guessing it.
+//    holds nothing derived from the secret (secrets/fingerprint.hpp).
 RuleType secrets_type();
 
 }  // namespace gate::rules
