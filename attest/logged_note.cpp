@@ -4,6 +4,7 @@
 
 #include "attest/bytes.hpp"
 #include "attest/checkpoint.hpp"
+#include "attest/log_store.hpp"
 #include "attest/merkle.hpp"
 #include "gate/types/errors.hpp"
 
@@ -18,6 +19,18 @@ constexpr size_t kMaxProof = 64;
                    "checkpoint} as `gate check` writes it");
 }
 }  // namespace
+
+LogInclusion inclusion_in(LogStore& log, uint64_t index, uint64_t size) {
+  auto checkpoint = log.checkpoint(size);
+  if (!checkpoint) {
+    throw std::runtime_error("the log stored no checkpoint for size " + std::to_string(size));
+  }
+  LogInclusion inclusion{index, {}, *checkpoint};
+  for (const auto& hash : log.inclusion_proof(index, size)) {
+    inclusion.proof.emplace_back(as_bytes(hash));
+  }
+  return inclusion;
+}
 
 std::string make_logged_note(const std::string& envelope, const LogInclusion& inclusion) {
   nlohmann::json proof = nlohmann::json::array();

@@ -25,6 +25,12 @@ struct LoggedNote {
   std::optional<LogInclusion> inclusion;  // absent: a bare envelope
 };
 
+class LogStore;
+
+// The inclusion of entry `index` in the log at `size` entries: its proof and the checkpoint the
+// log stored for that size. Throws std::runtime_error when the log holds no such checkpoint.
+LogInclusion inclusion_in(LogStore& log, uint64_t index, uint64_t size);
+
 std::string make_logged_note(const std::string& envelope, const LogInclusion& inclusion);
 
 // Throws InputError naming `origin` when the text is neither form.

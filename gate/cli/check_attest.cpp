@@ -179,14 +179,8 @@ void AttestStage::publish() {
     // the note alone that the log holds it (docs/attestation.md).
     std::string note = s.signed_decision->envelope;
     if (s.log_index) {
-      uint64_t size = *s.log_index + 1;
-      auto checkpoint = s.log->checkpoint(size);
-      if (!checkpoint) throw std::runtime_error("the log stored no checkpoint for its append");
-      attest::LogInclusion inclusion{*s.log_index, {}, *checkpoint};
-      for (const auto& hash : s.log->inclusion_proof(*s.log_index, size)) {
-        inclusion.proof.emplace_back(attest::as_bytes(hash));
-      }
-      note = attest::make_logged_note(note, inclusion);
+      note = attest::make_logged_note(note,
+                                      attest::inclusion_in(*s.log, *s.log_index, *s.log_index + 1));
     }
     attest::write_note(s.repo, s.signed_decision->commit, note);
     spdlog::info("attestation stored as a note of {} under {}", s.signed_decision->commit,

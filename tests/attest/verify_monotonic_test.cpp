@@ -44,10 +44,7 @@ class MonotonicVerify : public ::testing::Test {
     if (verdict == "fail") decision.failed_rule = "no-secrets";
     std::string envelope = test::make_envelope(signer, decision);
     uint64_t seq = log.append(envelope, log_key);
-    uint64_t size = log.size();
-    std::vector<std::string> proof;
-    for (const auto& hash : log.inclusion_proof(seq, size)) proof.emplace_back(as_bytes(hash));
-    return make_logged_note(envelope, {seq, proof, *log.checkpoint(size)});
+    return make_logged_note(envelope, inclusion_in(log, seq, log.size()));
   }
 
   void note(const std::string& text) {
