@@ -11,48 +11,10 @@
 
 #include "attest/dsse.hpp"
 #include "attest/keys.hpp"
+#include "attest/log_backend.hpp"
 #include "attest/merkle.hpp"
-#include "attest/sqlite.hpp"
 
 namespace gate::attest {
-
-// One decision as the audit log holds it. The envelope bytes are the source of truth; the other
-// columns are indexes derived from them (and checked against them by `gate log verify`).
-struct LogEntry {
-  uint64_t seq = 0;  // leaf index in the Merkle tree, from 0
-  int64_t time = 0;
-  std::string repository;
-  std::string base;
-  std::string head;
-  std::string verdict;
-  std::string policy_sha256;
-  std::string actor;
-  std::vector<std::string> failed_rules;
-  std::string key_id;
-  std::string envelope;
-};
-
-struct LogQuery {
-  std::optional<std::string> repository;
-  std::optional<std::string> commit;  // head commit, full id or a prefix of 4+ hex digits
-  std::optional<std::string> verdict;
-  std::optional<std::string> rule;  // a rule that failed
-  std::optional<std::string> actor;
-  // Results come in time order (then sequence), which lets the time index stop at `limit`.
-  std::optional<int64_t> since;  // inclusive, seconds since the epoch
-  std::optional<int64_t> until;  // inclusive
-  // A page cursor: only entries after this (time, seq) in result order.
-  std::optional<std::pair<int64_t, uint64_t>> after;
-  uint64_t limit = 0;  // 0: no limit
-};
-
-// The append-only audit log in one SQLite file (WAL). Every append is one BEGIN IMMEDIATE
-// transaction that adds the entry, the Merkle subtree hashes it completes and a checkpoint for
-// the new size signed by the log key, so concurrent writers never fork or lose entries.
-// full: every acknowledged append survives power loss (fsync per commit, the default).
-// normal: survives a crash of the process or the OS but the last appends may be lost on power
-// loss (SQLite WAL with synchronous=NORMAL); for bulk imports and tests.
-enum class Durability { full, normal };
 
 // Options of a log created by `gate log init`.
 struct LogIdentity {
@@ -64,33 +26,42 @@ struct LogIdentity {
   bool allow_shared_key = false;
 };
 
+// The append-only audit log. Every append is one write transaction that adds the entry, the
+// Merkle subtree hashes it completes and a checkpoint for the new size signed by the log key, so
+// concurrent writers never fork or lose entries. The rows live in an engine (log_backend.hpp):
+// a SQLite file (the default) or a PostgreSQL database (a postgresql:// URL).
 class LogStore {
  public:
   // One read transaction: every read made while it lives sees the same state of the file, even
   // while other processes append. Nests: an inner snapshot joins the outer one.
   class Snapshot {
    public:
-    explicit Snapshot(sqlite3* db);
+    explicit Snapshot(LogBackend& backend);
     ~Snapshot();
     Snapshot(const Snapshot&) = delete;
     Snapshot& operator=(const Snapshot&) = delete;
 
    private:
-    sqlite3* db_;
+    LogBackend& backend_;
     bool owner_ = false;
   };
 
-  // Opens the log; with `create`, creates the file (and its folder) when missing. Throws
-  // InputError naming the path when it cannot be opened or is not a Gate audit log.
-  static LogStore open(const std::string& path, bool create,
+  // Opens the log at `location`: a file path, or a postgresql:// URL. With `create`, a missing
+  // file (and its folder) is created; a PostgreSQL log must have been installed (install()).
+  // Throws InputError naming the location when it cannot be opened or is not a Gate audit log.
+  static LogStore open(const std::string& location, bool create,
                        Durability durability = Durability::full);
+  explicit LogStore(std::unique_ptr<LogBackend> backend);
+  LogStore(LogStore&&) noexcept;
+  LogStore& operator=(LogStore&&) noexcept;
+  ~LogStore();
 
   // Creates the log's identity (origin and log key) before the first append; throws InputError
   // when the log already has one or the origin is not a valid name.
   void init(const LogIdentity& identity, const PrivateKey& log_key);
   // The checks of init() that need no file, so a caller can refuse before creating one.
   static void check_identity(const LogIdentity& identity, const PrivateKey& log_key);
-  [[nodiscard]] Snapshot snapshot() { return Snapshot(db()); }
+  [[nodiscard]] Snapshot snapshot() { return Snapshot(*backend_); }
 
   // Appends one envelope (DSSE JSON bytes of a Gate decision); returns its sequence number.
   // A log without an identity yet (no `gate log init`) takes `new_log` in the same transaction;
@@ -105,7 +76,14 @@ class LogStore {
                         const LogIdentity& new_log = {},
                         const std::function<void(uint64_t first)>& in_same_transaction = {});
 
-  const std::string& path() const { return path_; }
+  // Where the log is: its path, or its URL without the password.
+  // Signs and stores checkpoints for earlier sizes of this log that have none (an import
+  // reproducing its source's checkpoints: Ed25519 signatures are deterministic, so the notes
+  // come out byte for byte the same). Sizes above the log's size are refused.
+  void add_checkpoints(const std::vector<uint64_t>& sizes, const PrivateKey& log_key);
+
+  const std::string& path() const { return backend_->location(); }
+  std::string engine() const { return backend_->engine(); }
   uint64_t size();
   // The checkpoint origin and the log's Ed25519 public key, fixed by the first append.
   std::optional<std::string> origin();
@@ -139,10 +117,15 @@ class LogStore {
   void for_each_checkpoint(
       const std::function<void(uint64_t size, const std::string& note)>& visit);
 
-  sqlite3* db() const { return db_.get(); }
+  // The submitter of an entry appended through the service. record_identity() belongs in
+  // append()'s `in_same_transaction`, so the entry and its submitter land together.
+  void record_identity(uint64_t seq, const SubmitterIdentity& identity);
+  std::optional<SubmitterIdentity> identity(uint64_t seq);
+  std::vector<uint64_t> sequences_by_identity(const std::string& who);
+
+  LogBackend& backend() { return *backend_; }
 
  private:
-  LogStore(std::string path, sql::Db db) : path_(std::move(path)), db_(std::move(db)) {}
   // The right edge of the tree: the hash of the complete subtree at each level whose bit is set
   // in the size. Appending a leaf closes subtrees from it alone, without reading nodes back.
   using Frontier = std::vector<Hash>;
@@ -155,16 +138,8 @@ class LogStore {
                     const std::string& refused_signer);
   void store_checkpoint(uint64_t size, const PrivateKey& log_key);
   Hash read_node(int level, uint64_t index);
-  sql::Statement& cached(std::unique_ptr<sql::Statement>& slot, const char* sql);
 
-  std::string path_;
-  sql::Db db_;
-  // Prepared once per connection and reused by every append and proof: preparing costs more
-  // than running these one-row statements.
-  std::unique_ptr<sql::Statement> node_query_;
-  std::unique_ptr<sql::Statement> entry_insert_;
-  std::unique_ptr<sql::Statement> rule_insert_;
-  std::unique_ptr<sql::Statement> node_insert_;
+  std::unique_ptr<LogBackend> backend_;
 };
 
 // The default log file: $GATE_LOG when set, else <git dir>/gate/audit.db of the repository at or

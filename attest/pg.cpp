@@ -1,5 +1,6 @@
 #include "attest/pg.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace gate::attest::pg {
@@ -59,6 +60,39 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
   return checked(PQexecParams(get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
                               values.data(), nullptr, nullptr, 0),
                  sql.substr(0, 60));
+}
+
+Result Connection::exec_prepared(const std::string& name, const std::string& sql,
+                                 const std::vector<Param>& params) {
+  if (std::find(prepared_.begin(), prepared_.end(), name) == prepared_.end()) {
+    checked(PQprepare(get(), name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr),
+            "prepare " + name);
+    prepared_.push_back(name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return checked(PQexecPrepared(get(), name.c_str(), static_cast<int>(params.size()), values.data(),
+                                nullptr, nullptr, 0),
+                 name);
+}
+
+bool Connection::reconnect_if_broken() {
+  if (PQstatus(get()) == CONNECTION_OK) return true;
+  PQreset(get());
+  prepared_.clear();  // a new session knows none of them
+  return PQstatus(get()) == CONNECTION_OK;
+}
+
+std::string bytea_param(std::string_view bytes) { return "\\x" + to_hex(bytes); }
+
+std::string bytea_value(const std::string& text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) {
+    throw Error("PostgreSQL: a bytea value is not in hex form", "");
+  }
+  auto bytes = from_hex(std::string_view(text).substr(2));
+  if (!bytes) throw Error("PostgreSQL: a bytea value is not in hex form", "");
+  return *bytes;
 }
 
 Transaction::Transaction(Connection& conn, const char* begin) : conn_(conn) { conn_.exec(begin); }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "attest/bytes.hpp"
+
 // Thin RAII wrappers over libpq, in the style of attest/sqlite.hpp: a connection, results,
 // parameterised statements (text parameters, never interpolated), transactions.
 namespace gate::attest::pg {
@@ -59,12 +61,19 @@ class Connection {
   Result exec(const std::string& sql);
   // One statement with $1, $2... bound as text.
   Result exec(const std::string& sql, const std::vector<Param>& params);
+  // A statement prepared once per connection under `name` (prepared again after a reconnect).
+  Result exec_prepared(const std::string& name, const std::string& sql,
+                       const std::vector<Param>& params);
+  // After the server went away (a restart, a failover): connects again when the connection is
+  // broken and no transaction was open. Returns whether the connection is usable.
+  bool reconnect_if_broken();
   PGconn* get() const { return conn_.get(); }
 
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   Result checked(PGresult* result, std::string_view what);
   std::unique_ptr<PGconn, ConnDeleter> conn_;
+  std::vector<std::string> prepared_;
 };
 
 // BEGIN ... COMMIT; rolls back when destroyed without commit().
@@ -80,5 +89,9 @@ class Transaction {
   Connection& conn_;
   bool open_ = true;
 };
+
+// bytea in text form: "\\x" and lowercase hex, both ways.
+std::string bytea_param(std::string_view bytes);
+std::string bytea_value(const std::string& text);  // throws Error when not "\\x<hex>"
 
 }  // namespace gate::attest::pg

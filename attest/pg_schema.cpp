@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS log_sequence(
   only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
   next_seq bigint NOT NULL CHECK (next_seq >= 0));
 INSERT INTO log_sequence(only_row, next_seq) VALUES (true, 0) ON CONFLICT DO NOTHING;
+INSERT INTO log_meta(key, value) VALUES ('schema', '1') ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS entries(
   seq bigint PRIMARY KEY CHECK (seq >= 0),
   time bigint NOT NULL,

@@ -82,7 +82,7 @@ Identity Authenticator::from_oidc(std::string_view token, int64_t now) const {
 }
 
 Identity Authenticator::authenticate(std::string_view authorization, int64_t now) const {
-  if (open()) return Identity{"anonymous", "", "anonymous", "", "", "", "", "", {"*"}};
+  if (open()) return Identity{{"anonymous", "", "anonymous", "", "", "", "", ""}, {"*"}};
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.substr(0, kBearer.size()) != kBearer ||
       authorization.size() == kBearer.size()) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "attest/log_backend.hpp"
 #include "attest/oidc.hpp"
 
 // Who may append to the log: CI OIDC ID tokens (GitHub Actions, GitLab CI) verified offline
@@ -14,15 +15,9 @@
 namespace gate::server {
 
 // The verified submitter, stored beside the entry it appended.
-struct Identity {
-  std::string kind;  // "oidc" or "token"
-  std::string issuer;
-  std::string subject;  // `sub` of the token, or the static token's name
-  std::string repository;
-  std::string workflow_ref;
-  std::string ref;
-  std::string run_id;
-  std::string actor;
+// What is stored with the entry (kind, issuer, subject, repository, workflow ref, ref, run id,
+// actor), and what the identity may do.
+struct Identity : attest::SubmitterIdentity {
   // Repositories whose decisions this identity may append (globs for static tokens).
   std::vector<std::string> may_append_for;
 };

@@ -11,7 +11,6 @@
 #include "attest/log_json.hpp"
 #include "attest/statement.hpp"
 #include "gate/types/errors.hpp"
-#include "server/identity_table.hpp"
 
 namespace gate::server {
 
@@ -19,7 +18,7 @@ namespace {
 
 using attest::hex_list;
 
-nlohmann::json identity_json(const Identity& identity) {
+nlohmann::json identity_json(const attest::SubmitterIdentity& identity) {
   return {{"kind", identity.kind},
           {"issuer", identity.issuer},
           {"subject", identity.subject},
@@ -121,7 +120,6 @@ LogService::LogService(ServiceSetup setup)
       trusted_(std::move(setup.trusted)),
       authenticator_(std::move(setup.authenticator)),
       writer_(attest::LogStore::open(setup.store_path, true)) {
-  create_identity_table(writer_.db());
   // A new store takes the configured origin on its first append; a log that already has one
   // keeps it, and clients must see the origin its checkpoints carry.
   if (auto stored = writer_.origin(); stored && *stored != origin_) {
@@ -168,7 +166,7 @@ nlohmann::json LogService::append(std::string_view body, std::string_view author
   std::lock_guard lock(write_mutex_);
   uint64_t seq =
       writer_.append(body, log_key_, attest::LogIdentity{origin_, false},
-                     [&](uint64_t new_seq) { insert_identity(writer_.db(), new_seq, identity); });
+                     [&](uint64_t new_seq) { writer_.record_identity(new_seq, identity); });
   auto note = writer_.latest_checkpoint();
   uint64_t size = attest::parse_checkpoint(*note, writer_.path()).checkpoint.size;
   return {{"seq", seq},
@@ -233,7 +231,7 @@ nlohmann::json LogService::consistency_proof(uint64_t old_size, std::optional<ui
 nlohmann::json LogService::entry_json(attest::LogStore& store, const attest::LogEntry& entry) {
   nlohmann::json out = attest::entry_columns_json(entry);
   out["leaf_hash"] = attest::to_hex(attest::merkle::leaf_hash(entry.envelope));
-  auto identity = read_identity(store.db(), entry.seq);
+  auto identity = store.identity(entry.seq);
   out["identity"] = identity ? identity_json(*identity) : nlohmann::json(nullptr);
   return out;
 }
@@ -258,7 +256,7 @@ nlohmann::json LogService::query(const QueryRequest& request) {
   const uint64_t wanted = request.page_size + 1;  // one more tells whether a next page exists
   std::vector<attest::LogEntry> page;
   if (request.identity) {
-    for (uint64_t seq : sequences_by_identity(store.db(), *request.identity)) {
+    for (uint64_t seq : store.sequences_by_identity(*request.identity)) {
       auto found = store.entry(seq);
       if (found && matches(*found, request.query) && after(*found, cursor)) {
         page.push_back(std::move(*found));
@@ -296,7 +294,7 @@ void LogService::export_lines(const std::function<bool(const std::string&)>& wri
     nlohmann::json line = {{"seq", entry.seq},
                            {"leaf_hash", attest::to_hex(attest::merkle::leaf_hash(entry.envelope))},
                            {"envelope", entry.envelope}};
-    if (auto identity = read_identity(store.db(), entry.seq)) {
+    if (auto identity = store.identity(entry.seq)) {
       line["identity"] = identity_json(*identity);
     }
     open = write(line.dump() + "\n");

@@ -20,6 +20,8 @@ void add_policy_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 // `gate log serve`, added below `log`.
 void add_serve_command(CLI::App& log, int& exit_code);
+// `gate log import`, added below `log`.
+void add_log_import_command(CLI::App& log, int& exit_code);
 
 // Says on `err` what stopped a command and returns its exit code, 2 in every case (fail closed):
 // bad input names the file, line and fix; a rule that could not judge names the rule; any other

@@ -12,6 +12,7 @@
 #include "attest/log_json.hpp"
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
+#include "attest/pg_log_backend.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
 #include "gate/cli/log_verdict.hpp"
@@ -33,6 +34,7 @@ struct LogOptions {
   std::string origin;
   std::string log_key;
   bool allow_shared_key = false;
+  std::string service_role;
   // proofs and show
   uint64_t seq = 0;
   uint64_t size = 0;
@@ -86,6 +88,13 @@ int run_init(const LogOptions& options) {
   attest::PrivateKey key = attest::PrivateKey::from_file(options.log_key);
   attest::LogIdentity identity{options.origin, options.allow_shared_key};
   attest::LogStore::check_identity(identity, key);  // before a file exists
+  if (!options.service_role.empty()) {
+    if (!attest::is_postgres_url(path)) {
+      throw InputError("--service-role is for a PostgreSQL log",
+                       "pass --log postgresql://<owner>@<host>/<database>");
+    }
+    attest::install_postgres_log(path, options.service_role);
+  }
   attest::LogStore log = attest::LogStore::open(path, true);
   log.init(identity, key);
   std::cout << "audit log " << path << ": origin " << options.origin << ", log key " << key.key_id()
@@ -282,6 +291,9 @@ void add_log_command(CLI::App& app, int& exit_code) {
       ->required();
   init->add_flag("--allow-shared-key", options->allow_shared_key,
                  "Accept decisions signed with the log key itself (refused by default)");
+  init->add_option("--service-role", options->service_role,
+                   "PostgreSQL: install the log's tables as the connected owner and let this "
+                   "role (the service's) SELECT and INSERT only");
   init->callback([options, &exit_code] { exit_code = run_init(*options); });
 
   auto* checkpoint = log->add_subcommand("checkpoint", "Print the latest signed checkpoint");
@@ -322,6 +334,7 @@ void add_log_command(CLI::App& app, int& exit_code) {
   export_->add_option("--out", options->out, "File to write (default: stdout)");
   export_->callback([options, &exit_code] { exit_code = run_export(*options); });
   add_serve_command(*log, exit_code);
+  add_log_import_command(*log, exit_code);
 
   add_log_witness_command(*log, exit_code);
   for (CLI::App* command :

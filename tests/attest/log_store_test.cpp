@@ -7,6 +7,7 @@
 #include "attest/log_verify.hpp"
 #include "attest/merkle.hpp"
 #include "attest/sqlite.hpp"
+#include "attest/sqlite_log_backend.hpp"
 #include "gate/types/errors.hpp"
 #include "tests/attest/fixtures.hpp"
 #include "tests/support/support.hpp"
@@ -90,12 +91,12 @@ TEST_F(LogStoreTest, BatchAppendEqualsSingleAppends) {
 
 TEST_F(LogStoreTest, WorkInTheAppendTransactionLandsWithTheEntryOrNeither) {
   LogStore log = LogStore::open(path, true, Durability::normal);
-  sql::exec(log.db(), "CREATE TABLE side(seq INTEGER PRIMARY KEY)");
+  sql::exec(sqlite_handle(log.backend()), "CREATE TABLE side(seq INTEGER PRIMARY KEY)");
   Decision decision;
   decision.head = commit_id(1);
   std::string envelope = make_envelope(signer, decision);
   auto insert_side = [&](uint64_t seq) {
-    sql::Statement insert(log.db(), "INSERT INTO side(seq) VALUES(?)");
+    sql::Statement insert(sqlite_handle(log.backend()), "INSERT INTO side(seq) VALUES(?)");
     insert.bind(1, static_cast<int64_t>(seq)).run();
   };
   EXPECT_EQ(log.append(envelope, log_key, {}, insert_side), 0u);
@@ -104,7 +105,7 @@ TEST_F(LogStoreTest, WorkInTheAppendTransactionLandsWithTheEntryOrNeither) {
   EXPECT_THROW(log.append(envelope, log_key, {}, duplicate_side), InputError);
   EXPECT_EQ(log.size(), 1u);
   EXPECT_EQ(log.checkpoint_sizes(), std::vector<uint64_t>{1});
-  sql::Statement count(log.db(), "SELECT count(*) FROM side");
+  sql::Statement count(sqlite_handle(log.backend()), "SELECT count(*) FROM side");
   ASSERT_TRUE(count.step());
   EXPECT_EQ(count.integer(0), 1);
 }
@@ -152,7 +153,8 @@ TEST_F(LogStoreTest, TriggersRefuseUpdateAndDelete) {
         "DELETE FROM nodes", "UPDATE checkpoints SET note = ''", "DELETE FROM checkpoints",
         "UPDATE meta SET value = 'x'", "DELETE FROM entry_rules"}) {
     char* error = nullptr;
-    EXPECT_NE(sqlite3_exec(log.db(), sql, nullptr, nullptr, &error), SQLITE_OK) << sql;
+    EXPECT_NE(sqlite3_exec(sqlite_handle(log.backend()), sql, nullptr, nullptr, &error), SQLITE_OK)
+        << sql;
     ASSERT_NE(error, nullptr);
     EXPECT_NE(std::string(error).find("append-only"), std::string::npos) << error;
     sqlite3_free(error);
