@@ -46,44 +46,54 @@ class PgLogBackend final : public LogBackend {
   std::string engine() const override { return "postgresql"; }
 
   void begin_write() override {
-    usable();
-    conn_.exec("BEGIN");
+    conn().exec("BEGIN");
+    open_transaction_ = true;
   }
-  void commit() override { conn_.exec("COMMIT"); }
-  void rollback() noexcept override { PQclear(PQexec(conn_.get(), "ROLLBACK")); }
+  void commit() override {
+    open_transaction_ = false;
+    conn_.exec("COMMIT");
+  }
+  void rollback() noexcept override {
+    open_transaction_ = false;
+    PQclear(PQexec(conn_.get(), "ROLLBACK"));
+  }
   uint64_t reserve_sequence() override {
     // Locks the sequence row until this transaction ends: the next writer waits here, and then
     // reads the nodes this one wrote.
     return static_cast<uint64_t>(
-        conn_.exec_prepared("next_seq", "SELECT gate_log_next_seq()", {}).integer(0, 0));
+        conn().exec_prepared("next_seq", "SELECT gate_log_next_seq()", {}).integer(0, 0));
   }
 
   void begin_read() override {
-    usable();
-    conn_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    conn().exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    open_transaction_ = true;
   }
-  void end_read() noexcept override { PQclear(PQexec(conn_.get(), "COMMIT")); }
-  bool in_transaction() const override { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
+  void end_read() noexcept override {
+    open_transaction_ = false;
+    PQclear(PQexec(conn_.get(), "COMMIT"));
+  }
+  bool in_transaction() const override { return open_transaction_; }
 
   std::optional<std::string> meta(std::string_view key) override {
-    auto rows = conn_.exec_prepared("meta", "SELECT value FROM log_meta WHERE key = $1",
-                                    {std::string(key)});
+    auto rows = conn().exec_prepared("meta", "SELECT value FROM log_meta WHERE key = $1",
+                                     {std::string(key)});
     if (rows.rows() == 0) return std::nullopt;
     return rows.text(0, 0);
   }
   void put_meta(std::string_view key, std::string_view value) override {
-    conn_.exec("INSERT INTO log_meta(key, value) VALUES($1, $2)",
-               {std::string(key), std::string(value)});
+    conn().exec("INSERT INTO log_meta(key, value) VALUES($1, $2)",
+                {std::string(key), std::string(value)});
   }
 
   uint64_t size() override {
     return static_cast<uint64_t>(
-        conn_.exec_prepared("size", "SELECT coalesce(max(seq) + 1, 0) FROM entries", {})
+        conn()
+            .exec_prepared("size", "SELECT coalesce(max(seq) + 1, 0) FROM entries", {})
             .integer(0, 0));
   }
 
   void insert_entry(const LogEntry& entry) override {
-    conn_.exec_prepared(
+    conn().exec_prepared(
         "insert_entry",
         "INSERT INTO entries(seq, time, repository, base, head, verdict, "
         "policy_sha256, actor, failed_rules, key_id, envelope) "
@@ -92,22 +102,22 @@ class PgLogBackend final : public LogBackend {
          entry.verdict, entry.policy_sha256, entry.actor, join_rules(entry.failed_rules),
          entry.key_id, pg::bytea_param(entry.envelope)});
     for (const auto& rule : entry.failed_rules) {
-      conn_.exec_prepared("insert_rule",
-                          "INSERT INTO entry_rules(rule, seq) VALUES($1, $2) "
-                          "ON CONFLICT DO NOTHING",
-                          {rule, number(entry.seq)});
+      conn().exec_prepared("insert_rule",
+                           "INSERT INTO entry_rules(rule, seq) VALUES($1, $2) "
+                           "ON CONFLICT DO NOTHING",
+                           {rule, number(entry.seq)});
     }
   }
 
   void insert_node(int level, uint64_t index, const Hash& hash) override {
-    conn_.exec_prepared("insert_node",
-                        "INSERT INTO nodes(level, idx, hash) VALUES($1, $2, $3::bytea)",
-                        {number(int64_t{level}), number(index), pg::bytea_param(as_bytes(hash))});
+    conn().exec_prepared("insert_node",
+                         "INSERT INTO nodes(level, idx, hash) VALUES($1, $2, $3::bytea)",
+                         {number(int64_t{level}), number(index), pg::bytea_param(as_bytes(hash))});
   }
 
   std::optional<Hash> node(int level, uint64_t index) override {
-    auto rows = conn_.exec_prepared("node", "SELECT hash FROM nodes WHERE level = $1 AND idx = $2",
-                                    {number(int64_t{level}), number(index)});
+    auto rows = conn().exec_prepared("node", "SELECT hash FROM nodes WHERE level = $1 AND idx = $2",
+                                     {number(int64_t{level}), number(index)});
     if (rows.rows() == 0) return std::nullopt;
     std::string bytes = pg::bytea_value(rows.text(0, 0));
     if (bytes.size() != 32) return std::nullopt;
@@ -115,24 +125,24 @@ class PgLogBackend final : public LogBackend {
   }
 
   void insert_checkpoint(uint64_t size, const std::string& note) override {
-    conn_.exec_prepared("insert_checkpoint", "INSERT INTO checkpoints(size, note) VALUES($1, $2)",
-                        {number(size), note});
+    conn().exec_prepared("insert_checkpoint", "INSERT INTO checkpoints(size, note) VALUES($1, $2)",
+                         {number(size), note});
   }
   std::optional<std::string> latest_checkpoint() override {
-    auto rows = conn_.exec_prepared("latest_checkpoint",
-                                    "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", {});
+    auto rows = conn().exec_prepared("latest_checkpoint",
+                                     "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", {});
     if (rows.rows() == 0) return std::nullopt;
     return rows.text(0, 0);
   }
   std::optional<std::string> checkpoint(uint64_t size) override {
-    auto rows = conn_.exec_prepared("checkpoint", "SELECT note FROM checkpoints WHERE size = $1",
-                                    {number(size)});
+    auto rows = conn().exec_prepared("checkpoint", "SELECT note FROM checkpoints WHERE size = $1",
+                                     {number(size)});
     if (rows.rows() == 0) return std::nullopt;
     return rows.text(0, 0);
   }
 
   std::optional<LogEntry> entry(uint64_t seq) override {
-    auto rows = conn_.exec_prepared(
+    auto rows = conn().exec_prepared(
         "entry", std::string("SELECT ") + kEntryColumns + " FROM entries WHERE seq = $1",
         {number(seq)});
     if (rows.rows() == 0) return std::nullopt;
@@ -149,8 +159,8 @@ class PgLogBackend final : public LogBackend {
         params.emplace_back(number(std::get<int64_t>(param)));
       }
     }
-    auto rows = conn_.exec(std::string("SELECT ") + kEntryColumns + " FROM entries" + where.clauses,
-                           params);
+    auto rows = conn().exec(
+        std::string("SELECT ") + kEntryColumns + " FROM entries" + where.clauses, params);
     std::vector<LogEntry> entries;
     entries.reserve(static_cast<size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) entries.push_back(read_entry(rows, row));
@@ -191,7 +201,7 @@ class PgLogBackend final : public LogBackend {
   }
 
   void insert_identity(uint64_t seq, const SubmitterIdentity& identity) override {
-    conn_.exec_prepared(
+    conn().exec_prepared(
         "insert_identity",
         "INSERT INTO identities(seq, kind, issuer, subject, repository, "
         "workflow_ref, ref, run_id, actor) "
@@ -201,7 +211,7 @@ class PgLogBackend final : public LogBackend {
   }
 
   std::optional<SubmitterIdentity> identity(uint64_t seq) override {
-    auto rows = conn_.exec_prepared(
+    auto rows = conn().exec_prepared(
         "identity",
         "SELECT kind, issuer, subject, repository, workflow_ref, ref, run_id, actor "
         "FROM identities WHERE seq = $1",
@@ -212,7 +222,7 @@ class PgLogBackend final : public LogBackend {
   }
 
   std::vector<uint64_t> sequences_by_identity(const std::string& who) override {
-    auto rows = conn_.exec(
+    auto rows = conn().exec(
         "SELECT seq FROM identities WHERE subject = $1 OR repository = $1 OR actor = $1 "
         "ORDER BY seq",
         {who});
@@ -223,13 +233,15 @@ class PgLogBackend final : public LogBackend {
     return out;
   }
 
-  pg::Connection& connection() { return conn_; }
-
  private:
-  void usable() {
-    if (!conn_.reconnect_if_broken()) {
+  // The connection, made again first when the server went away since the last statement (a
+  // restart, a failover). Never inside a transaction: that one failed with the connection, and
+  // its caller rolls back.
+  pg::Connection& conn() {
+    if (!open_transaction_ && !conn_.reconnect_if_broken()) {
       throw pg::Error("the connection to PostgreSQL is lost and could not be made again", "08006");
     }
+    return conn_;
   }
 
   // Streams a query through a cursor, kFetchRows at a time, so the visitor may run other
@@ -240,15 +252,15 @@ class PgLogBackend final : public LogBackend {
     if (own) begin_read();
     try {
       std::string name = "gate_stream_" + std::to_string(++cursors_);
-      conn_.exec("DECLARE " + name + " NO SCROLL CURSOR FOR " + select);
+      conn().exec("DECLARE " + name + " NO SCROLL CURSOR FOR " + select);
       for (;;) {
-        auto rows = conn_.exec("FETCH " + std::to_string(kFetchRows) + " FROM " + name);
+        auto rows = conn().exec("FETCH " + std::to_string(kFetchRows) + " FROM " + name);
         for (int row = 0; row < rows.rows(); ++row) visit(rows, row);
         if (rows.rows() < kFetchRows) break;
       }
-      conn_.exec("CLOSE " + name);
+      conn().exec("CLOSE " + name);
     } catch (...) {
-      if (own) PQclear(PQexec(conn_.get(), "ROLLBACK"));
+      if (own) rollback();
       throw;
     }
     if (own) end_read();
@@ -256,6 +268,7 @@ class PgLogBackend final : public LogBackend {
 
   std::string location_;
   pg::Connection conn_;
+  bool open_transaction_ = false;
   uint64_t cursors_ = 0;
 };
 

@@ -123,7 +123,7 @@ LogService::LogService(ServiceSetup setup)
   // A new store takes the configured origin on its first append; a log that already has one
   // keeps it, and clients must see the origin its checkpoints carry.
   if (auto stored = writer_.origin(); stored && *stored != origin_) {
-    std::cerr << "gate: warning: " << setup.store_path << " has the origin '" << *stored
+    std::cerr << "gate: warning: " << writer_.path() << " has the origin '" << *stored
               << "', not '" << origin_ << "'; serving it under its own\n";
     origin_ = *stored;
   }

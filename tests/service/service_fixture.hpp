@@ -51,7 +51,8 @@ class ServiceTest : public ::testing::Test {
   }
   static int64_t now() { return static_cast<int64_t>(time(nullptr)); }
 
-  std::string store() const { return (dir_ / "audit.db").string(); }
+  // Where the log is: a SQLite file here; PgServiceTest puts it in PostgreSQL.
+  virtual std::string store() const { return (dir_ / "audit.db").string(); }
   std::string origin() const { return "gate.local/audit-log/" + log_key_.key_id().substr(0, 16); }
   std::string token_for(const std::string& repository) const {
     return issuer().sign(issuer().github_claims(repository, now()));

@@ -91,4 +91,9 @@ std::string PgCluster::conninfo(const std::string& user, const std::string& data
          " connect_timeout=10";
 }
 
+std::string PgCluster::url(const std::string& user, const std::string& database) const {
+  return "postgresql:///" + database + "?host=" + dir_.path().string() + "&port=5432&user=" + user +
+         "&connect_timeout=10";
+}
+
 }  // namespace gate::test

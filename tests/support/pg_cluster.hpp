@@ -23,6 +23,9 @@ class PgCluster {
   // libpq connection string for `user` (the superuser is "postgres") on `database`.
   std::string conninfo(const std::string& user = "postgres",
                        const std::string& database = "postgres") const;
+  // The same as a postgresql:// URL, as `--log` and `--store` take it.
+  std::string url(const std::string& user = "postgres",
+                  const std::string& database = "postgres") const;
   void stop();
   void start();
 
