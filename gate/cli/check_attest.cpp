@@ -165,8 +165,9 @@ AttestationRef AttestStage::append_to_log() {
     uint64_t seq = s.log->append(s.signed_decision->envelope, *s.log_key,
                                  attest::LogIdentity{"", s.allow_shared_key});
     s.log_index = seq;
-    spdlog::info("attestation appended to {} as entry {}", s.resolved_log_path, seq);
-    if (ref.location.empty()) ref.location = s.resolved_log_path + "#" + std::to_string(seq);
+    // The store's own name for itself: a database URL without its password.
+    spdlog::info("attestation appended to {} as entry {}", s.log->path(), seq);
+    if (ref.location.empty()) ref.location = s.log->path() + "#" + std::to_string(seq);
   }
   return ref;
 }
