@@ -110,10 +110,10 @@ Verdict verify_from_log(const VerifyOptions& options, const std::string& commit,
   }
   if (!result.ok) {
     std::string state = result.unconfirmed ? "is not confirmed by its witnesses" : "is broken";
-    return refuse("the audit log " + options.log + " " + state + ": " + result.problem);
+    return refuse("the audit log " + log.path() + " " + state + ": " + result.problem);
   }
-  if (!latest) return refuse("no decision for commit " + commit + " in " + options.log);
-  std::string where = options.log + " entry " + std::to_string(latest->seq) + ", the last of " +
+  if (!latest) return refuse("no decision for commit " + commit + " in " + log.path());
+  std::string where = log.path() + " entry " + std::to_string(latest->seq) + ", the last of " +
                       std::to_string(decisions) + " for this commit";
   std::string signer;
   if (auto reason = judge(latest->envelope, latest->summary, commit, trusted, signer)) {

@@ -276,12 +276,10 @@ TEST_F(PgLogStoreTest, ImportIntoAnotherLogIsRefusedWithExitTwoAndWritesNothing)
                                          "--log-key", (dir / "other.key").string()});
   EXPECT_EQ(wrong_key.exit_code, 2);
   EXPECT_NE(wrong_key.err.find("is not the key of this log"), std::string::npos) << wrong_key.err;
-  auto other_origin = gate::test::run_gate({"log", "import", "--from", file, "--to",
-                                            service_url(), "--log-key",
-                                            (dir / "log.key").string()});
+  auto other_origin = gate::test::run_gate({"log", "import", "--from", file, "--to", service_url(),
+                                            "--log-key", (dir / "log.key").string()});
   EXPECT_EQ(other_origin.exit_code, 2);
-  EXPECT_NE(other_origin.err.find("the target's origin is 'gate.test/another'"),
-            std::string::npos)
+  EXPECT_NE(other_origin.err.find("the target's origin is 'gate.test/another'"), std::string::npos)
       << other_origin.err;
   EXPECT_EQ(service_store().size(), 1u);
 }
@@ -289,7 +287,8 @@ TEST_F(PgLogStoreTest, ImportIntoAnotherLogIsRefusedWithExitTwoAndWritesNothing)
 TEST_F(PgLogStoreTest, ADatabaseWithoutTheLogsTablesIsExitTwoNamingTheInstallCommand) {
   pg::Connection admin = pg::Connection::open(cluster_->conninfo());
   admin.exec("CREATE DATABASE empty OWNER gate_owner");
-  auto result = gate::test::run_gate({"log", "verify", "--log", cluster_->url("gate_owner", "empty")});
+  auto result =
+      gate::test::run_gate({"log", "verify", "--log", cluster_->url("gate_owner", "empty")});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("holds no Gate audit log"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("--service-role"), std::string::npos) << result.err;
@@ -300,8 +299,8 @@ TEST_F(PgLogStoreTest, InitAsOwnerThenCheckAndQueryThroughTheServiceRole) {
   admin.exec("CREATE DATABASE fresh OWNER gate_owner");
   write_key_files(log_key, dir / "log");
   auto init = gate::test::run_gate({"log", "init", "--log", cluster_->url("gate_owner", "fresh"),
-                                    "--service-role", "gate_service", "--origin",
-                                    "gate.test/fresh", "--log-key", (dir / "log.key").string()});
+                                    "--service-role", "gate_service", "--origin", "gate.test/fresh",
+                                    "--log-key", (dir / "log.key").string()});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   std::string url = cluster_->url("gate_service", "fresh");
   {
@@ -309,11 +308,55 @@ TEST_F(PgLogStoreTest, InitAsOwnerThenCheckAndQueryThroughTheServiceRole) {
     EXPECT_EQ(pg.origin(), "gate.test/fresh");
     append_decisions(pg, signer, log_key, 0, 6);
   }
-  auto query = gate::test::run_gate({"log", "query", "--log", url, "--verdict", "fail",
-                                     "--format", "jsonl"});
+  auto query = gate::test::run_gate(
+      {"log", "query", "--log", url, "--verdict", "fail", "--format", "jsonl"});
   ASSERT_EQ(query.exit_code, 0) << query.err;
   EXPECT_EQ(std::count(query.out.begin(), query.out.end(), '\n'), 2) << query.out;
   EXPECT_NE(query.out.find(commit_id(3)), std::string::npos) << query.out;
+}
+
+TEST_F(PgLogStoreTest, GateCheckLogsToPostgresAndGateVerifyFindsTheEntryThere) {
+  gate::test::GitRepo repo;
+  repo.write("src/app.py", "print('hello')\n");
+  repo.commit("base");
+  repo.branch("feature");
+  repo.write("src/app.py", "print('hello, world')\n");
+  std::string head = repo.commit("change");
+  write_key_files(signer, dir / "signer");
+  write_key_files(log_key, dir / "log");
+  // A password in the URL (trust authentication ignores it) must never be printed.
+  std::string url = "postgresql://gate_service:s3cret-pw@/gate?host=" +
+                    service_url().substr(service_url().find("host=") + 5);
+  auto check = gate::test::run_gate({"check", "--repo", repo.dir(), "--base", "main", "--sign-key",
+                                     (dir / "signer.key").string(), "--log-key",
+                                     (dir / "log.key").string(), "--log", url, "--format", "json"});
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ((check.out + check.err).find("s3cret-pw"), std::string::npos) << check.out << check.err;
+  EXPECT_NE(check.out.find("postgresql://gate_service:***@"), std::string::npos) << check.out;
+  LogStore pg = service_store();
+  ASSERT_EQ(pg.size(), 1u);
+  EXPECT_EQ(pg.entry(0)->head, head);
+
+  auto verified = gate::test::run_gate({"verify", "--repo", repo.dir(), "--commit", head, "--trust",
+                                        (dir / "signer.pub").string(), "--log", url, "--log-pub",
+                                        (dir / "log.pub").string()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("postgresql://gate_service:***@"), std::string::npos) << verified.out;
+  EXPECT_EQ((verified.out + verified.err).find("s3cret-pw"), std::string::npos);
+}
+
+TEST(PgUrl, PasswordsAreRedactedWhereverTheUrlCarriesThem) {
+  EXPECT_TRUE(is_postgres_url("postgresql:///gate?host=/tmp"));
+  EXPECT_TRUE(is_postgres_url("postgres://db/gate"));
+  EXPECT_FALSE(is_postgres_url("audit.db"));
+  EXPECT_FALSE(is_postgres_url("https://gate.example.com"));
+  EXPECT_EQ(redacted_url("postgresql://gate:pw@db:5432/gate"),
+            "postgresql://gate:***@db:5432/gate");
+  EXPECT_EQ(redacted_url("postgres://gate:p%40ss@db/gate?sslmode=require"),
+            "postgres://gate:***@db/gate?sslmode=require");
+  EXPECT_EQ(redacted_url("postgresql:///gate?user=gate&password=pw&host=/tmp"),
+            "postgresql:///gate?user=gate&password=***&host=/tmp");
+  EXPECT_EQ(redacted_url("postgresql://gate@db/gate"), "postgresql://gate@db/gate");
 }
 
 }  // namespace
