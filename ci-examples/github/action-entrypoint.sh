@@ -35,4 +35,20 @@ log_key="$(input LOG-KEY)"
 [ -n "$log_key" ] && export GATE_LOG_KEY="$log_key"
 [ -n "$(input LOG)" ] && args+=(--log "$(input LOG)")
 
-exec "${GATE_BINARY:-gate}" "${args[@]}"
+status=0
+"${GATE_BINARY:-gate}" "${args[@]}" || status=$?
+
+# The note is the evidence that travels with the repository: push it (fetch, merge keeping both
+# sides, retry), so runners attesting at the same time lose nothing. A blocked change (exit 1)
+# is evidence too; a run that failed to judge (exit 2) wrote no note.
+push_notes="$(input PUSH-NOTES)"
+if [ -n "$sign_key" ] && [ "${push_notes:-true}" != "false" ] && [ "$status" -le 1 ]; then
+  if ! "${GATE_BINARY:-gate}" notes push --remote "${GATE_NOTES_REMOTE:-origin}"; then
+    if [ "$push_notes" = "best-effort" ]; then
+      echo "::warning::the attestation note was not pushed (push-notes: best-effort)"
+    else
+      exit 2
+    fi
+  fi
+fi
+exit "$status"

@@ -18,6 +18,7 @@ void add_log_command(CLI::App& app, int& exit_code);
 void add_init_command(CLI::App& app, int& exit_code);
 void add_policy_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
+void add_notes_command(CLI::App& app, int& exit_code);
 // `gate log serve`, added below `log`.
 void add_serve_command(CLI::App& log, int& exit_code);
 // `gate log import`, added below `log`.

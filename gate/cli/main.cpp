@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   gate::cli::add_init_command(app, exit_code);
   gate::cli::add_policy_command(app, exit_code);
   gate::cli::add_rules_command(app, exit_code);
+  gate::cli::add_notes_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

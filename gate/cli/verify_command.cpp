@@ -10,6 +10,7 @@
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
 #include "attest/logged_note.hpp"
+#include "attest/notes_sync.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
 #include "gate/cli/log_verdict.hpp"
@@ -185,6 +186,8 @@ Verdict verify_from_note(const VerifyOptions& options, git_repository* repo,
     where = options.attestation;
   } else {
     text = attest::read_note(repo, commit);
+    // Runners that attested the same commit each left a line (gate notes push keeps both).
+    if (text) text = attest::latest_attestation(*text);
     where = attest::kNotesRef;
   }
   if (!text) return refuse("no attestation for commit " + commit + " in " + where);

@@ -454,12 +454,31 @@ TEST(GithubAction, DefaultsAndSigning) {
   env["INPUT_SIGN-KEY"] = test::read_file(runner / "signing.key");
   env["INPUT_FORMATS"] = "github";
   test::write_file(runner / "output", "");
+  // The note goes to origin (push-notes defaults to true): a bare repository here.
+  fs::path origin = runner / "origin.git";
+  ASSERT_EQ(test::run({"git", "init", "--quiet", "--bare", origin.string()}).exit_code, 0);
+  s.repo.git({"remote", "add", "origin", origin.string()});
   test::RunResult signed_run = test::run({"bash", entrypoint}, env, s.repo.path());
   EXPECT_EQ(signed_run.exit_code, 1) << signed_run.err;
   std::string outputs = test::read_file(runner / "output");
   EXPECT_NE(outputs.find("\ngate-attestation.json\n"), std::string::npos) << outputs;
   EXPECT_TRUE(fs::exists(s.repo.path() / "gate-attestation.json"));
-  EXPECT_NO_THROW(s.repo.git({"notes", "--ref", "gate", "show", s.head}));
+  std::string note = s.repo.git({"notes", "--ref", "gate", "show", s.head});
+  EXPECT_EQ(
+      test::run({"git", "--git-dir", origin.string(), "notes", "--ref", "gate", "show", s.head})
+          .out,
+      note);
+
+  // A push that cannot succeed fails the step (exit 2) unless it is best-effort.
+  s.repo.git({"remote", "set-url", "origin", (runner / "gone.git").string()});
+  test::RunResult unpushed = test::run({"bash", entrypoint}, env, s.repo.path());
+  EXPECT_EQ(unpushed.exit_code, 2) << unpushed.err;
+  env["INPUT_PUSH-NOTES"] = "best-effort";
+  test::RunResult best_effort = test::run({"bash", entrypoint}, env, s.repo.path());
+  EXPECT_EQ(best_effort.exit_code, 1) << best_effort.err;
+  EXPECT_NE(best_effort.out.find("::warning::the attestation note was not pushed"),
+            std::string::npos)
+      << best_effort.out;
 }
 
 }  // namespace
