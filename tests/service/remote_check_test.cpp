@@ -201,5 +201,31 @@ TEST_F(RemoteCheckTest, UnderGithubActionsTheOidcTokenIsRequestedForTheGateAudie
   EXPECT_EQ(entries(store()), 1u);
 }
 
+TEST_F(RemoteCheckTest, HttpsWorksWithACertificateTheClientTrustsAndOnlyThen) {
+  // A self-signed certificate for 127.0.0.1, served by a TLS-terminating proxy.
+  auto made = gate::test::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                               "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                               "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                               path("tls.key"), "-out", path("tls.pem")});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto service = start(store());
+  TamperingProxy tls(
+      service->port(), [](const std::string&, const std::string&, std::string&) {},
+      std::make_pair(path("tls.pem"), path("tls.key")));
+  ASSERT_EQ(tls.url().rfind("https://", 0), 0u);
+
+  auto untrusted =
+      check(tls.url(), sinks(), {{"GATE_LOG_TOKEN", kCiToken}, {"SSL_CERT_FILE", path("log.pub")}});
+  EXPECT_EQ(untrusted.exit_code, 2);
+  EXPECT_THAT(untrusted.err, HasSubstr("/healthz: no answer from the log service: the server's "
+                                       "TLS certificate is not trusted"));
+  expect_nothing_written();
+
+  auto trusted =
+      check(tls.url(), {}, {{"GATE_LOG_TOKEN", kCiToken}, {"SSL_CERT_FILE", path("tls.pem")}});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_EQ(entries(store()), 1u);
+}
+
 }  // namespace
 }  // namespace gate::server::test

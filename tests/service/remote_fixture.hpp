@@ -12,8 +12,10 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "attest/bytes.hpp"
@@ -42,8 +44,15 @@ class TamperingProxy {
  public:
   using Alter =
       std::function<void(const std::string& method, const std::string& target, std::string& body)>;
-  TamperingProxy(int target_port, Alter alter)
-      : target_port_(target_port), alter_(std::move(alter)) {
+  // With `tls` (certificate and key files) the proxy speaks https, as a TLS-terminating proxy in
+  // front of the service would.
+  TamperingProxy(int target_port, Alter alter,
+                 std::optional<std::pair<std::string, std::string>> tls = std::nullopt)
+      : target_port_(target_port),
+        alter_(std::move(alter)),
+        server_(tls ? std::make_unique<httplib::SSLServer>(tls->first.c_str(), tls->second.c_str())
+                    : std::make_unique<httplib::Server>()),
+        scheme_(tls ? "https" : "http") {
     auto forward = [this](const httplib::Request& req, httplib::Response& res) {
       httplib::Client upstream("127.0.0.1", target_port_);
       upstream.set_connection_timeout(5);
@@ -64,22 +73,23 @@ class TamperingProxy {
       res.status = answer->status;
       res.set_content(body, answer->get_header_value("Content-Type"));
     };
-    server_.Get(".*", forward);
-    server_.Post(".*", forward);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    wait_until_running(server_);
+    server_->Get(".*", forward);
+    server_->Post(".*", forward);
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    wait_until_running(*server_);
   }
   ~TamperingProxy() {
-    server_.stop();
+    server_->stop();
     thread_.join();
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
 
  private:
   int target_port_;
   Alter alter_;
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;
+  std::string scheme_;
   int port_ = 0;
   std::thread thread_;
 };
