@@ -134,7 +134,7 @@ Verdict verify_from_remote(const VerifyOptions& options, const std::string& url,
                            const std::string& commit,
                            const std::vector<attest::PublicKey>& trusted) {
   attest::PublicKey log_key = attest::pinned_log_key(options.log_pub, url);
-  std::optional<std::string> kept = read_verifier_checkpoint(options);
+  std::optional<std::string> held = read_verifier_checkpoint(options);
   WitnessPolicy policy = witness_policy(options.witness);
   attest::RemoteLog log = open_remote_log(url, {options.log_pub, options.log_state, options.repo});
   std::string where;
@@ -165,8 +165,8 @@ Verdict verify_from_remote(const VerifyOptions& options, const std::string& url,
       return refuse("the entry the service found is not a decision about commit " + commit + " (" +
                     where + ")");
     }
-    if (kept) {
-      if (auto problem = remote_log_extends(log, *kept, options.checkpoint, log_key)) {
+    if (held) {
+      if (auto problem = remote_log_extends(log, *held, options.checkpoint, log_key)) {
         return refuse("the audit log " + url + " is broken: " + *problem);
       }
     }
