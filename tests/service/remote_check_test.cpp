@@ -54,6 +54,34 @@ TEST_F(RemoteCheckTest, AppendsToTheServiceAndTheNoteCarriesTheCheckedProof) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.err, Not(HasSubstr("trusted on first use")));
   EXPECT_EQ(entries(store()), 5u);
+  // The kept checkpoint moved on to the one the second append was proven in.
+  EXPECT_EQ(gate::test::read_file(state()),
+            attest::LogStore::open(store(), false).latest_checkpoint().value_or(""));
+}
+
+TEST_F(RemoteCheckTest, AnAlteredConsistencyProofFromTheKeptCheckpointIsRefused) {
+  seed(store(), 0, 5);
+  auto service = start(store());
+  ASSERT_EQ(run_remote({"log", "checkpoint"}, service->url()).exit_code, 0);  // keeps size 5
+  auto grown = check(service->url());  // size 6, proven from 5 by the service
+  ASSERT_EQ(grown.exit_code, 0) << grown.err;
+  TamperingProxy proxy(service->port(),
+                       [](const std::string&, const std::string& target, std::string& body) {
+                         if (target.rfind("/v1/proof/consistency", 0) != 0) return;
+                         auto answer = nlohmann::json::parse(body);
+                         std::string hash = answer["proof"][0];
+                         alter_one_byte(hash, 12);
+                         answer["proof"][0] = hash;
+                         body = answer.dump();
+                       });
+  seed(store(), 6, 1);  // another writer: the service's checkpoint is now newer than the kept one
+  auto result = check(proxy.url(), sinks());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("the log at size 7 does not extend the checkpoint of size 6 "
+                                    "kept in " +
+                                    state() + " (consistency proof: "));
+  expect_nothing_written();
+  EXPECT_EQ(entries(store()), 7u);  // refused in prepare, before the append
 }
 
 TEST_F(RemoteCheckTest, ServiceDownExitsTwoAndWritesNothing) {
@@ -199,6 +227,11 @@ TEST_F(RemoteCheckTest, UnderGithubActionsTheOidcTokenIsRequestedForTheGateAudie
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(asked, "bearer request-secret gate 2.0");
   EXPECT_EQ(entries(store()), 1u);
+
+  // GitLab CI: the job's id_tokens entry GATE_ID_TOKEN.
+  auto gitlab = check(service->url(), {}, {{"GATE_ID_TOKEN", kCiToken}});
+  EXPECT_EQ(gitlab.exit_code, 0) << gitlab.err;
+  EXPECT_EQ(entries(store()), 2u);
 }
 
 TEST_F(RemoteCheckTest, HttpsWorksWithACertificateTheClientTrustsAndOnlyThen) {
