@@ -184,5 +184,29 @@ TEST_F(RemoteLogCommandTest, GateVerifyFindsTheLoggedDecisionOfACommitAndProvesI
   EXPECT_THAT(tampered.out, HasSubstr("the inclusion proof of entry 4 does not lead to the root"));
 }
 
+TEST_F(RemoteLogCommandTest, TheKeptCheckpointLivesInTheGitDirUnlessAFileIsNamed) {
+  seed(store(), 0, 3);
+  auto service = start(store());
+  std::vector<std::string> args = {"log",       "--log",         service->url(),
+                                   "--log-pub", path("log.pub"), "checkpoint"};
+  auto in_repo = gate::test::run_gate(args, {}, repo_.path());
+  ASSERT_EQ(in_repo.exit_code, 0) << in_repo.err;
+  std::string name = origin();
+  for (char& c : name) c = c == '/' ? '_' : c;
+  fs::path kept = repo_.path() / ".git" / "gate" / "remote-checkpoints" / name;
+  EXPECT_THAT(in_repo.err, HasSubstr("trusted on first use and kept in " + kept.string()));
+  EXPECT_EQ(gate::test::read_file(kept), in_repo.out);
+
+  gate::test::TempDir elsewhere;  // no repository: nowhere to keep it unless told
+  auto outside = gate::test::run_gate(args, {}, elsewhere.path());
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_THAT(outside.err, HasSubstr("no place to keep the remote log's checkpoint"));
+  EXPECT_THAT(outside.err, HasSubstr("pass --log-state FILE or set GATE_LOG_STATE"));
+  auto named =
+      gate::test::run_gate(args, {{"GATE_LOG_STATE", path("state.txt")}}, elsewhere.path());
+  EXPECT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_EQ(gate::test::read_file(path("state.txt")), in_repo.out);
+}
+
 }  // namespace
 }  // namespace gate::server::test
