@@ -184,6 +184,33 @@ TEST_F(RemoteLogCommandTest, GateVerifyFindsTheLoggedDecisionOfACommitAndProvesI
   EXPECT_THAT(tampered.out, HasSubstr("the inclusion proof of entry 4 does not lead to the root"));
 }
 
+TEST_F(RemoteLogCommandTest, ACheckpointHeldElsewhereMustBeExtendedByTheServicesLog) {
+  seed(store("a"), 0, 6);
+  seed(store("fork"), 100, 9);  // same origin and key, other entries
+  {
+    auto service = start(store("a"));
+    auto held = run_remote({"log", "checkpoint"}, service->url());
+    ASSERT_EQ(held.exit_code, 0) << held.err;
+    gate::test::write_file(path("held.txt"), held.out);
+  }
+  fs::remove(state());  // a fresh client: only the held checkpoint knows the old log
+  auto fork = start(store("fork"));
+  auto verified = run_remote({"log", "verify", "--checkpoint", path("held.txt")}, fork->url());
+  EXPECT_EQ(verified.exit_code, 1);
+  EXPECT_EQ(verified.out, "log BROKEN: the log does not extend " + path("held.txt") +
+                              " (size 6): it was rewritten (fork or rollback)\n");
+
+  ASSERT_EQ(check(fork->url()).exit_code, 0);  // the commit is logged in the fork
+  fs::remove(state());
+  auto deploy = run_remote({"verify", "--repo", repo_.dir(), "--commit", head_, "--trust",
+                            path("decision.pub"), "--checkpoint", path("held.txt")},
+                           fork->url());
+  EXPECT_EQ(deploy.exit_code, 1);
+  EXPECT_EQ(deploy.out, "not verified: the audit log " + fork->url() + " is broken: the log does " +
+                            "not extend " + path("held.txt") +
+                            " (size 6): it was rewritten (fork or rollback)\n");
+}
+
 TEST_F(RemoteLogCommandTest, TheKeptCheckpointLivesInTheGitDirUnlessAFileIsNamed) {
   seed(store(), 0, 3);
   auto service = start(store());
