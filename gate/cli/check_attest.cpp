@@ -13,6 +13,9 @@
 #include "attest/keys.hpp"
 #include "attest/log_store.hpp"
 #include "attest/logged_note.hpp"
+#include "attest/remote_http.hpp"
+#include "attest/remote_log.hpp"
+#include "attest/remote_token.hpp"
 #include "attest/statement.hpp"
 #include "gate/types/atomic_write.hpp"
 #include "gate/types/errors.hpp"
@@ -42,6 +45,8 @@ struct AttestStage::State {
   bool notes = false;
   std::string log_path;
   std::string log_key_path;
+  std::string log_pub_path;    // a remote log's pinned key
+  std::string log_state_path;  // where a remote log's last checkpoint is kept
   bool allow_shared_key = false;
   std::optional<attest::PrivateKey> sign_key;
   std::optional<attest::PrivateKey> log_key;
@@ -52,7 +57,28 @@ struct AttestStage::State {
   std::optional<StagedFile> attestation_file;
   std::optional<attest::LogStore> log;
   std::optional<uint64_t> log_index;  // set by append_to_log()
+  // A `gate log serve` instead of a file: every answer is checked against the pinned key.
+  std::optional<attest::RemoteLog> remote;
+  std::optional<attest::LogCredential> credential;
+  std::optional<attest::LogInclusion> remote_inclusion;  // from the checked append answer
+
+  void load_remote(const std::string& url, const std::string& repository);
 };
+
+void AttestStage::State::load_remote(const std::string& url, const std::string& repository) {
+  if (!log_key_path.empty() || allow_shared_key) {
+    throw InputError(std::string(log_key_path.empty() ? "--allow-shared-key" : "--log-key") +
+                         " is for a local log file, but the log is the service " + url +
+                         ", which signs its own checkpoints",
+                     "drop it, and pin the service's log key with --log-pub LOG.pub");
+  }
+  if (environment("GATE_LOG_KEY")) {
+    spdlog::warn("GATE_LOG_KEY is ignored: the log service {} signs its own checkpoints", url);
+  }
+  remote.emplace(attest::RemoteLogOptions{url, attest::pinned_log_key(log_pub_path, url),
+                                          log_state_path, repository});
+  resolved_log_path = url;
+}
 
 AttestStage::AttestStage() : state_(std::make_unique<State>()) {}
 AttestStage::~AttestStage() = default;
@@ -67,8 +93,15 @@ void AttestStage::add_options(CLI::App& check) {
   check.add_flag("--notes", s.notes,
                  "Store the attestation as a git note on the head commit (refs/notes/gate)");
   check.add_option("--log", s.log_path,
-                   "Append the attestation to this audit log (default: $GATE_LOG, else "
-                   "<git dir>/gate/audit.db when signing)");
+                   "Append the attestation to this audit log: a file, or the URL of a `gate log "
+                   "serve` (http(s)://...) (default: $GATE_LOG, else <git dir>/gate/audit.db when "
+                   "signing)");
+  check.add_option("--log-pub", s.log_pub_path,
+                   "A remote log's Ed25519 public key (or GATE_LOG_PUB): its checkpoints must be "
+                   "signed by it");
+  check.add_option("--log-state", s.log_state_path,
+                   "File keeping the last checkpoint verified from a remote log (default: "
+                   "$GATE_LOG_STATE, else <git dir>/gate/remote-checkpoints/<origin>)");
   check.add_option("--log-key", s.log_key_path,
                    "Ed25519 key that signs the log's checkpoints (or GATE_LOG_KEY); kept apart "
                    "from the signing key");
@@ -80,13 +113,18 @@ void AttestStage::add_options(CLI::App& check) {
 void AttestStage::load_keys(const std::string& repository) {
   auto& s = *state_;
   s.sign_key = load_key(s.sign_key_path, "GATE_SIGNING_KEY");
-  bool log_asked = !s.log_path.empty() || environment("GATE_LOG").has_value();
+  std::string log_target = !s.log_path.empty() ? s.log_path : environment("GATE_LOG").value_or("");
+  bool log_asked = !log_target.empty();
   if (!s.sign_key) {
     if (!s.attestation_path.empty() || s.notes || !s.log_path.empty()) {
       throw InputError(
           "--attestation, --notes and --log need a signing key",
           "pass --sign-key FILE or set GATE_SIGNING_KEY (make one with `gate keygen`)");
     }
+    return;
+  }
+  if (attest::is_http_url(log_target)) {
+    s.load_remote(log_target, repository);
     return;
   }
   s.log_key = load_key(s.log_key_path, "GATE_LOG_KEY");
@@ -146,6 +184,19 @@ void AttestStage::prepare(const SignedDecision& signed_decision, git_repository*
     if (!repo) throw InputError("--notes needs a git repository");
     attest::check_notes_ref_unlocked(repo);
   }
+  if (s.remote) {
+    // Reachable, and its latest checkpoint signed by the pinned key and consistent with the one
+    // kept: a forked or rolled-back log is refused before the decision goes into it.
+    s.remote->health();
+    s.remote->latest_checkpoint();
+    s.credential = attest::log_credential_from_environment();
+    if (!s.credential) {
+      spdlog::warn(
+          "no credential for the log service (GATE_LOG_TOKEN, GitHub Actions OIDC or "
+          "GATE_ID_TOKEN): appending without one");
+    }
+    return;
+  }
   // Last, since opening may create the log file.
   if (!s.resolved_log_path.empty()) {
     s.log.emplace(attest::LogStore::open(s.resolved_log_path, true));
@@ -161,6 +212,15 @@ void AttestStage::prepare(const SignedDecision& signed_decision, git_repository*
 AttestationRef AttestStage::append_to_log() {
   auto& s = *state_;
   AttestationRef ref{s.attestation_path, s.signed_decision->sha256};
+  if (s.remote) {
+    attest::RemoteLog::Appended appended = s.remote->append(
+        s.signed_decision->envelope, s.credential ? "Bearer " + s.credential->token : "");
+    s.log_index = appended.seq;
+    s.remote_inclusion = std::move(appended.inclusion);
+    spdlog::info("attestation appended to {} as entry {} (proof checked)", s.remote->url(),
+                 appended.seq);
+    if (ref.location.empty()) ref.location = s.remote->url() + "#" + std::to_string(appended.seq);
+  }
   if (s.log) {
     uint64_t seq = s.log->append(s.signed_decision->envelope, *s.log_key,
                                  attest::LogIdentity{"", s.allow_shared_key});
@@ -179,7 +239,9 @@ void AttestStage::publish() {
     // Logged: the note carries its inclusion proof and checkpoint, so `gate verify` can tell from
     // the note alone that the log holds it (docs/attestation.md).
     std::string note = s.signed_decision->envelope;
-    if (s.log_index) {
+    if (s.remote_inclusion) {
+      note = attest::make_logged_note(note, *s.remote_inclusion);
+    } else if (s.log_index) {
       note = attest::make_logged_note(note,
                                       attest::inclusion_in(*s.log, *s.log_index, *s.log_index + 1));
     }

@@ -15,6 +15,7 @@
 #include "attest/pg_log_backend.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/cli/log_remote.hpp"
 #include "gate/cli/log_verdict.hpp"
 #include "gate/cli/witness_command.hpp"
 #include "gate/types/errors.hpp"
@@ -46,7 +47,13 @@ struct LogOptions {
   uint64_t limit = 100;
   std::string format = "table";
   std::string out;
+  // a remote log (--log http(s)://...)
+  std::string log_state;
 };
+
+RemoteLogFlags remote_flags(const LogOptions& options) {
+  return RemoteLogFlags{options.log_pub, options.log_state, "."};
+}
 
 attest::LogStore open_log(const LogOptions& options) {
   return attest::LogStore::open(options.log.empty() ? attest::default_log_path() : options.log,
@@ -64,6 +71,10 @@ uint64_t current_size(attest::LogStore& log) {
 }
 
 int run_verify(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log)) {
+    return run_remote_verify(*url, remote_flags(options),
+                             {options.trust, options.checkpoint, options.witness});
+  }
   attest::LogStore log = open_log(options);
   attest::LogVerifyOptions verify;
   for (const auto& path : options.trust)
@@ -84,6 +95,10 @@ int run_verify(const LogOptions& options) {
 }
 
 int run_init(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log)) {
+    throw InputError("gate log init makes a local log file; " + *url + " is a log service",
+                     "the service's log is created by `gate log serve --origin ... --log-key ...`");
+  }
   std::string path = options.log.empty() ? attest::default_log_path() : options.log;
   attest::PrivateKey key = attest::PrivateKey::from_file(options.log_key);
   attest::LogIdentity identity{options.origin, options.allow_shared_key};
@@ -103,6 +118,8 @@ int run_init(const LogOptions& options) {
 }
 
 int run_checkpoint(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log))
+    return run_remote_checkpoint(*url, remote_flags(options));
   attest::LogStore log = open_log(options);
   attest::LogStore::Snapshot snapshot = log.snapshot();
   auto note = log.latest_checkpoint();
@@ -112,6 +129,9 @@ int run_checkpoint(const LogOptions& options) {
 }
 
 int run_inclusion(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log)) {
+    return run_remote_inclusion(*url, remote_flags(options), options.seq, options.size);
+  }
   attest::LogStore log = open_log(options);
   attest::LogStore::Snapshot snapshot = log.snapshot();
   uint64_t size = options.size ? options.size : current_size(log);
@@ -132,6 +152,9 @@ int run_inclusion(const LogOptions& options) {
 }
 
 int run_consistency(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log)) {
+    return run_remote_consistency(*url, remote_flags(options), options.old_size, options.new_size);
+  }
   attest::LogStore log = open_log(options);
   attest::LogStore::Snapshot snapshot = log.snapshot();
   uint64_t size = current_size(log);
@@ -153,6 +176,8 @@ nlohmann::json entry_json(const attest::LogEntry& entry) {
 }
 
 int run_show(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log))
+    return run_remote_show(*url, remote_flags(options), options.seq);
   attest::LogStore log = open_log(options);
   attest::LogStore::Snapshot snapshot = log.snapshot();
   auto entry = log.entry(options.seq);
@@ -204,9 +229,14 @@ int run_query(LogOptions options) {
     *target = *time + (name == std::string("--until") && text->size() == 10 ? 86399 : 0);
   }
   options.query.limit = options.limit;
-  attest::LogStore log = open_log(options);
-  attest::LogStore::Snapshot snapshot = log.snapshot();
-  auto entries = log.query(options.query);
+  std::vector<attest::LogEntry> entries;
+  if (auto url = remote_log_url(options.log)) {
+    entries = remote_query(*url, remote_flags(options), options.query);
+  } else {
+    attest::LogStore log = open_log(options);
+    attest::LogStore::Snapshot snapshot = log.snapshot();
+    entries = log.query(options.query);
+  }
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& entry : entries) out.push_back(entry_json(entry));
@@ -237,6 +267,9 @@ int run_query(LogOptions options) {
 }
 
 int run_export(const LogOptions& options) {
+  if (auto url = remote_log_url(options.log)) {
+    return run_remote_export(*url, remote_flags(options), options.out);
+  }
   attest::LogStore log = open_log(options);
   std::ofstream file;
   if (!options.out.empty()) {
@@ -269,7 +302,19 @@ void add_log_command(CLI::App& app, int& exit_code) {
   // verify --log F), as users write both.
   auto add_log_option = [&options](CLI::App* command) {
     command->add_option("--log", options->log,
-                        "Audit log file (default: $GATE_LOG, else <git dir>/gate/audit.db)");
+                        "Audit log file, or the URL of a `gate log serve` (http(s)://...) "
+                        "(default: $GATE_LOG, else <git dir>/gate/audit.db)");
+  };
+  // A remote log's pinned key and kept checkpoint; `verify` has its own --log-pub.
+  auto add_remote_options = [&options](CLI::App* command, bool with_log_pub) {
+    if (with_log_pub) {
+      command->add_option("--log-pub", options->log_pub,
+                          "A remote log's Ed25519 public key (or GATE_LOG_PUB): its checkpoints "
+                          "must be signed by it");
+    }
+    command->add_option("--log-state", options->log_state,
+                        "File keeping the last checkpoint verified from a remote log (default: "
+                        "$GATE_LOG_STATE, else <git dir>/gate/remote-checkpoints/<origin>)");
   };
   add_log_option(log);
 
@@ -340,6 +385,11 @@ void add_log_command(CLI::App& app, int& exit_code) {
   for (CLI::App* command :
        {verify, init, checkpoint, proof, inclusion, consistency, show, query, export_}) {
     add_log_option(command);
+  }
+  add_remote_options(log, true);
+  add_remote_options(verify, false);
+  for (CLI::App* command : {checkpoint, proof, inclusion, consistency, show, query, export_}) {
+    add_remote_options(command, true);
   }
 }
 

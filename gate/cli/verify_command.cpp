@@ -11,8 +11,11 @@
 #include "attest/log_verify.hpp"
 #include "attest/logged_note.hpp"
 #include "attest/notes_sync.hpp"
+#include "attest/remote_http.hpp"
+#include "attest/remote_log.hpp"
 #include "attest/statement.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/cli/log_remote.hpp"
 #include "gate/cli/log_verdict.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/types/errors.hpp"
@@ -25,6 +28,7 @@ struct VerifyOptions {
   std::vector<std::string> trust;
   std::string log;
   std::string log_pub;
+  std::string log_state;
   std::string checkpoint;
   std::string attestation;
   std::string repo = ".";
@@ -118,6 +122,83 @@ Verdict verify_from_log(const VerifyOptions& options, const std::string& commit,
                       std::to_string(decisions) + " for this commit";
   std::string signer;
   if (auto reason = judge(latest->envelope, latest->summary, commit, trusted, signer)) {
+    return refuse(*reason + " (" + where + ")");
+  }
+  return {true, "verified: commit " + commit + " passed the gate, signed by key " + signer + " (" +
+                    where + ")"};
+}
+
+// A log service: the last decision for the commit is found through the query API, its envelope
+// fetched (leaf hash recomputed) and its inclusion proven in the latest checkpoint signed by the
+// pinned key and consistent with the one this client kept.
+Verdict verify_from_remote(const VerifyOptions& options, const std::string& url,
+                           const std::string& commit,
+                           const std::vector<attest::PublicKey>& trusted) {
+  attest::PublicKey log_key = attest::pinned_log_key(options.log_pub, url);
+  std::optional<std::string> held = read_verifier_checkpoint(options);
+  WitnessPolicy policy = witness_policy(options.witness);
+  attest::RemoteLog log = open_remote_log(url, {options.log_pub, options.log_state, options.repo});
+  std::string where;
+  attest::Envelope envelope;
+  attest::DecisionSummary summary;
+  try {
+    attest::LogQuery query;
+    query.commit = commit;
+    std::optional<uint64_t> last;
+    size_t decisions = 0;
+    for (const auto& found : log.query(query)) {
+      if (found.entry.head != commit) continue;
+      ++decisions;
+      if (!last || found.entry.seq > *last) last = found.entry.seq;
+    }
+    if (!last) return refuse("no decision for commit " + commit + " in " + url);
+    attest::RemoteEntry entry = log.entry(*last);
+    attest::InclusionAnswer proof = log.inclusion(*last, std::nullopt);
+    where = url + " entry " + std::to_string(*last) + ", the last of " + std::to_string(decisions) +
+            " for this commit, proven in the checkpoint of size " + std::to_string(proof.tree_size);
+    try {
+      envelope = attest::parse_envelope(entry.entry.envelope, where);
+      summary = attest::summarize_decision(envelope, where);
+    } catch (const InputError& e) {
+      return refuse(e.message());
+    }
+    if (!names_commit(summary, commit)) {
+      return refuse("the entry the service found is not a decision about commit " + commit + " (" +
+                    where + ")");
+    }
+    if (held) {
+      if (auto problem = remote_log_extends(log, *held, options.checkpoint, log_key)) {
+        return refuse("the audit log " + url + " is broken: " + *problem);
+      }
+    }
+    size_t cosigned = 0;
+    std::string refusals;
+    attest::ConsistencyProver prove =
+        [&log](uint64_t old_size, uint64_t new_size) -> std::optional<std::vector<attest::Hash>> {
+      return log.consistency(old_size, new_size).proof;
+    };
+    for (const auto& witness : policy.witnesses) {
+      attest::CosignOutcome outcome =
+          attest::request_cosignature(witness, *proof.checkpoint, prove);
+      if (outcome.kind == attest::CosignOutcome::Kind::conflict) {
+        return refuse("the audit log " + url + " is broken: " + outcome.message);
+      }
+      if (outcome.kind == attest::CosignOutcome::Kind::cosigned) {
+        ++cosigned;
+      } else {
+        refusals += "; " + outcome.message;
+      }
+    }
+    if (cosigned < policy.min_witnesses) {
+      return refuse("the audit log " + url + " is not confirmed by its witnesses: " +
+                    std::to_string(cosigned) + " of " + std::to_string(policy.witnesses.size()) +
+                    " cosigned, " + std::to_string(policy.min_witnesses) + " needed" + refusals);
+    }
+  } catch (const attest::RemoteLogRefusal& refusal) {
+    return refuse("the audit log " + url + " is broken: " + refusal.message());
+  }
+  std::string signer;
+  if (auto reason = judge(envelope, summary, commit, trusted, signer)) {
     return refuse(*reason + " (" + where + ")");
   }
   return {true, "verified: commit " + commit + " passed the gate, signed by key " + signer + " (" +
@@ -236,8 +317,14 @@ int run_verify(const VerifyOptions& options) {
                      "pass a commit id, branch or tag that exists in " + options.repo);
   }
   std::string commit = git::to_hex(*oid);
-  Verdict verdict = options.log.empty() ? verify_from_note(options, repo.get(), commit, trusted)
-                                        : verify_from_log(options, commit, trusted);
+  Verdict verdict;
+  if (attest::is_http_url(options.log)) {
+    verdict = verify_from_remote(options, options.log, commit, trusted);
+  } else if (options.log.empty()) {
+    verdict = verify_from_note(options, repo.get(), commit, trusted);
+  } else {
+    verdict = verify_from_log(options, commit, trusted);
+  }
   std::cout << verdict.text << "\n";
   return verdict.verified ? 0 : 1;
 }
@@ -254,7 +341,11 @@ void add_verify_command(CLI::App& app, int& exit_code) {
       ->required()
       ->expected(1, -1);
   verify->add_option("--log", options->log,
-                     "Verify this audit log and judge the last decision for the commit in it");
+                     "Verify this audit log (a file, or the URL of a `gate log serve`) and judge "
+                     "the last decision for the commit in it");
+  verify->add_option("--log-state", options->log_state,
+                     "File keeping the last checkpoint verified from a remote log (default: "
+                     "$GATE_LOG_STATE, else <git dir>/gate/remote-checkpoints/<origin>)");
   verify->add_option("--log-pub", options->log_pub,
                      "The log's public key (pins checkpoints; needed for a note's log proof)");
   verify->add_option("--checkpoint", options->checkpoint,
