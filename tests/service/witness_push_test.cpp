@@ -134,6 +134,7 @@ class WitnessPushTest : public ServiceTest {
 TEST_F(WitnessPushTest, CosignedCheckpointReachesTheLogSizeAndVerifiesUnderTheWitnessKey) {
   auto witness = make_witness("w1");
   std::string witness_pub = pub_file("w1", witness->key);
+  std::string without_witnesses = gate::test::read_file(dir_ / "serve.yaml");
   configure_witnesses(witness_entry(witness->url, witness_pub));
   start();
   auto http = client();
@@ -186,10 +187,12 @@ TEST_F(WitnessPushTest, CosignedCheckpointReachesTheLogSizeAndVerifiesUnderTheWi
       << metrics;
 
   // Cosignatures live in memory: after a restart the start-up push gets them again, with no
-  // append needed.
+  // append needed. This time the witness comes as a flag, not from the file.
   service_->send(SIGTERM);
   ASSERT_EQ(service_->wait(30), 0);
-  start();
+  gate::test::write_file(dir_ / "serve.yaml", without_witnesses);
+  service_ = std::make_unique<ServiceProcess>(std::vector<std::string>{
+      "--config", (dir_ / "serve.yaml").string(), "--witness", witness->url + "=" + witness_pub});
   auto again = client();
   EXPECT_TRUE(eventually(30, [&] { return cosigned_size_is(again, kEntries); })) << service_->err();
 }
@@ -277,6 +280,68 @@ TEST_F(WitnessPushTest, AWitnessThatIsDownCostsAppendsNothingAndCosignsOnceItCom
   }
   EXPECT_TRUE(eventually(20, [&] { return cosigned_size_is(http, kEntries + 3); }))
       << witness_status(http);
+}
+
+// The witness of `gate log witness`, behind an HTTP face that takes a second to answer and
+// records the size of every checkpoint it is asked to cosign.
+class SlowWitness {
+ public:
+  SlowWitness(const std::string& origin, const attest::PublicKey& log_pub, const std::string& state)
+      : key_(attest::PrivateKey::generate(attest::KeyType::ed25519)),
+        witness_("witness.example.com/slow", key_, {{origin, log_pub}}, state) {
+    http_.Post("/add-checkpoint", [this](const httplib::Request& req, httplib::Response& res) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      std::lock_guard lock(mutex_);
+      auto request = attest::parse_add_checkpoint(req.body, "request");
+      asked_.push_back(attest::parse_checkpoint(request.checkpoint, "request").checkpoint.size);
+      attest::WitnessReply reply =
+          witness_.add_checkpoint(req.body, static_cast<uint64_t>(time(nullptr)));
+      res.status = reply.status;
+      res.set_content(reply.body, reply.content_type.c_str());
+    });
+    port_ = http_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ~SlowWitness() {
+    http_.stop();
+    thread_.join();
+  }
+  attest::WitnessEndpoint endpoint() const {
+    return {"http://127.0.0.1:" + std::to_string(port_), key_.public_key(), 10};
+  }
+  std::vector<uint64_t> asked() {
+    std::lock_guard lock(mutex_);
+    return asked_;
+  }
+
+ private:
+  attest::PrivateKey key_;
+  attest::Witness witness_;
+  httplib::Server http_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<uint64_t> asked_;
+};
+
+TEST_F(WitnessPushTest, AppendsDuringAPushCoalesceIntoOnePushOfTheNewestCheckpoint) {
+  SlowWitness slow(origin(), log_key_.public_key(), (dir_ / "slow-state.db").string());
+  InProcessService running(store(), origin(), log_key_, signer_, {slow.endpoint()});
+  auto http = running.client();
+  constexpr uint64_t kEntries = 50;
+  for (uint64_t i = 0; i < kEntries; ++i) {
+    ASSERT_EQ(http.Post("/v1/entries", envelope("acme/app", i), "application/json")->status, 201);
+  }
+  ASSERT_TRUE(eventually(30, [&] { return cosigned_size_is(http, kEntries); }))
+      << witness_status(http);
+  // One push per append would be 50 requests of a second each; each push instead carried the
+  // newest checkpoint of its time, growing, up to the last.
+  std::vector<uint64_t> asked = slow.asked();
+  EXPECT_LE(asked.size(), 10u) << ::testing::PrintToString(asked);
+  EXPECT_TRUE(std::is_sorted(asked.begin(), asked.end())) << ::testing::PrintToString(asked);
+  EXPECT_EQ(asked.back(), kEntries);
+  EXPECT_EQ(witness_status(http)["pushes"]["cosigned"], asked.size());
 }
 
 TEST_F(WitnessPushTest, AWitnessWithAConflictingViewIsReportedAndItsLineNeverServed) {
