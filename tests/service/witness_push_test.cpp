@@ -249,6 +249,7 @@ TEST_F(WitnessPushTest, AWitnessThatIsDownCostsAppendsNothingAndCosignsOnceItCom
     ASSERT_EQ(res->status, 201) << res->body;
   }
   // A push waiting on the witness would hold an append for its whole 3 s timeout.
+  RecordProperty("slowest_append_ms", static_cast<int>(slowest * 1000));
   EXPECT_LT(slowest, 1.5) << "an append waited on the witness";
   ASSERT_TRUE(eventually(20, [&] {
     nlohmann::json status = witness_status(http);
@@ -338,6 +339,7 @@ TEST_F(WitnessPushTest, AppendsDuringAPushCoalesceIntoOnePushOfTheNewestCheckpoi
   // One push per append would be 50 requests of a second each; each push instead carried the
   // newest checkpoint of its time, growing, up to the last.
   std::vector<uint64_t> asked = slow.asked();
+  RecordProperty("pushes_for_50_appends", static_cast<int>(asked.size()));
   EXPECT_LE(asked.size(), 10u) << ::testing::PrintToString(asked);
   EXPECT_TRUE(std::is_sorted(asked.begin(), asked.end())) << ::testing::PrintToString(asked);
   EXPECT_EQ(asked.back(), kEntries);
