@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "attest/checkpoint.hpp"
@@ -57,20 +58,22 @@ WitnessEndpoint parse_witness_flag(const std::string& flag) {
     throw InputError(flag.substr(equals + 1), 0, 0, "a witness key is an Ed25519 key",
                      "cosignature/v1 cosignatures are Ed25519 signatures");
   }
-  return WitnessEndpoint{flag.substr(0, equals), std::move(key)};
+  return WitnessEndpoint{flag.substr(0, equals), std::move(key), kWitnessTimeoutSeconds};
 }
 
 CosignOutcome request_cosignature(const WitnessEndpoint& witness, const std::string& checkpoint,
-                                  const ConsistencyProver& prove) {
+                                  const ConsistencyProver& prove, uint64_t known_size) {
   using Kind = CosignOutcome::Kind;
   SignedCheckpoint parsed = parse_checkpoint(checkpoint, "checkpoint");
   uint64_t size = parsed.checkpoint.size;
   Address address = split_url(witness.url);
   httplib::Client client(address.origin);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(20);
-  client.set_write_timeout(20);
-  uint64_t old_size = 0;  // first ask with 0: the witness answers with its latest size
+  int timeout = std::max(1, witness.timeout_seconds);
+  client.set_connection_timeout(std::min(5, timeout));
+  client.set_read_timeout(timeout);
+  client.set_write_timeout(timeout);
+  // Without a known size, ask with 0: the witness answers with its latest size.
+  uint64_t old_size = known_size <= size ? known_size : 0;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     std::vector<Hash> proof;
     if (old_size > 0 && old_size < size) {

@@ -13,9 +13,12 @@
 // whatever the witness cosigned last, and checks the cosignature it returns.
 namespace gate::attest {
 
+inline constexpr int kWitnessTimeoutSeconds = 20;
+
 struct WitnessEndpoint {
   std::string url;  // http://host:port[/prefix]; add-checkpoint is POSTed below it
   PublicKey key;    // the witness's Ed25519 key, trusted by the verifier
+  int timeout_seconds = kWitnessTimeoutSeconds;  // each read and write (connecting: at most 5)
   std::string label() const { return url + " (key " + key.key_id().substr(0, 16) + ")"; }
 };
 
@@ -36,8 +39,11 @@ struct CosignOutcome {
 using ConsistencyProver =
     std::function<std::optional<std::vector<Hash>>(uint64_t old_size, uint64_t new_size)>;
 
+// `known_size`: the size this caller last saw the witness cosign. Asking from it spares the
+// round trip a first `old 0` costs; when the witness holds another size, it answers 409 with it
+// and the request follows.
 CosignOutcome request_cosignature(const WitnessEndpoint& witness, const std::string& checkpoint,
-                                  const ConsistencyProver& prove);
+                                  const ConsistencyProver& prove, uint64_t known_size = 0);
 
 // Parses "URL=PUBKEY.pem" (the --witness flag); throws InputError when it is not one.
 WitnessEndpoint parse_witness_flag(const std::string& flag);

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <set>
 
 #include "gate/types/errors.hpp"
@@ -102,6 +103,34 @@ StaticToken read_token(const std::string& path, const YAML::Node& node) {
   return token;
 }
 
+attest::WitnessEndpoint read_witness(const std::string& path, const YAML::Node& node) {
+  expect_keys(path, node, {"url", "key", "timeout"}, "a witness");
+  for (const char* required : {"url", "key"}) {
+    if (!node[required]) fail(path, node, std::string("a witness needs '") + required + "'");
+  }
+  std::string url = text(path, node["url"], "url");
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    fail(path, node["url"],
+         "a witness 'url' starts with http:// or https:// (where it serves /add-checkpoint)");
+  }
+  std::string key_path = text(path, node["key"], "key");
+  std::optional<attest::PublicKey> key;
+  try {
+    key = attest::PublicKey::from_file(key_path);
+  } catch (const InputError& e) {
+    fail(path, node["key"], "witness key '" + key_path + "': " + e.message());
+  }
+  if (key->type() != attest::KeyType::ed25519) {
+    fail(path, node["key"],
+         "witness key '" + key_path + "' is not an Ed25519 key (cosignature/v1 is Ed25519)");
+  }
+  attest::WitnessEndpoint witness{url, std::move(*key), attest::kWitnessTimeoutSeconds};
+  if (node["timeout"]) {
+    witness.timeout_seconds = static_cast<int>(number(path, node["timeout"], "timeout", 1, 120));
+  }
+  return witness;
+}
+
 }  // namespace
 
 void load_config_file(const std::string& path, ServeConfig& config) {
@@ -116,7 +145,7 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   }
   expect_keys(path, root,
               {"store", "origin", "log_key", "trust", "listen", "max_body_bytes", "read_timeout",
-               "write_timeout", "threads", "oidc", "tokens"},
+               "write_timeout", "threads", "oidc", "tokens", "witnesses"},
               "the configuration");
   if (root["store"]) config.store = text(path, root["store"], "store");
   if (root["origin"]) config.origin = text(path, root["origin"], "origin");
@@ -144,6 +173,19 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   if (root["tokens"]) {
     if (!root["tokens"].IsSequence()) fail(path, root["tokens"], "'tokens' must be a list");
     for (const auto& node : root["tokens"]) config.tokens.push_back(read_token(path, node));
+  }
+  if (root["witnesses"]) {
+    if (!root["witnesses"].IsSequence()) {
+      fail(path, root["witnesses"], "'witnesses' must be a list of {url, key, timeout}");
+    }
+    for (const auto& node : root["witnesses"]) {
+      attest::WitnessEndpoint witness = read_witness(path, node);
+      for (const auto& earlier : config.witnesses) {
+        if (earlier.url == witness.url)
+          fail(path, node["url"], "witness " + witness.url + " is listed twice");
+      }
+      config.witnesses.push_back(std::move(witness));
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attest/witness_client.hpp"
 #include "server/identity.hpp"
 
 // How `gate log serve` is set up: a YAML file (see docs/audit-service.md), with flags on top.
@@ -21,6 +22,8 @@ struct ServeConfig {
   int threads = 16;
   std::vector<OidcIssuer> issuers;
   std::vector<StaticToken> tokens;
+  // Witnesses the service pushes its checkpoints to (docs/audit-service.md, 'Witnessing').
+  std::vector<attest::WitnessEndpoint> witnesses;
 };
 
 // Reads the file into `config` (flags given later override what it sets). Throws InputError

@@ -88,9 +88,15 @@ QueryRequest query_request(const httplib::Request& req) {
 
 // Metric label of a request: the route it matched, never the raw path (unbounded cardinality).
 std::string route_label(const httplib::Request& req) {
-  static const std::vector<std::string> kRoutes = {
-      "/v1/entries", "/v1/checkpoint", "/v1/proof/inclusion", "/v1/proof/consistency", "/v1/export",
-      "/healthz",    "/metrics"};
+  static const std::vector<std::string> kRoutes = {"/v1/entries",
+                                                   "/v1/checkpoint",
+                                                   "/v1/checkpoint/cosigned",
+                                                   "/v1/witnesses",
+                                                   "/v1/proof/inclusion",
+                                                   "/v1/proof/consistency",
+                                                   "/v1/export",
+                                                   "/healthz",
+                                                   "/metrics"};
   for (const auto& route : kRoutes) {
     if (req.path == route) return req.method + " " + route;
   }
@@ -108,10 +114,11 @@ int64_t now_seconds() {
 
 struct HttpServer::Impl {
   LogService& service;
+  const WitnessPusher* witnesses;
   Metrics metrics;
   httplib::Server http;
 
-  explicit Impl(LogService& owner) : service(owner) {}
+  Impl(LogService& owner, const WitnessPusher* pusher) : service(owner), witnesses(pusher) {}
 
   // Runs a handler, turning its ServiceError (or any failure) into a JSON error response.
   template <typename Handler>
@@ -157,6 +164,22 @@ struct HttpServer::Impl {
                if (!note) throw ServiceError{404, "empty_log", "the log has no checkpoint yet"};
                res.set_content(*note, "text/plain; charset=utf-8");
              }));
+    // The same note with the witnesses' cosignature lines after the log's own (C2SP
+    // tlog-cosignature): a verifier checks the lines of the keys it trusts and skips the rest.
+    http.Get("/v1/checkpoint/cosigned",
+             guarded([this](const httplib::Request&, httplib::Response& res) {
+               auto note = witnesses ? witnesses->cosigned_checkpoint() : std::nullopt;
+               if (!note) {
+                 throw ServiceError{404, "not_cosigned",
+                                    "no witness has cosigned a checkpoint of this log since the "
+                                    "service started; see GET /v1/witnesses"};
+               }
+               res.set_content(*note, "text/plain; charset=utf-8");
+             }));
+    http.Get("/v1/witnesses", guarded([this](const httplib::Request&, httplib::Response& res) {
+               send_json(res, witnesses ? witnesses->status()
+                                        : nlohmann::json{{"witnesses", nlohmann::json::array()}});
+             }));
     http.Get("/v1/proof/inclusion",
              guarded([this](const httplib::Request& req, httplib::Response& res) {
                auto seq = number_param(req, "seq");
@@ -184,7 +207,10 @@ struct HttpServer::Impl {
                    res, {{"status", "ok"}, {"origin", service.origin()}, {"size", service.size()}});
              }));
     http.Get("/metrics", guarded([this](const httplib::Request&, httplib::Response& res) {
-               res.set_content(metrics.render(service.size()), "text/plain; version=0.0.4");
+               res.set_content(
+                   metrics.render(service.size(),
+                                  witnesses ? witnesses->counts() : std::vector<WitnessCounts>{}),
+                   "text/plain; version=0.0.4");
              }));
     // Responses httplib makes itself (404 unknown route, 413 too large, 400 unparsable request)
     // get the same JSON shape as the service's own errors.
@@ -209,8 +235,9 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(LogService& service, const HttpLimits& limits)
-    : impl_(std::make_unique<Impl>(service)) {
+HttpServer::HttpServer(LogService& service, const HttpLimits& limits,
+                       const WitnessPusher* witnesses)
+    : impl_(std::make_unique<Impl>(service, witnesses)) {
   impl_->routes();
   impl_->http.set_payload_max_length(limits.max_body_bytes);
   impl_->http.set_read_timeout(limits.read_timeout_seconds, 0);
@@ -278,18 +305,25 @@ int serve(const ServeConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Before the listener exists: the start-up push runs while the port opens, and the pusher
+  // outlives the server that reads it.
+  WitnessPusher witnesses(service, config.witnesses);
+  for (const auto& witness : config.witnesses) {
+    std::cerr << ("gate: pushing checkpoints to witness " + witness.label() + "\n");
+  }
 
   HttpLimits limits{config.max_body_bytes, config.read_timeout_seconds,
                     config.write_timeout_seconds, config.threads};
-  HttpServer server(service, limits);
+  HttpServer server(service, limits, &witnesses);
   int port = server.bind(address.host, address.port);
   std::thread waiter([&] {
     int received = 0;
     sigwait(&signals, &received);
     server.stop();
   });
-  std::cerr << "gate: serving " << config.origin << " on http://" << address.host << ":" << port
-            << "\n"
+  // One write: the witness pushers may be writing to stderr already.
+  std::cerr << ("gate: serving " + config.origin + " on http://" + address.host + ":" +
+                std::to_string(port) + "\n")
             << std::flush;
   server.run();
   // run() also returns when listening fails; wake the waiter so it can be joined.

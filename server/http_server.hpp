@@ -6,6 +6,7 @@
 
 #include "server/log_service.hpp"
 #include "server/metrics.hpp"
+#include "server/witness_push.hpp"
 
 // The HTTP front of the log service (cpp-httplib): routes, limits, JSON errors, metrics.
 namespace gate::server {
@@ -19,7 +20,10 @@ struct HttpLimits {
 
 class HttpServer {
  public:
-  HttpServer(LogService& service, const HttpLimits& limits);
+  // `witnesses`, when given, answers /v1/checkpoint/cosigned and /v1/witnesses and must outlive
+  // the server; without it the service has no witnesses.
+  HttpServer(LogService& service, const HttpLimits& limits,
+             const WitnessPusher* witnesses = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -169,6 +169,7 @@ nlohmann::json LogService::append(std::string_view body, std::string_view author
                      [&](uint64_t new_seq) { writer_.record_identity(new_seq, identity); });
   auto note = writer_.latest_checkpoint();
   uint64_t size = attest::parse_checkpoint(*note, writer_.path()).checkpoint.size;
+  if (append_listener_) append_listener_();
   return {{"seq", seq},
           {"leaf_hash", attest::to_hex(attest::merkle::leaf_hash(body))},
           {"tree_size", size},
@@ -302,6 +303,19 @@ void LogService::export_lines(const std::function<bool(const std::string&)>& wri
   if (!open) return;
   if (auto note = store.latest_checkpoint())
     write(nlohmann::json{{"checkpoint", *note}}.dump() + "\n");
+}
+
+void LogService::on_append(std::function<void()> listener) {
+  std::lock_guard lock(write_mutex_);
+  append_listener_ = std::move(listener);
+}
+
+std::optional<std::vector<attest::Hash>> LogService::consistency_hashes(uint64_t old_size,
+                                                                        uint64_t new_size) {
+  auto lease = readers_->take();
+  attest::LogStore& store = *lease;
+  if (old_size > new_size || new_size > checkpoint_size(store)) return std::nullopt;
+  return store.consistency_proof(old_size, new_size);
 }
 
 uint64_t LogService::size() {

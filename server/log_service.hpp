@@ -61,6 +61,13 @@ class LogService {
   uint64_t size();
   const std::string& origin() const { return origin_; }
 
+  // Called after every committed append, with the write lock held: it must only take note (the
+  // witness pusher flags that a newer checkpoint exists). An empty function removes it.
+  void on_append(std::function<void()> listener);
+  // PROOF(old_size, D[new_size]) read from the store, for witnesses; nullopt unless
+  // old_size <= new_size <= the latest checkpoint's size.
+  std::optional<std::vector<attest::Hash>> consistency_hashes(uint64_t old_size, uint64_t new_size);
+
  private:
   class Readers;
   uint64_t checkpoint_size(attest::LogStore& store);
@@ -73,6 +80,7 @@ class LogService {
   std::mutex write_mutex_;  // one writer connection: SQLite serialises writers anyway
   attest::LogStore writer_;
   std::unique_ptr<Readers> readers_;
+  std::function<void()> append_listener_;  // guarded by write_mutex_
 };
 
 }  // namespace gate::server

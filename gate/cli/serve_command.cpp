@@ -1,7 +1,9 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "attest/witness_client.hpp"
 #include "gate/cli/commands.hpp"
+#include "gate/types/errors.hpp"
 #include "server/config.hpp"
 #include "server/http_server.hpp"
 
@@ -14,6 +16,7 @@ struct ServeFlags {
   server::ServeConfig given;  // flags only; a set flag overrides the file
   size_t max_body_bytes = 0;
   int threads = 0;
+  std::vector<std::string> witnesses;  // URL=PUB.pem, added to the file's
 };
 
 int run_serve(const ServeFlags& flags) {
@@ -29,6 +32,16 @@ int run_serve(const ServeFlags& flags) {
   for (const auto& path : flags.given.trust) config.trust.push_back(path);
   if (flags.max_body_bytes) config.max_body_bytes = flags.max_body_bytes;
   if (flags.threads) config.threads = flags.threads;
+  for (const auto& flag : flags.witnesses) {
+    attest::WitnessEndpoint witness = attest::parse_witness_flag(flag);
+    for (const auto& earlier : config.witnesses) {
+      if (earlier.url == witness.url) {
+        throw InputError("--witness " + witness.url + " is configured twice",
+                         "name each witness once, in the --config file or as a flag");
+      }
+    }
+    config.witnesses.push_back(std::move(witness));
+  }
   return server::serve(config);
 }
 
@@ -50,6 +63,9 @@ void add_serve_command(CLI::App& log, int& exit_code) {
   serve->add_option("--max-body", flags->max_body_bytes,
                     "Largest request body in bytes (default 1 MiB)");
   serve->add_option("--threads", flags->threads, "Worker threads (default 16)");
+  serve->add_option(
+      "--witness", flags->witnesses,
+      "A witness to push checkpoints to, as URL=PUBKEY (its Ed25519 key); repeatable");
   serve->callback([flags, &exit_code] { exit_code = run_serve(*flags); });
 }
 
