@@ -366,6 +366,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "GITHUB_API_URL names the GitHub REST API"}),
     [](const ::testing::TestParamInfo<Refusal>& info) { return std::string(info.param.name); });
 
+TEST_F(ForgeApprovals, APageLinkToAnotherHostIsRefused) {
+  // The token goes with every page: a Link elsewhere would hand it to that host.
+  answer_reviews(json::array(), "",
+                 {{"Link",
+                   "<http://127.0.0.2:1/repos/acme/widgets/pulls/42/reviews?page=2>; "
+                   "rel=\"next\""}});
+  RunResult result = check();
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(error_lines(result.err), HasSubstr("is on another host than GITHUB_API_URL"));
+  EXPECT_FALSE(fs::exists(attestation()));
+}
+
 TEST_F(ForgeApprovals, MissingTokenIsOneLineNamingTheVariable) {
   RunResult result = check({{"GITHUB_TOKEN", "\x01unset"}});
   EXPECT_EQ(result.exit_code, 2);
@@ -423,6 +435,17 @@ TEST(ForgeApprovalsGitlab, DocumentedMergeRequestApprovalsPassAChange) {
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   ASSERT_EQ(server.tokens().size(), 2u);
   EXPECT_EQ(server.tokens()[0], "glpat-test");
+
+  // No token at all: one line naming the variable to set, and GitLab is not asked.
+  env["GATE_GITLAB_TOKEN"] = "\x01unset";
+  size_t asked = server.asked().size();
+  result = run_gate({"check", "--repo", repo.dir(), "--format", "json"}, env);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "gate: error: no GitLab API token, so Gate cannot read the merge request's approvals: "
+            "set GATE_GITLAB_TOKEN (a project access token with read_api) in Settings > CI/CD > "
+            "Variables, or pass --approvals FILE\n");
+  EXPECT_EQ(server.asked().size(), asked);
 
   // The job token, which GitLab refuses for approvals: one line naming the variable to set.
   env["GATE_GITLAB_TOKEN"] = "\x01unset";
