@@ -14,7 +14,8 @@ struct Approval {
   std::string state;     // "approved" counts; anything else is recorded but does not count
   std::string commit;    // the head commit id that was approved
   int64_t time = 0;      // seconds since the epoch; 0 when unknown
-  std::string id;        // the forge's id of the review, when read from its API
+  std::string id = {};   // the forge's id of the review, when read from its API (default: keeps
+                         // four-field initialisers warning-free)
 };
 
 // Where the members of a team came from, for the findings and the signed record.

@@ -77,12 +77,12 @@ TEST_F(CodeownersApproval, AuthorNeverApprovesOwnChange) {
 TEST_F(CodeownersApproval, LaterChangesRequestedOrDismissalWithdrawsApproval) {
   scenario.add(changed("README.md"));
   scenario.evidence.approvals = {approved("lead", kHead, 10),
-                                 Approval{"lead", "changes_requested", kHead, 20, {}}};
+                                 Approval{"lead", "changes_requested", kHead, 20}};
   EXPECT_EQ(scenario.messages().size(), 1u);
   scenario.evidence.approvals = {approved("lead", kHead, 10),
-                                 Approval{"lead", "commented", kHead, 20, {}}};
+                                 Approval{"lead", "commented", kHead, 20}};
   EXPECT_THAT(scenario.messages(), IsEmpty());
-  scenario.evidence.approvals = {Approval{"lead", "dismissed", kHead, 30, {}},
+  scenario.evidence.approvals = {Approval{"lead", "dismissed", kHead, 30},
                                  approved("lead", kHead, 10)};
   EXPECT_EQ(scenario.messages().size(), 1u);
 }

@@ -378,6 +378,30 @@ TEST_F(ForgeApprovals, APageLinkToAnotherHostIsRefused) {
   EXPECT_FALSE(fs::exists(attestation()));
 }
 
+TEST_F(ForgeApprovals, UnavailableIsTriedTwiceMoreThenExitTwo) {
+  server.answer("/repos/acme/widgets/pulls/42/reviews", {503, "<html>Unicorn!</html>"});
+  RunResult result = check();
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(error_lines(result.err),
+              HasSubstr("/reviews?per_page=100: 503: the forge failed to answer; run the job "
+                        "again, or pass --approvals FILE\n"));
+  std::vector<std::string> asked = server.asked();
+  EXPECT_EQ(std::count(asked.begin(), asked.end(), "/repos/acme/widgets/pulls/42/reviews"), 3);
+  EXPECT_FALSE(fs::exists(attestation()));
+}
+
+TEST_F(ForgeApprovals, UnreachableApiIsOneLine) {
+  RunResult result = check({{"GITHUB_API_URL", "http://127.0.0.1:1"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(error_lines(result.err),
+              ::testing::StartsWith("gate: error: cannot reach the GitHub API at "
+                                    "http://127.0.0.1:1/repos/acme/widgets/pulls/42 ("));
+  EXPECT_THAT(error_lines(result.err),
+              HasSubstr("): check GITHUB_API_URL and the runner's network, or pass --approvals "
+                        "FILE\n"));
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 2);  // warning + error
+}
+
 TEST_F(ForgeApprovals, MissingTokenIsOneLineNamingTheVariable) {
   RunResult result = check({{"GITHUB_TOKEN", "\x01unset"}});
   EXPECT_EQ(result.exit_code, 2);

@@ -27,7 +27,7 @@ inline FileChange changed(const std::string& path, ChangeStatus status = ChangeS
 
 inline Approval approved(const std::string& reviewer, const std::string& commit = kHead,
                          int64_t time = 100) {
-  return Approval{reviewer, "approved", commit, time, {}};
+  return Approval{reviewer, "approved", commit, time};
 }
 
 struct Scenario {

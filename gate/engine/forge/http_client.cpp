@@ -76,8 +76,9 @@ class CurlClient : public HttpClient {
     HttpResponse response;
     std::chrono::milliseconds delay = limits_.retry_delay;
     for (int attempt = 0;; ++attempt) {
-      response = once(url, headers);
-      bool transient = response.status == 0 || response.status == 502 || response.status == 503 ||
+      bool transport_failed = false;
+      response = once(url, headers, transport_failed);
+      bool transient = transport_failed || response.status == 502 || response.status == 503 ||
                        response.status == 504;
       if (!transient || attempt >= limits_.retries) return response;
       std::this_thread::sleep_for(delay);
@@ -86,7 +87,10 @@ class CurlClient : public HttpClient {
   }
 
  private:
-  HttpResponse once(const std::string& url, const std::vector<std::string>& headers) const {
+  // `transport_failed`: no answer came (a refused connection, a timeout); an answer over the
+  // size limit is a failure too, but asking again would not change it.
+  HttpResponse once(const std::string& url, const std::vector<std::string>& headers,
+                    bool& transport_failed) const {
     HttpResponse response;
     EasyHandle easy(curl_easy_init());
     if (!easy) {
@@ -137,6 +141,7 @@ class CurlClient : public HttpClient {
       std::string reason = error[0] ? error : curl_easy_strerror(code);
       response = HttpResponse{};
       response.error = reason;
+      transport_failed = true;
       return response;
     }
     long status = 0;
