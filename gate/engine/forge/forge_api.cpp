@@ -10,6 +10,10 @@
 namespace gate::forge {
 
 namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+namespace {
 
 std::string origin_of(const std::string& url) {
   size_t scheme = url.find("://");
@@ -20,7 +24,7 @@ std::string origin_of(const std::string& url) {
 
 std::string reset_time(const HttpResponse& response) {
   std::string reset = response.header("x-ratelimit-reset");
-  if (!reset.empty() && std::all_of(reset.begin(), reset.end(), ::isdigit) && reset.size() < 15) {
+  if (!reset.empty() && std::all_of(reset.begin(), reset.end(), is_digit) && reset.size() < 15) {
     std::time_t when = static_cast<std::time_t>(std::stoll(reset));
     std::tm parts{};
     char text[32];

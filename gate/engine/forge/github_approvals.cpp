@@ -12,6 +12,10 @@
 namespace gate::forge {
 
 namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+namespace {
 
 // GitHub lists at most 100 a page; 100 pages is ten thousand reviews, far beyond any real pull
 // request, and bounds a server that keeps answering rel="next".
@@ -113,7 +117,7 @@ Evidence read_github_approvals(const ForgeAccess& access, const CiContext& conte
     throw InputError("GITHUB_REPOSITORY is not owner/name: '" + context.repository.substr(0, 80) +
                      "': run inside GitHub Actions, or pass --approvals FILE");
   }
-  if (!std::all_of(context.change_id.begin(), context.change_id.end(), ::isdigit) ||
+  if (!std::all_of(context.change_id.begin(), context.change_id.end(), is_digit) ||
       context.change_id.size() > 12) {
     throw InputError("the pull request number '" + context.change_id.substr(0, 40) +
                      "' is not a number: check the event payload (GITHUB_EVENT_PATH)");

@@ -12,6 +12,10 @@
 namespace gate::forge {
 
 namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+namespace {
 
 ApiAdvice advice_for(const ForgeAccess& access, const CiContext& context) {
   bool job_token = access.token_variable == "CI_JOB_TOKEN";
@@ -44,11 +48,11 @@ Evidence read_gitlab_approvals(const ForgeAccess& access, const CiContext& conte
         "approvals: run inside GitLab CI, or pass --approvals FILE");
   }
   if (!is_plain_segment(access.project_id) ||
-      !std::all_of(access.project_id.begin(), access.project_id.end(), ::isdigit)) {
+      !std::all_of(access.project_id.begin(), access.project_id.end(), is_digit)) {
     throw InputError("CI_PROJECT_ID is not a project id: '" + access.project_id.substr(0, 40) +
                      "': run inside GitLab CI, or pass --approvals FILE");
   }
-  if (!std::all_of(context.change_id.begin(), context.change_id.end(), ::isdigit) ||
+  if (!std::all_of(context.change_id.begin(), context.change_id.end(), is_digit) ||
       context.change_id.size() > 12) {
     throw InputError("CI_MERGE_REQUEST_IID is not a number: '" + context.change_id.substr(0, 40) +
                      "'");
