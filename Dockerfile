@@ -28,7 +28,7 @@ LABEL org.opencontainers.image.title="Gate" \
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ca-certificates git python3 libgit2-1.5 libssl3 libsqlite3-0 libyaml-cpp0.7 libspdlog1.10 \
-      libfmt9 libre2-9 libvectorscan5 libzip4 libtomlplusplus3 libjemalloc2 \
+      libfmt9 libre2-9 libvectorscan5 libzip4 libtomlplusplus3 libjemalloc2 libcurl4 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/gate /usr/local/bin/gate
 COPY ci-examples/github/action-entrypoint.sh /usr/local/bin/gate-action

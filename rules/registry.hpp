@@ -31,6 +31,8 @@ struct RuleType {
   std::vector<RuleParameter> parameters;
   std::string example;    // a YAML rule entry
   bool security = false;  // its findings are security findings (SARIF security-severity)
+  // It judges review approvals: gather reads them from the forge when the policy has such a rule.
+  bool reads_approvals = false;
   RuleFactory factory;
 };
 

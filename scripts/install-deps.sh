@@ -9,7 +9,7 @@ packages=(
   libgit2-dev libssl-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev libre2-dev libvectorscan-dev libzip-dev libtomlplusplus-dev
   libjemalloc-dev
-  libcpp-httplib-dev libpq-dev postgresql
+  libcpp-httplib-dev libpq-dev postgresql libcurl4-openssl-dev
   libarchive-dev zlib1g-dev libphonenumber-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema ccache
@@ -24,6 +24,7 @@ if [ "${1:-}" = "--release" ]; then
     libgit2-dev libssl-dev libsqlite3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
     libcli11-dev nlohmann-json3-dev libre2-dev libvectorscan-dev libzip-dev libtomlplusplus-dev
     libjemalloc-dev libcpp-httplib-dev libpq-dev libarchive-dev zlib1g-dev libphonenumber-dev
+    libcurl4-openssl-dev
   )
 fi
 

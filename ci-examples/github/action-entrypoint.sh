@@ -23,6 +23,10 @@ formats="$(input FORMATS)"
 for format in ${formats:-text}; do args+=(--format "$format"); done
 [ "$(input GITHUB-FEEDBACK)" = "false" ] && args+=(--no-github)
 [ -n "$(input APPROVALS)" ] && args+=(--approvals "$(input APPROVALS)")
+# Reviews are read from the GitHub API with this token (a container action gets no token of
+# its own); like the keys, it travels in the environment, never on a command line.
+github_token="$(input GITHUB-TOKEN)"
+[ -n "$github_token" ] && export GITHUB_TOKEN="$github_token"
 
 sign_key="$(input SIGN-KEY)"
 if [ -n "$sign_key" ]; then

@@ -140,6 +140,7 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
   request.head = options.head;
   request.policy_file = options.policy;
   request.approvals_file = options.approvals;
+  request.forge = forge::forge_access(env, request.context);
   request.threads = options.threads;
   request.mode = parse_mode(options.mode).value_or(Mode::enforce);
   try {

@@ -13,6 +13,7 @@
 #include "gate/types/errors.hpp"
 #include "gate/types/file_read.hpp"
 #include "gate/version.hpp"
+#include "rules/process/approval_teams.hpp"
 
 namespace gate {
 
@@ -185,14 +186,29 @@ CheckInputs gather(const CheckRequest& request) {
                in.change.commits.size(), elapsed_ms());
   git_oid merge_base;
   git_oid_fromstr(&merge_base, in.change.merge_base.c_str());
-  in.blobs = std::make_unique<GitBlobSource>(git_repository_path(repo), merge_base, head.oid,
-                                             base.oid);
+  in.blobs =
+      std::make_unique<GitBlobSource>(git_repository_path(repo), merge_base, head.oid, base.oid);
   for (auto& file : in.change.files) file.assets = in.policy.assets_of(file.path);
   if (in.change.files.empty()) {
     spdlog::warn("the change {}..{} has no file changes", short_id(in.change.merge_base),
                  short_id(in.change.head));
   }
   in.evidence = load_evidence(request.approvals_file, request.context, in.change);
+  // Without a file, approvals come from the forge, and only when a rule judges them.
+  if (!request.approvals_file && !request.forge.provider.empty() &&
+      rules::policy_reads_approvals(in.policy)) {
+    std::vector<std::string> teams = rules::teams_for_change(in.policy, in.change, *in.blobs);
+    std::unique_ptr<forge::HttpClient> curl;
+    forge::HttpClient* http = request.http;
+    if (!http) {
+      curl = forge::make_curl_client();
+      http = curl.get();
+    }
+    Evidence read =
+        forge::read_forge_approvals(request.forge, request.context, in.change, teams, *http);
+    if (read.author.empty()) read.author = request.context.actor;
+    in.evidence = std::move(read);
+  }
   spdlog::info("policy and evidence in {} ms", elapsed_ms());
   return in;
 }
@@ -222,8 +238,7 @@ Decision judge(const CheckRequest& request, const CheckInputs& in) {
   decision.merge_base = in.change.merge_base;
   decision.base_source = in.base_source;
   decision.head_source = in.head_source;
-  decision.policy = {policy.source, policy.path, policy.sha256, policy.revision,
-                     policy.overridden};
+  decision.policy = {policy.source, policy.path, policy.sha256, policy.revision, policy.overridden};
   decision.mode = request.mode;
   decision.files_changed = in.change.files.size();
   decision.commits = in.change.commits.size();

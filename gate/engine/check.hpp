@@ -7,12 +7,13 @@
 #include <string>
 
 #include "gate/engine/context.hpp"
+#include "gate/engine/forge/forge_approvals.hpp"
 #include "gate/engine/git.hpp"
 #include "gate/engine/git_blob_source.hpp"
 #include "gate/types/changeset.hpp"
+#include "gate/types/decision.hpp"
 #include "gate/types/evidence.hpp"
 #include "gate/types/policy.hpp"
-#include "gate/types/decision.hpp"
 
 namespace gate {
 
@@ -20,8 +21,10 @@ struct CheckRequest {
   std::string repo = ".";
   std::optional<std::string> base;  // flags win over the CI context
   std::optional<std::string> head;
-  std::optional<std::string> policy_file;  // --policy: local trial, reported as such
-  std::optional<std::string> approvals_file;
+  std::optional<std::string> policy_file;     // --policy: local trial, reported as such
+  std::optional<std::string> approvals_file;  // wins over the forge's API when given
+  forge::ForgeAccess forge;                   // where the approvals are read from otherwise
+  forge::HttpClient* http = nullptr;          // null: libcurl
   Mode mode = Mode::enforce;
   CiContext context;
   int64_t now = 0;  // seconds since the epoch, read once at the edge

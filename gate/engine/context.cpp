@@ -196,6 +196,20 @@ class EventPayload {
   }
 };
 
+// The pull request a merge queue branch is for: GitHub names the branch
+// `gh-readonly-queue/<base branch>/pr-<number>-<base sha>`; the base branch may hold slashes.
+std::string queued_pull_request(const std::string& head_ref) {
+  std::string ref = strip_prefix(head_ref, "refs/heads/");
+  if (ref.rfind("gh-readonly-queue/", 0) != 0) return {};
+  size_t at = ref.rfind("/pr-");
+  if (at == std::string::npos) return {};
+  size_t start = at + 4;
+  size_t end = start;
+  while (end < ref.size() && ref[end] >= '0' && ref[end] <= '9') ++end;
+  if (end == start || end - start > 12 || end >= ref.size() || ref[end] != '-') return {};
+  return ref.substr(start, end - start);
+}
+
 void detect_github(const Environment& env, CiContext& context) {
   context.provider = "github";
   context.event = value_or(env, "GITHUB_EVENT_NAME");
@@ -256,6 +270,7 @@ void detect_github(const Environment& env, CiContext& context) {
     context.head_source = "GITHUB_EVENT_PATH merge_group.head_sha";
     context.target_branch =
         strip_prefix(payload.text("merge_group.base_ref").value_or(""), "refs/heads/");
+    context.change_id = queued_pull_request(payload.text("merge_group.head_ref").value_or(""));
   } else {
     // Other events (workflow_dispatch, schedule, ...): only the commit the run is for.
     take_commit(env, {"GITHUB_SHA"}, context.head, context.head_source);

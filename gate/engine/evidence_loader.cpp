@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "gate/engine/forge/forge_responses.hpp"
 #include "gate/types/errors.hpp"
 
 // The approvals file format is documented in docs/approvals.md. nlohmann-json keeps no source
@@ -139,57 +140,6 @@ class PositionRecorder : public nlohmann::json_sax<json> {
   std::string pointer_;
 };
 
-std::optional<int64_t> parse_timestamp(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
-  auto digits = [&](size_t at, size_t count) -> std::optional<int> {
-    if (at + count > text.size()) return std::nullopt;
-    int value = 0;
-    for (size_t i = at; i < at + count; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
-  auto hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text.size() < 20) {
-    return std::nullopt;
-  }
-  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
-      text[16] != ':') {
-    return std::nullopt;
-  }
-  if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 ||
-      *second > 60) {
-    return std::nullopt;
-  }
-  size_t at = 19;
-  if (text[at] == '.') {
-    ++at;
-    size_t start = at;
-    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
-    if (at == start) return std::nullopt;
-  }
-  int64_t offset = 0;
-  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z') && at + 1 == text.size()) {
-    offset = 0;
-  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
-    auto oh = digits(at + 1, 2), om = digits(at + 4, 2);
-    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
-    offset = (*oh * 3600 + *om * 60) * (text[at] == '-' ? -1 : 1);
-  } else {
-    return std::nullopt;
-  }
-  std::tm parts{};
-  parts.tm_year = *year - 1900;
-  parts.tm_mon = *month - 1;
-  parts.tm_mday = *day;
-  parts.tm_hour = *hour;
-  parts.tm_min = *minute;
-  parts.tm_sec = *second;
-  return static_cast<int64_t>(timegm(&parts)) - offset;
-}
-
 class ApprovalsParser {
  public:
   ApprovalsParser(std::string_view text, std::string display)
@@ -200,6 +150,7 @@ class ApprovalsParser {
     Evidence evidence;
     evidence.approvals_provided = true;
     evidence.approvals_file = display_;
+    evidence.approvals_source = "file:" + display_;
     if (!document.is_object()) fail("", "must be a JSON object with an \"approvals\" list");
     static const std::set<std::string> known = {"version", "author", "approvals", "teams"};
     for (const auto& [key, value] : document.items()) {
@@ -344,7 +295,7 @@ class ApprovalsParser {
       if (time.is_number_integer()) {
         out.time = time.get<int64_t>();
       } else if (time.is_string()) {
-        auto parsed = parse_timestamp(time.get<std::string>());
+        auto parsed = forge::parse_iso8601(time.get<std::string>());
         if (!parsed) {
           fail(pointer + "/time", "is not an ISO 8601 time such as 2024-05-01T12:00:00Z");
         }

@@ -333,6 +333,7 @@ RuleType data_contract_type() {
   RuleType type;
   type.name = "data-contract";
   type.family = "data";
+  type.reads_approvals = true;
   type.summary =
       "Schema changes are compatible with the merge base, or carry a major version bump and the "
       "dataset owners' approval.";

@@ -1,5 +1,6 @@
 #include "rules/process/codeowners_approval.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -49,6 +50,7 @@ class CodeownersApproval : public Rule {
 
     size_t owned = 0;
     std::set<std::string> seen;
+    std::vector<std::string> owners_consulted;
     for (const auto& path : paths) {
       if (!seen.insert(path).second) continue;
       std::vector<CodeownersMatch> matches = match_codeowners(codeowners, path);
@@ -59,6 +61,12 @@ class CodeownersApproval : public Rule {
         if (match.entry->owners.empty()) continue;
         has_owners = true;
         if (match.section->optional) continue;
+        for (const auto& owner : match.entry->owners) {
+          if (std::find(owners_consulted.begin(), owners_consulted.end(), owner) ==
+              owners_consulted.end()) {
+            owners_consulted.push_back(owner);
+          }
+        }
         std::vector<std::string> unknown_teams;
         std::set<std::string> approvers = approvers_for_any(
             match.entry->owners, state, context.policy, context.evidence, &unknown_teams);
@@ -70,9 +78,11 @@ class CodeownersApproval : public Rule {
         std::string problem = need + describe_section(*match.section) + " (" + codeowners.path +
                               ":" + std::to_string(match.entry->line) + "); ";
         problem += approvers.empty() ? "none yet" : "has " + join(approvers, ", ");
+        problem += team_sources_note(match.entry->owners, context.policy, context.evidence);
         if (!unknown_teams.empty()) {
           problem += "; no members known for " + join(unknown_teams, ", ") +
                      " (add them to `teams:` in the policy or the approvals file)";
+          problem += unreadable_note(unknown_teams, context.evidence);
         }
         problems.push_back(problem);
         basis.push_back(match.section->name + "=" + join(match.entry->owners, ","));
@@ -86,26 +96,29 @@ class CodeownersApproval : public Rule {
       }
       if (problems.empty()) continue;
       std::string message = "'" + path + "' needs " + join(problems, "; and ");
-      message += notes(state);
+      message += approval_notes(state, context.evidence);
       Finding f = context.finding(path, message);
       f.fingerprint_basis = "codeowners:" + join(basis, ";");
       result.findings.push_back(std::move(f));
     }
     if (owned == 0 && result.findings.empty()) {
       result.skipped = "no changed path has code owners in " + codeowners.path;
+      return result;
     }
+    result.record = approvals_record(state, context.evidence, owners_consulted, context.policy);
     return result;
   }
 
  private:
-  std::string notes(const ApprovalState& state) const {
+  // Why the forge did not list a team's members, when it did not.
+  static std::string unreadable_note(const std::vector<std::string>& teams,
+                                     const Evidence& evidence) {
     std::string out;
-    if (!state.provided) out += " [no approvals file was given: pass --approvals FILE]";
-    if (!state.stale.empty()) {
-      out += " [approvals of an older commit do not count (dismiss-stale): " +
-             join(state.stale, ", ") + "]";
+    for (const auto& team : teams) {
+      for (const auto& [name, why] : evidence.teams_unreadable) {
+        if (normalize_owner(name) == normalize_owner(team)) out += "; " + team + ": " + why;
+      }
     }
-    if (!state.self.empty()) out += " [the author's own approval does not count]";
     return out;
   }
 
@@ -120,6 +133,7 @@ RuleType codeowners_approval_type() {
   RuleType type;
   type.name = "codeowners-approval";
   type.family = "process";
+  type.reads_approvals = true;
   type.summary =
       "Every changed path needs approval from its owners in the base revision's CODEOWNERS.";
   type.parameters = {

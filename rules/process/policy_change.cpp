@@ -45,6 +45,7 @@ class PolicyChange : public Rule {
     std::vector<std::string> unknown_teams;
     std::set<std::string> approvers =
         approvers_for_any(owners, state, context.policy, context.evidence, &unknown_teams);
+    result.record = approvals_record(state, context.evidence, owners, context.policy);
     if (!owners.empty() && approvers.size() >= approvals_) return result;
 
     std::string why;
@@ -56,14 +57,11 @@ class PolicyChange : public Rule {
           (approvals_ == 1 ? std::string("approval") : std::to_string(approvals_) + " approvals") +
           " from the policy owners (" + join(owners, ", ") + "); " +
           (approvers.empty() ? std::string("none yet") : "has " + join(approvers, ", "));
+      why += team_sources_note(owners, context.policy, context.evidence);
       if (!unknown_teams.empty()) {
         why += "; no members known for " + join(unknown_teams, ", ");
       }
-      if (!state.provided) why += " [no approvals file was given: pass --approvals FILE]";
-      if (!state.stale.empty()) {
-        why += " [approvals of an older commit do not count: " + join(state.stale, ", ") + "]";
-      }
-      if (!state.self.empty()) why += " [the author's own approval does not count]";
+      why += approval_notes(state, context.evidence);
     }
     for (const auto& path : protected_paths) {
       Finding f = context.finding(path, "'" + path + "' is part of the policy and " + why);
@@ -104,6 +102,7 @@ RuleType policy_change_type() {
       "  approvals: 1\n"
       "  also: [\".github/workflows/**\"]\n";
   type.security = true;
+  type.reads_approvals = true;
   type.factory = [](const Params& params, const PolicyRule&) -> std::shared_ptr<const Rule> {
     int64_t approvals = params.integer_or("approvals", 1);
     if (approvals < 1 || approvals > 100) {

@@ -159,7 +159,7 @@ void expect_template_runs(const char* ci_file, const char* own_job) {
   auto tools = ci_tools("gitlab", why);
   if (!tools) GTEST_SKIP() << "gitlab-ci-local not available: " << why;
   GitlabProject project(ci_file);
-  // Branch pipelines chosen: the gate job joins the pipeline (the approvals job does not).
+  // Branch pipelines chosen: the gate job joins the pipeline.
   test::RunResult list = project.run(*tools, {"--list", "--variable", "GATE_PIPELINES=branches"});
   ASSERT_EQ(list.exit_code, 0) << list.out << list.err;
   EXPECT_TRUE(contains(list.out, own_job)) << list.out;
