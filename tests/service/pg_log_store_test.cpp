@@ -10,6 +10,7 @@
 
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
+#include "attest/merkle.hpp"
 #include "attest/pg.hpp"
 #include "attest/pg_log_backend.hpp"
 #include "gate/types/errors.hpp"
@@ -115,6 +116,46 @@ TEST_F(PgLogStoreTest, SameAppendsGiveTheSqliteLogsRootsCheckpointsAndQueryAnswe
   LogVerifyResult result = verify(pg);
   EXPECT_TRUE(result.ok) << result.problem;
   EXPECT_EQ(result.entries, 37u);
+}
+
+// Proofs read their subtrees in one batch: every proof of every size must still be the one a
+// node-by-node reading gives, and a missing subtree must be named, not read as zeros.
+TEST_F(PgLogStoreTest, BatchedSubtreeReadsGiveEveryProofAndNameAMissingSubtree) {
+  LogStore pg = service_store();
+  append_decisions(pg, signer, log_key, 0, 23);
+  merkle::SubtreeSource one_by_one = pg.subtree_source();
+  for (uint64_t size = 1; size <= 23; ++size) {
+    ASSERT_EQ(pg.root(size), merkle::root(one_by_one, size)) << size;
+    for (uint64_t index = 0; index < size; ++index) {
+      ASSERT_EQ(pg.inclusion_proof(index, size), merkle::inclusion_proof(one_by_one, index, size))
+          << index << " of " << size;
+    }
+    for (uint64_t old_size = 1; old_size <= size; ++old_size) {
+      ASSERT_EQ(pg.consistency_proof(old_size, size),
+                merkle::consistency_proof(one_by_one, old_size, size))
+          << old_size << " to " << size;
+    }
+  }
+  // In the order asked, a missing one as nullopt.
+  auto found = pg.backend().nodes({{2, 3}, {0, 22}, {9, 0}, {0, 0}});
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[0], pg.backend().node(2, 3));
+  EXPECT_EQ(found[1], pg.leaf_hash(22));
+  EXPECT_FALSE(found[2].has_value());
+  EXPECT_EQ(found[3], pg.leaf_hash(0));
+
+  // Only the owner can take a row out, and only by switching the append-only trigger off.
+  pg::Connection owner = pg::Connection::open(cluster_->conninfo("gate_owner", "gate"));
+  owner.exec(
+      "ALTER TABLE nodes DISABLE TRIGGER nodes_no_change; DELETE FROM nodes WHERE level = 2 AND "
+      "idx = 1; ALTER TABLE nodes ENABLE TRIGGER nodes_no_change");
+  try {
+    pg.inclusion_proof(0, 16);
+    FAIL() << "a proof over a missing subtree was answered";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("subtree hash (2, 1) is missing"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(PgLogStoreTest, ADecisionSignedWithTheLogKeyIsRefusedAndLeavesNoRowOrNumber) {
@@ -276,12 +317,10 @@ TEST_F(PgLogStoreTest, ImportIntoAnotherLogIsRefusedWithExitTwoAndWritesNothing)
                                          "--log-key", (dir / "other.key").string()});
   EXPECT_EQ(wrong_key.exit_code, 2);
   EXPECT_NE(wrong_key.err.find("is not the key of this log"), std::string::npos) << wrong_key.err;
-  auto other_origin = gate::test::run_gate({"log", "import", "--from", file, "--to",
-                                            service_url(), "--log-key",
-                                            (dir / "log.key").string()});
+  auto other_origin = gate::test::run_gate({"log", "import", "--from", file, "--to", service_url(),
+                                            "--log-key", (dir / "log.key").string()});
   EXPECT_EQ(other_origin.exit_code, 2);
-  EXPECT_NE(other_origin.err.find("the target's origin is 'gate.test/another'"),
-            std::string::npos)
+  EXPECT_NE(other_origin.err.find("the target's origin is 'gate.test/another'"), std::string::npos)
       << other_origin.err;
   EXPECT_EQ(service_store().size(), 1u);
 }
@@ -289,7 +328,8 @@ TEST_F(PgLogStoreTest, ImportIntoAnotherLogIsRefusedWithExitTwoAndWritesNothing)
 TEST_F(PgLogStoreTest, ADatabaseWithoutTheLogsTablesIsExitTwoNamingTheInstallCommand) {
   pg::Connection admin = pg::Connection::open(cluster_->conninfo());
   admin.exec("CREATE DATABASE empty OWNER gate_owner");
-  auto result = gate::test::run_gate({"log", "verify", "--log", cluster_->url("gate_owner", "empty")});
+  auto result =
+      gate::test::run_gate({"log", "verify", "--log", cluster_->url("gate_owner", "empty")});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("holds no Gate audit log"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("--service-role"), std::string::npos) << result.err;
@@ -300,8 +340,8 @@ TEST_F(PgLogStoreTest, InitAsOwnerThenCheckAndQueryThroughTheServiceRole) {
   admin.exec("CREATE DATABASE fresh OWNER gate_owner");
   write_key_files(log_key, dir / "log");
   auto init = gate::test::run_gate({"log", "init", "--log", cluster_->url("gate_owner", "fresh"),
-                                    "--service-role", "gate_service", "--origin",
-                                    "gate.test/fresh", "--log-key", (dir / "log.key").string()});
+                                    "--service-role", "gate_service", "--origin", "gate.test/fresh",
+                                    "--log-key", (dir / "log.key").string()});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   std::string url = cluster_->url("gate_service", "fresh");
   {
@@ -309,8 +349,8 @@ TEST_F(PgLogStoreTest, InitAsOwnerThenCheckAndQueryThroughTheServiceRole) {
     EXPECT_EQ(pg.origin(), "gate.test/fresh");
     append_decisions(pg, signer, log_key, 0, 6);
   }
-  auto query = gate::test::run_gate({"log", "query", "--log", url, "--verdict", "fail",
-                                     "--format", "jsonl"});
+  auto query = gate::test::run_gate(
+      {"log", "query", "--log", url, "--verdict", "fail", "--format", "jsonl"});
   ASSERT_EQ(query.exit_code, 0) << query.err;
   EXPECT_EQ(std::count(query.out.begin(), query.out.end(), '\n'), 2) << query.out;
   EXPECT_NE(query.out.find(commit_id(3)), std::string::npos) << query.out;
