@@ -93,6 +93,15 @@ class LogBackend {
   virtual void insert_entry(const LogEntry& entry) = 0;
   virtual void insert_node(int level, uint64_t index, const Hash& hash) = 0;
   virtual std::optional<Hash> node(int level, uint64_t index) = 0;
+  // Many subtree hashes at once, in the order asked (nullopt where one is missing). A proof or
+  // root needs about 2 log2(size) of them: a server engine reads them in one round trip.
+  virtual std::vector<std::optional<Hash>> nodes(
+      const std::vector<std::pair<int, uint64_t>>& wanted) {
+    std::vector<std::optional<Hash>> found;
+    found.reserve(wanted.size());
+    for (const auto& [level, index] : wanted) found.push_back(node(level, index));
+    return found;
+  }
   virtual void insert_checkpoint(uint64_t size, const std::string& note) = 0;
   virtual std::optional<std::string> latest_checkpoint() = 0;
   virtual std::optional<std::string> checkpoint(uint64_t size) = 0;

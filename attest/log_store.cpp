@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 
 #include "attest/checkpoint.hpp"
 #include "attest/dsse.hpp"
@@ -169,10 +171,34 @@ Hash LogStore::read_node(int level, uint64_t index) {
   return *hash;
 }
 
+merkle::SubtreeSource LogStore::prefetched(
+    const std::function<void(const merkle::SubtreeSource&)>& compute) {
+  std::vector<std::pair<int, uint64_t>> wanted;
+  compute([&](int level, uint64_t index) {
+    wanted.emplace_back(level, index);
+    return Hash{};
+  });
+  auto found = backend_->nodes(wanted);
+  auto hashes = std::make_shared<std::map<std::pair<int, uint64_t>, Hash>>();
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (!found[i]) read_node(wanted[i].first, wanted[i].second);  // throws: the node is missing
+    hashes->emplace(wanted[i], *found[i]);
+  }
+  return [this, hashes](int level, uint64_t index) {
+    auto hit = hashes->find({level, index});
+    return hit != hashes->end() ? hit->second : read_node(level, index);
+  };
+}
+
 LogStore::Frontier LogStore::read_frontier(uint64_t size) {
-  Frontier frontier(64);
+  std::vector<std::pair<int, uint64_t>> wanted;
   for (int level = 0; level < 64; ++level) {
-    if ((size >> level) & 1) frontier[level] = read_node(level, (size >> level) - 1);
+    if ((size >> level) & 1) wanted.emplace_back(level, (size >> level) - 1);
+  }
+  auto found = backend_->nodes(wanted);
+  Frontier frontier(64);
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    frontier[wanted[i].first] = found[i] ? *found[i] : read_node(wanted[i].first, wanted[i].second);
   }
   return frontier;
 }
@@ -271,14 +297,23 @@ merkle::SubtreeSource LogStore::subtree_source() {
   return [this](int level, uint64_t index) { return read_node(level, index); };
 }
 
-Hash LogStore::root(uint64_t size) { return merkle::root(subtree_source(), size); }
+Hash LogStore::root(uint64_t size) {
+  auto compute = [size](const merkle::SubtreeSource& source) { return merkle::root(source, size); };
+  return compute(prefetched(compute));
+}
 
 std::vector<Hash> LogStore::inclusion_proof(uint64_t index, uint64_t size) {
-  return merkle::inclusion_proof(subtree_source(), index, size);
+  auto compute = [index, size](const merkle::SubtreeSource& source) {
+    return merkle::inclusion_proof(source, index, size);
+  };
+  return compute(prefetched(compute));
 }
 
 std::vector<Hash> LogStore::consistency_proof(uint64_t old_size, uint64_t new_size) {
-  return merkle::consistency_proof(subtree_source(), old_size, new_size);
+  auto compute = [old_size, new_size](const merkle::SubtreeSource& source) {
+    return merkle::consistency_proof(source, old_size, new_size);
+  };
+  return compute(prefetched(compute));
 }
 
 std::optional<Hash> LogStore::leaf_hash(uint64_t seq) { return backend_->node(0, seq); }

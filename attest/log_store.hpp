@@ -138,6 +138,11 @@ class LogStore {
                     const std::string& refused_signer);
   void store_checkpoint(uint64_t size, const PrivateKey& log_key);
   Hash read_node(int level, uint64_t index);
+  // A source holding the subtrees `compute` asks for, read from the engine in one batch. The
+  // Merkle recursion visits the same subtrees whatever their hashes, so a first run of `compute`
+  // on placeholder hashes tells which.
+  merkle::SubtreeSource prefetched(
+      const std::function<void(const merkle::SubtreeSource&)>& compute);
 
   std::unique_ptr<LogBackend> backend_;
 };

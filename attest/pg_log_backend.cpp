@@ -124,6 +124,35 @@ class PgLogBackend final : public LogBackend {
     return hash_from_bytes(bytes);
   }
 
+  std::vector<std::optional<Hash>> nodes(
+      const std::vector<std::pair<int, uint64_t>>& wanted) override {
+    std::vector<std::optional<Hash>> found(wanted.size());
+    if (wanted.empty()) return found;
+    // Array literals: "{0,3,1}" and "{5,1,2}".
+    std::string levels;
+    std::string indexes;
+    for (const auto& [level, index] : wanted) {
+      levels.append(levels.empty() ? "{" : ",").append(std::to_string(level));
+      indexes.append(indexes.empty() ? "{" : ",").append(std::to_string(index));
+    }
+    levels.push_back('}');
+    indexes.push_back('}');
+    auto rows = conn().exec_prepared(
+        "nodes",
+        "SELECT wanted.position, nodes.hash "
+        "FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS wanted(level, idx, position) "
+        "JOIN nodes ON nodes.level = wanted.level AND nodes.idx = wanted.idx",
+        {levels, indexes});
+    for (int row = 0; row < rows.rows(); ++row) {
+      auto position = static_cast<size_t>(rows.integer(row, 0));
+      std::string bytes = pg::bytea_value(rows.text(row, 1));
+      if (position >= 1 && position <= found.size() && bytes.size() == 32) {
+        found[position - 1] = hash_from_bytes(bytes);
+      }
+    }
+    return found;
+  }
+
   void insert_checkpoint(uint64_t size, const std::string& note) override {
     conn().exec_prepared("insert_checkpoint", "INSERT INTO checkpoints(size, note) VALUES($1, $2)",
                          {number(size), note});

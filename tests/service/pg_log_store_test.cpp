@@ -10,6 +10,7 @@
 
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
+#include "attest/merkle.hpp"
 #include "attest/pg.hpp"
 #include "attest/pg_log_backend.hpp"
 #include "gate/types/errors.hpp"
@@ -115,6 +116,46 @@ TEST_F(PgLogStoreTest, SameAppendsGiveTheSqliteLogsRootsCheckpointsAndQueryAnswe
   LogVerifyResult result = verify(pg);
   EXPECT_TRUE(result.ok) << result.problem;
   EXPECT_EQ(result.entries, 37u);
+}
+
+// Proofs read their subtrees in one batch: every proof of every size must still be the one a
+// node-by-node reading gives, and a missing subtree must be named, not read as zeros.
+TEST_F(PgLogStoreTest, BatchedSubtreeReadsGiveEveryProofAndNameAMissingSubtree) {
+  LogStore pg = service_store();
+  append_decisions(pg, signer, log_key, 0, 23);
+  merkle::SubtreeSource one_by_one = pg.subtree_source();
+  for (uint64_t size = 1; size <= 23; ++size) {
+    ASSERT_EQ(pg.root(size), merkle::root(one_by_one, size)) << size;
+    for (uint64_t index = 0; index < size; ++index) {
+      ASSERT_EQ(pg.inclusion_proof(index, size), merkle::inclusion_proof(one_by_one, index, size))
+          << index << " of " << size;
+    }
+    for (uint64_t old_size = 1; old_size <= size; ++old_size) {
+      ASSERT_EQ(pg.consistency_proof(old_size, size),
+                merkle::consistency_proof(one_by_one, old_size, size))
+          << old_size << " to " << size;
+    }
+  }
+  // In the order asked, a missing one as nullopt.
+  auto found = pg.backend().nodes({{2, 3}, {0, 22}, {9, 0}, {0, 0}});
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[0], pg.backend().node(2, 3));
+  EXPECT_EQ(found[1], pg.leaf_hash(22));
+  EXPECT_FALSE(found[2].has_value());
+  EXPECT_EQ(found[3], pg.leaf_hash(0));
+
+  // Only the owner can take a row out, and only by switching the append-only trigger off.
+  pg::Connection owner = pg::Connection::open(cluster_->conninfo("gate_owner", "gate"));
+  owner.exec(
+      "ALTER TABLE nodes DISABLE TRIGGER nodes_no_change; DELETE FROM nodes WHERE level = 2 AND "
+      "idx = 1; ALTER TABLE nodes ENABLE TRIGGER nodes_no_change");
+  try {
+    pg.inclusion_proof(0, 16);
+    FAIL() << "a proof over a missing subtree was answered";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("subtree hash (2, 1) is missing"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(PgLogStoreTest, ADecisionSignedWithTheLogKeyIsRefusedAndLeavesNoRowOrNumber) {

@@ -67,6 +67,7 @@ class ServiceProcess {
   ~ServiceProcess() { stop_hard(); }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string err() {
     std::lock_guard lock(mutex_);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 namespace gate::test {
 
@@ -45,7 +46,7 @@ RunResult PgCluster::as_owner(std::vector<std::string> argv) const {
   return run(argv, {{"LC_ALL", "C"}});
 }
 
-PgCluster::PgCluster() {
+PgCluster::PgCluster(PgClusterOptions options) : options_(std::move(options)) {
   if (geteuid() == 0) {
     uid_t uid = test_user();
     if (chown(dir_.path().c_str(), uid, static_cast<gid_t>(-1)) != 0) {
@@ -62,8 +63,10 @@ PgCluster::PgCluster() {
 
 void PgCluster::start() {
   // Only the Unix socket in the temp folder: no TCP port, nothing reachable from outside.
-  std::string options =
-      "-k " + dir_.path().string() + " -c listen_addresses= -c fsync=off -c max_connections=64";
+  std::string options = "-k " + dir_.path().string() +
+                        " -c listen_addresses= -c fsync=" + (options_.fsync ? "on" : "off") +
+                        " -c max_connections=" + std::to_string(options_.max_connections);
+  for (const auto& setting : options_.settings) options += " -c " + setting;
   RunResult started =
       as_owner({bin("pg_ctl"), "-D", (dir_ / "data").string(), "-l", (dir_ / "server.log").string(),
                 "-o", options, "-w", "-t", "30", "start"});

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tests/support/support.hpp"
 
@@ -10,12 +11,21 @@ namespace gate::test {
 // A throwaway PostgreSQL 15 cluster: initdb into a temp folder as an unprivileged user (the
 // system user `gate-test`, created when the tests run as root), listening only on a Unix socket
 // in that folder; stopped and removed when the object dies.
+// How the throwaway server runs. Tests want speed; a benchmark wants the durability a real
+// server has (fsync on) and may set more (`-c name=value` settings such as shared_buffers).
+struct PgClusterOptions {
+  bool fsync = false;
+  int max_connections = 64;
+  std::vector<std::string> settings;  // extra "name=value" server settings
+};
+
 class PgCluster {
  public:
   // Empty when a cluster can be started here; else why not (tests skip with it).
   static std::string unavailable_reason();
 
-  PgCluster();  // throws std::runtime_error with the server's log when it does not start
+  // Throws std::runtime_error with the server's log when it does not start.
+  explicit PgCluster(PgClusterOptions options = {});
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -32,6 +42,7 @@ class PgCluster {
  private:
   RunResult as_owner(std::vector<std::string> argv) const;
   TempDir dir_;
+  PgClusterOptions options_;
   std::optional<std::string> run_as_;
   bool running_ = false;
 };
