@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,6 +120,8 @@ class LogBackend {
 
   virtual void insert_identity(uint64_t seq, const SubmitterIdentity& identity) = 0;
   virtual std::optional<SubmitterIdentity> identity(uint64_t seq) = 0;
+  // The submitters of many entries at once (a page of results): those that have one.
+  virtual std::map<uint64_t, SubmitterIdentity> identities(const std::vector<uint64_t>& seqs) = 0;
   // Entries whose submitter's subject, repository or actor is `who`, ascending.
   virtual std::vector<uint64_t> sequences_by_identity(const std::string& who) = 0;
 };

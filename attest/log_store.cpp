@@ -362,6 +362,10 @@ std::optional<SubmitterIdentity> LogStore::identity(uint64_t seq) {
   return backend_->identity(seq);
 }
 
+std::map<uint64_t, SubmitterIdentity> LogStore::identities(const std::vector<uint64_t>& seqs) {
+  return backend_->identities(seqs);
+}
+
 std::vector<uint64_t> LogStore::sequences_by_identity(const std::string& who) {
   return backend_->sequences_by_identity(who);
 }

@@ -121,6 +121,7 @@ class LogStore {
   // append()'s `in_same_transaction`, so the entry and its submitter land together.
   void record_identity(uint64_t seq, const SubmitterIdentity& identity);
   std::optional<SubmitterIdentity> identity(uint64_t seq);
+  std::map<uint64_t, SubmitterIdentity> identities(const std::vector<uint64_t>& seqs);
   std::vector<uint64_t> sequences_by_identity(const std::string& who);
 
   LogBackend& backend() { return *backend_; }

@@ -250,6 +250,29 @@ class PgLogBackend final : public LogBackend {
                              rows.text(0, 4), rows.text(0, 5), rows.text(0, 6), rows.text(0, 7)};
   }
 
+  std::map<uint64_t, SubmitterIdentity> identities(const std::vector<uint64_t>& seqs) override {
+    std::map<uint64_t, SubmitterIdentity> out;
+    if (seqs.empty()) return out;
+    std::string array = "{";
+    for (uint64_t seq : seqs) {
+      if (array.size() > 1) array += ',';
+      array += std::to_string(seq);
+    }
+    array += "}";
+    auto rows = conn().exec_prepared(
+        "identities",
+        "SELECT seq, kind, issuer, subject, repository, workflow_ref, ref, run_id, actor "
+        "FROM identities WHERE seq = ANY($1::bigint[])",
+        {array});
+    for (int row = 0; row < rows.rows(); ++row) {
+      out.emplace(static_cast<uint64_t>(rows.integer(row, 0)),
+                  SubmitterIdentity{rows.text(row, 1), rows.text(row, 2), rows.text(row, 3),
+                                    rows.text(row, 4), rows.text(row, 5), rows.text(row, 6),
+                                    rows.text(row, 7), rows.text(row, 8)});
+    }
+    return out;
+  }
+
   std::vector<uint64_t> sequences_by_identity(const std::string& who) override {
     auto rows = conn().exec(
         "SELECT seq FROM identities WHERE subject = $1 OR repository = $1 OR actor = $1 "

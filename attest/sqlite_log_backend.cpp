@@ -295,6 +295,15 @@ class SqliteLogBackend final : public LogBackend {
                              select.text(4), select.text(5), select.text(6), select.text(7)};
   }
 
+  std::map<uint64_t, SubmitterIdentity> identities(const std::vector<uint64_t>& seqs) override {
+    // In-process lookups: one prepared statement per entry costs no round trip.
+    std::map<uint64_t, SubmitterIdentity> out;
+    for (uint64_t seq : seqs) {
+      if (auto found = identity(seq)) out.emplace(seq, std::move(*found));
+    }
+    return out;
+  }
+
   std::vector<uint64_t> sequences_by_identity(const std::string& who) override {
     sql::Statement select(db(),
                           "SELECT seq FROM service_identities WHERE subject = ?1 "

@@ -71,7 +71,8 @@ class LogService {
  private:
   class Readers;
   uint64_t checkpoint_size(attest::LogStore& store);
-  nlohmann::json entry_json(attest::LogStore& store, const attest::LogEntry& entry);
+  static nlohmann::json entry_json(const attest::LogEntry& entry,
+                                   const attest::SubmitterIdentity* identity);
 
   std::string origin_;
   attest::PrivateKey log_key_;

@@ -76,7 +76,13 @@ TEST_F(PgServiceTest, SixteenClientsAppendToPostgresAndEveryAnswerIsProven) {
   auto http = client();
   auto res = http.Get("/v1/entries?identity=acme/app&limit=1000");
   ASSERT_EQ(res->status, 200) << res->body;
-  EXPECT_EQ(nlohmann::json::parse(res->body)["entries"].size(), size_t{kClients * kEach});
+  auto entries = nlohmann::json::parse(res->body)["entries"];
+  ASSERT_EQ(entries.size(), size_t{kClients * kEach});
+  for (const auto& entry : entries) {
+    ASSERT_TRUE(entry["identity"].is_object()) << entry.dump();
+    EXPECT_EQ(entry["identity"]["repository"], "acme/app");
+    EXPECT_EQ(entry["identity"]["kind"], "oidc");
+  }
 }
 
 TEST_F(PgServiceTest, APostgresRestartUnderLoadKeepsEveryAcknowledgedEntry) {
