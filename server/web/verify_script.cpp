@@ -1,0 +1,173 @@
+#include "server/web/verify_script.hpp"
+
+namespace gate::server::web {
+
+namespace {
+
+constexpr std::string_view kScript = R"js('use strict';
+(function () {
+  const section = document.getElementById('verify');
+  if (!section) return;
+  const seq = Number(section.dataset.seq);
+  const keyBox = document.getElementById('log-key');
+  const remember = document.getElementById('remember-key');
+  const result = document.getElementById('verify-result');
+  const button = document.getElementById('verify-button');
+  const STORED = 'gate.logPublicKey';
+  const encoder = new TextEncoder();
+
+  try {
+    const saved = localStorage.getItem(STORED);
+    if (saved) { keyBox.value = saved; remember.checked = true; }
+  } catch (e) { /* storage disabled: the key is pasted each time */ }
+
+  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  function fromHex(text) {
+    if (typeof text !== 'string' || !/^([0-9a-f]{2})*$/.test(text)) {
+      throw new Error('the proof holds a hash that is not hex: ' + String(text).slice(0, 80));
+    }
+    const out = new Uint8Array(text.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(text.substr(2 * i, 2), 16);
+    return out;
+  }
+  function fromBase64(text) {
+    const binary = atob(text);
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  }
+  function concat(...parts) {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  }
+  const equal = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const leafHash = (data) => sha256(concat(Uint8Array.of(0), data));
+  const nodeHash = (l, r) => sha256(concat(Uint8Array.of(1), l, r));
+
+  // RFC 9162 section 2.1.3.2: the root an inclusion proof leads to from a leaf.
+  async function rootFromProof(index, size, leaf, proof) {
+    if (!(index < size)) throw new Error('entry ' + index + ' is not in a tree of size ' + size);
+    let fn = index, sn = size - 1, r = leaf;
+    for (const p of proof) {
+      if (p.length !== 32) throw new Error('the proof holds a hash of ' + p.length + ' bytes');
+      if (sn === 0) throw new Error('the inclusion proof is too long');
+      if (fn % 2 === 1 || fn === sn) {
+        r = await nodeHash(p, r);
+        if (fn % 2 === 0) {
+          while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+        }
+      } else {
+        r = await nodeHash(r, p);
+      }
+      fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    }
+    if (sn !== 0) throw new Error('the inclusion proof is too short');
+    return r;
+  }
+
+  // A C2SP signed note: the signed text up to the blank line, then signature lines.
+  function parseNote(note) {
+    const blank = note.indexOf('\n\n');
+    if (blank < 0) throw new Error('the checkpoint is not a signed note');
+    const text = note.slice(0, blank + 1);
+    const lines = text.split('\n');
+    if (lines.length < 4 || !/^[0-9]+$/.test(lines[1])) throw new Error('the checkpoint is malformed');
+    const signatures = [];
+    for (const line of note.slice(blank + 2).split('\n')) {
+      if (!line) continue;
+      const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+      if (!m) throw new Error('the checkpoint has a malformed signature line');
+      signatures.push({ name: m[1], blob: fromBase64(m[2]) });
+    }
+    return { text, origin: lines[0], size: Number(lines[1]), root: fromBase64(lines[2]), signatures };
+  }
+
+  function publicKeyDer(pem) {
+    const m = /-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/.exec(pem);
+    if (!m) throw new Error('the pinned key is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
+    return fromBase64(m[1].replace(/\s+/g, ''));
+  }
+
+  async function fetched(url, asText) {
+    const response = await fetch(url, { cache: 'no-store' });
+    if (!response.ok) throw new Error(url + ' answered ' + response.status);
+    return asText ? response.text() : response.json();
+  }
+
+  function show(ok, message) {
+    result.className = 'result ' + (ok ? 'ok' : 'bad');
+    result.dataset.outcome = ok ? 'pass' : 'fail';
+    result.textContent = (ok ? '\u2713 VERIFIED: ' : '\u2717 NOT VERIFIED: ') + message;
+  }
+
+  async function verify() {
+    result.className = 'result';
+    delete result.dataset.outcome;
+    result.textContent = 'Verifying\u2026';
+    const pem = keyBox.value.trim();
+    if (!pem) throw new Error('paste the log public key first: the check is against the key you pin');
+    const der = publicKeyDer(pem);
+    try {
+      if (remember.checked) localStorage.setItem(STORED, pem); else localStorage.removeItem(STORED);
+    } catch (e) { /* storage disabled */ }
+    let key;
+    try {
+      key = await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
+    } catch (e) {
+      throw new Error('the pinned key is not an Ed25519 public key this browser can use (' + e.message + ')');
+    }
+    const rawKey = der.slice(der.length - 32);
+
+    const entry = await fetched('/v1/entries/' + seq, false);
+    if (typeof entry.envelope !== 'string') throw new Error('/v1/entries/' + seq + ' has no envelope');
+    const leaf = await leafHash(encoder.encode(entry.envelope));
+    const proof = await fetched('/v1/proof/inclusion?seq=' + seq, false);
+    if (proof.leaf_index !== seq) throw new Error('the proof is for entry ' + proof.leaf_index);
+    const note = parseNote(typeof proof.checkpoint === 'string'
+      ? proof.checkpoint : await fetched('/v1/checkpoint', true));
+    if (note.size !== proof.tree_size) {
+      throw new Error('the checkpoint is of size ' + note.size + ', the proof of ' + proof.tree_size);
+    }
+    const root = await rootFromProof(seq, proof.tree_size, leaf, proof.proof.map(fromHex));
+    if (!equal(root, note.root)) {
+      throw new Error('the envelope (leaf hash ' + hex(leaf) + ') and its inclusion proof lead to ' +
+        'root ' + hex(root) + ', but the checkpoint of size ' + note.size + ' has root ' +
+        hex(note.root) + ': these are not the bytes the log holds');
+    }
+    const keyHash = (await sha256(concat(encoder.encode(note.origin), Uint8Array.of(0x0a, 0x01),
+      rawKey))).slice(0, 4);
+    let signed = false;
+    for (const s of note.signatures) {
+      if (s.name !== note.origin || s.blob.length !== 68 || !equal(s.blob.slice(0, 4), keyHash)) continue;
+      signed = signed || await crypto.subtle.verify({ name: 'Ed25519' }, key, s.blob.slice(4),
+        encoder.encode(note.text));
+    }
+    if (!signed) {
+      throw new Error('no signature by the pinned key verifies the checkpoint of ' + note.origin);
+    }
+    const statement = JSON.parse(new TextDecoder().decode(fromBase64(JSON.parse(entry.envelope).payload)));
+    const p = statement.predicate || {};
+    if (document.getElementById('envelope').textContent !== entry.envelope) {
+      throw new Error('this page shows an envelope other than the one the log proves');
+    }
+    const shown = document.getElementById('verdict');
+    if (shown && shown.textContent !== p.verdict) {
+      throw new Error('this page shows the verdict ' + shown.textContent + ', the signed statement says ' + p.verdict);
+    }
+    show(true, 'entry ' + seq + ' is in the log ' + note.origin + ' (size ' + note.size +
+      ', root ' + hex(note.root) + '), whose checkpoint the pinned key signed. The verified ' +
+      'statement says: ' + p.repository + ' ' + p.head + ', verdict ' + p.verdict + '.');
+  }
+
+  button.addEventListener('click', () => {
+    verify().catch((e) => show(false, e.message));
+  });
+})();
+)js";
+
+}  // namespace
+
+std::string_view verify_script() { return kScript; }
+
+}  // namespace gate::server::web

@@ -1,0 +1,210 @@
+// The auditor's pages in a real browser (Debian's chromium driven by playwright-core from
+// scripts/ci-lint-tools.sh browser): `gate log serve` on a log with failing rules and waivers;
+// search through the form, a decision's findings and waivers, the in-browser verification (and
+// its failure on bytes altered in transit), the dashboard's numbers, Tab reaching every control,
+// no console error. Screenshots land in web-screenshots/ of the test's build folder.
+#include <cctype>
+#include <filesystem>
+#include <thread>
+
+#include "tests/service/service_fixture.hpp"
+#include "tests/service/web_fixture.hpp"
+
+namespace gate::server::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// playwright-core's folder, or why it is missing.
+std::optional<fs::path> playwright(std::string& why) {
+  if (!fs::exists("/usr/bin/chromium")) {
+    why = "/usr/bin/chromium is missing (scripts/install-deps.sh installs it)";
+    return std::nullopt;
+  }
+  if (gate::test::run({"node", "--version"}).exit_code != 0) {
+    why = "node is missing";
+    return std::nullopt;
+  }
+  auto r = gate::test::run({"timeout", "240", "bash",
+                            std::string(GATE_SOURCE_DIR) + "/scripts/ci-lint-tools.sh", "browser"});
+  if (r.exit_code != 0) {
+    why = "scripts/ci-lint-tools.sh browser failed: " + r.err;
+    return std::nullopt;
+  }
+  std::string dir = r.out;
+  while (!dir.empty() && std::isspace(static_cast<unsigned char>(dir.back()))) dir.pop_back();
+  return fs::path(dir) / "node_modules/playwright-core";
+}
+
+// Forwards every GET to the service, but changes one byte of entry `seq`'s envelope: what a
+// hostile network or proxy could do to an auditor's browser.
+class TamperingProxy {
+ public:
+  TamperingProxy(int upstream, uint64_t seq) {
+    server_.Get(".*", [upstream, seq](const httplib::Request& req, httplib::Response& res) {
+      httplib::Client client("127.0.0.1", upstream);
+      client.set_read_timeout(10);
+      auto answer = client.Get(req.path, req.params, httplib::Headers{});
+      if (!answer) {
+        res.status = 502;
+        return;
+      }
+      std::string body = answer->body;
+      if (req.path == "/v1/entries/" + std::to_string(seq)) {
+        auto json = nlohmann::json::parse(body);
+        std::string envelope = json["envelope"];
+        for (size_t i = envelope.size() / 2; i < envelope.size(); ++i) {
+          if (std::isalnum(static_cast<unsigned char>(envelope[i]))) {
+            envelope[i] = envelope[i] == 'A' ? 'B' : 'A';
+            break;
+          }
+        }
+        json["envelope"] = envelope;
+        body = json.dump();
+      }
+      res.status = answer->status;
+      for (const char* header : {"Content-Security-Policy", "Location"}) {
+        if (answer->has_header(header)) res.set_header(header, answer->get_header_value(header));
+      }
+      res.set_content(body, answer->get_header_value("Content-Type").c_str());
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~TamperingProxy() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+using WebPages = ServiceTest;
+
+std::vector<uint64_t> seqs(const nlohmann::json& list) { return list.get<std::vector<uint64_t>>(); }
+
+TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
+  std::string why;
+  auto playwright_dir = playwright(why);
+  if (!playwright_dir) GTEST_SKIP() << "no browser test: " << why;
+
+  start();
+  auto http = client();
+  auto decisions = web_decisions(now());
+  for (const auto& decision : decisions) {
+    std::string bearer =
+        decision.repository == "acme/legacy" ? kProjectToken : token_for(decision.repository);
+    auto answer = post(http, web_envelope(signer_, decision), bearer);
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 201) << answer->body;
+  }
+  TamperingProxy proxy(service_->port(), 3);
+
+  fs::path shots = fs::current_path() / "web-screenshots";
+  fs::create_directories(shots);
+  std::string head3 = attest::test::commit_id(decisions[3].n).substr(0, 8);
+  nlohmann::json plan = {
+      {"playwright", playwright_dir->string()},
+      {"chromium", "/usr/bin/chromium"},
+      {"base", service_->url()},
+      {"tamperBase", proxy.url()},
+      {"screenshots", shots.string()},
+      {"logKey", log_key_.public_key().pem()},
+      {"otherKey", attest::PrivateKey::generate(attest::KeyType::ed25519).public_key().pem()},
+      {"hostileRepository", kHostileRepository},
+      {"decisionSeq", 1},
+      {"tamperSeq", 3},
+      {"searches",
+       {{{"name", "repository"}, {"fields", {{"repository", "acme/app"}}}},
+        {{"name", "failed no-secrets"}, {"fields", {{"verdict", "fail"}, {"rule", "no-secrets"}}}},
+        {{"name", "commit"}, {"fields", {{"commit", head3}}}},
+        {{"name", "identity"}, {"fields", {{"identity", "legacy"}}}},
+        {{"name", "actor"}, {"fields", {{"actor", "bob"}}}},
+        {{"name", "time range"}, {"fields", {{"since", "2026-03-02"}, {"until", "2026-03-03"}}}},
+        {{"name", "pass in range"},
+         {"fields", {{"verdict", "pass"}, {"since", "2026-03-02"}, {"until", "2026-03-04"}}}}}}};
+  gate::test::write_file(dir_ / "plan.json", plan.dump());
+  auto started = std::chrono::steady_clock::now();
+  auto r = gate::test::run({"timeout", "90", "node",
+                            std::string(GATE_SOURCE_DIR) + "/tests/service/browser/check_pages.js",
+                            (dir_ / "plan.json").string()});
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << "browser checks took " << seconds << " s\n";
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto seen = nlohmann::json::parse(r.out);
+
+  using V = std::vector<uint64_t>;
+  EXPECT_EQ(seqs(seen["searches"]["repository"]), (V{0, 1, 2}));
+  EXPECT_EQ(seqs(seen["searches"]["failed no-secrets"]), (V{0, 2, 5}));
+  EXPECT_EQ(seqs(seen["searches"]["commit"]), (V{3}));
+  EXPECT_EQ(seqs(seen["searches"]["identity"]), (V{6}));
+  EXPECT_EQ(seqs(seen["searches"]["actor"]), (V{3, 4}));
+  EXPECT_EQ(seqs(seen["searches"]["time range"]), (V{2, 3, 4, 5}));
+  EXPECT_EQ(seqs(seen["searches"]["pass in range"]), (V{4, 6}));
+  EXPECT_EQ(seqs(seen["page1"]), (V{0, 1}));
+  EXPECT_EQ(seqs(seen["page2"]), (V{2, 3}));
+  EXPECT_EQ(seen["hostileCell"], kHostileRepository);  // shown as text, never run
+  EXPECT_EQ(seen["hostileScripts"], 0);
+
+  // Entry 1: PR 1 passing with its waiver of no-secrets.
+  const auto& rules = seen["decision"]["rules"];
+  ASSERT_EQ(rules.size(), 3u);
+  EXPECT_EQ(rules[0], (nlohmann::json{"no-secrets", "no-secrets", "error", "pass", "0", "1"}));
+  const auto& waivers = seen["decision"]["waivers"];
+  ASSERT_EQ(waivers.size(), 1u);
+  EXPECT_EQ(waivers[0][0], "no-secrets");
+  EXPECT_EQ(waivers[0][2], "test fixture key, not a secret");
+  EXPECT_EQ(waivers[0][3], "carol");
+  EXPECT_EQ(waivers[0][4], decisions[1].waivers[0]["expires"]);
+  EXPECT_EQ(seen["decision"]["runLink"], "https://github.com/acme/app/actions/runs/101");
+
+  EXPECT_EQ(seen["verified"]["outcome"], "pass") << seen["verified"]["text"];
+  EXPECT_NE(seen["verified"]["text"].get<std::string>().find("verdict pass"), std::string::npos);
+  EXPECT_EQ(seen["tampered"]["outcome"], "fail") << seen["tampered"]["text"];
+  EXPECT_NE(seen["tampered"]["text"].get<std::string>().find("not the bytes the log holds"),
+            std::string::npos)
+      << seen["tampered"]["text"];
+  EXPECT_EQ(seen["wrongKey"]["outcome"], "fail");
+  EXPECT_NE(seen["wrongKey"]["text"].get<std::string>().find("no signature by the pinned key"),
+            std::string::npos)
+      << seen["wrongKey"]["text"];
+
+  EXPECT_EQ(seen["health"]["size"], "7 entries");
+  EXPECT_EQ(seen["health"]["origin"], origin());
+
+  const auto& dashboard = seen["dashboard"];
+  EXPECT_EQ(dashboard["failingRules"],
+            (nlohmann::json{{"no-secrets", 3}, {"license", 1}, {"small-files", 1}}));
+  EXPECT_EQ(dashboard["failingRulesLabels"], (nlohmann::json{"3", "1", "1"}));
+  EXPECT_EQ(dashboard["perIdentity"],
+            (nlohmann::json{{"repo:acme/app:ref:refs/heads/main", 3},
+                            {"repo:acme/lib:ref:refs/heads/main", 2},
+                            {std::string("repo:") + kHostileRepository + ":ref:refs/heads/main", 1},
+                            {"legacy", 1}}));
+  EXPECT_EQ(dashboard["passFail"]["acme/app"],
+            (nlohmann::json{{"2026-03-01", {1, 1}}, {"2026-03-02", {0, 1}}}));
+  EXPECT_EQ(dashboard["passFail"]["acme/lib"],
+            (nlohmann::json{{"2026-03-02", {0, 1}}, {"2026-03-03", {1, 0}}}));
+  EXPECT_EQ(dashboard["blocked"],
+            (nlohmann::json{"acme/app #2", std::string(kHostileRepository) + " #9"}));
+  EXPECT_EQ(dashboard["waiverCounts"], "2 active, 1 expiring in the next 30 days.");
+  EXPECT_EQ(dashboard["median"], "Median 13h 0m over 2 changes.");
+
+  for (const auto& [name, missed] : seen["keyboard"].items()) {
+    EXPECT_TRUE(missed.empty()) << name << ": Tab never reaches " << missed;
+  }
+  EXPECT_TRUE(seen["consoleErrors"].empty()) << seen["consoleErrors"];
+  for (const char* shot :
+       {"search", "decision", "verify-pass", "verify-tampered", "health", "dashboard"}) {
+    EXPECT_GT(fs::file_size(shots / (std::string(shot) + ".png")), 1000u) << shot;
+  }
+  EXPECT_LT(seconds, 60.0);
+}
+
+}  // namespace
+}  // namespace gate::server::test
