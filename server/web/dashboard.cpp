@@ -46,7 +46,7 @@ std::optional<DecisionFacts> facts_from_export_line(const nlohmann::json& line) 
   const auto& predicate = statement["predicate"];
   if (!predicate.is_object()) return std::nullopt;
   DecisionFacts facts;
-  facts.seq = line.value("seq", uint64_t{0});
+  if (line.contains("seq") && line["seq"].is_number_unsigned()) facts.seq = line["seq"];
   facts.time = attest::parse_time(text(predicate, "time")).value_or(0);
   facts.repository = text(predicate, "repository");
   facts.head = text(predicate, "head");
@@ -63,7 +63,9 @@ std::optional<DecisionFacts> facts_from_export_line(const nlohmann::json& line) 
   }
   if (predicate.contains("waivers") && predicate["waivers"].is_array()) {
     for (const auto& waiver : predicate["waivers"]) {
-      if (waiver.is_object() && waiver.value("expired", false) == true) continue;
+      if (!waiver.is_object()) continue;
+      if (auto expired = waiver.find("expired"); expired != waiver.end() && *expired == true)
+        continue;
       WaiverFacts w{text(waiver, "rule"),       text(waiver, "paths"),   text(waiver, "reason"),
                     text(waiver, "approvedBy"), text(waiver, "expires"), std::nullopt};
       if (!w.expires.empty()) w.expires_at = attest::parse_time(w.expires);

@@ -137,6 +137,31 @@ TEST(WebDecision, AnEnvelopeThatIsNotADecisionStillShowsItsColumns) {
   EXPECT_TRUE(has(body, "{&quot;not&quot;: &quot;dsse&quot;}"));
 }
 
+TEST(WebDecision, AStatementOfTheWrongShapesNeitherThrowsNorRuns) {
+  auto key = attest::PrivateKey::generate(attest::KeyType::ecdsa_p256);
+  nlohmann::json predicate = {
+      {"repository", 7},
+      {"policy", "not an object"},
+      {"rules", {{"id", {1, 2}}, "x", {{"status", nullptr}}}},
+      {"waivers", {{{"rule", "r"}, {"expired", "yes"}, {"expires", "soon"}}, 3}},
+      {"ci", {{"runUrl", "javascript:alert(1)"}, {"changeId", 12}}},
+      {"approvals", {{{"by", "<b>mallory</b>"}, {"at", "2026-03-01"}}}},
+      {"time", {"2026"}}};
+  std::string envelope = attest::serialize_envelope(attest::sign_envelope(
+      attest::kInTotoPayloadType, attest::make_statement(std::string(40, 'a'), predicate), key));
+  nlohmann::json entry = entry_json(0, "acme/app", "pass");
+  entry["envelope"] = envelope;
+  std::string body = web::decision_body(entry);
+  EXPECT_FALSE(has(body, "href=\"javascript:"));
+  EXPECT_TRUE(has(body, "&lt;b&gt;mallory&lt;/b&gt;"));  // approvals shown, escaped
+  auto facts = web::facts_from_export_line({{"seq", "zero"}, {"envelope", envelope}});
+  ASSERT_TRUE(facts.has_value());
+  EXPECT_EQ(facts->seq, 0u);
+  EXPECT_EQ(facts->change, "#12");
+  ASSERT_EQ(facts->waivers.size(), 1u);  // "expired": "yes" is not true; 3 is no waiver
+  EXPECT_FALSE(facts->waivers[0].expires_at);
+}
+
 std::vector<web::DecisionFacts> fixture_facts(int64_t now) {
   auto key = attest::PrivateKey::generate(attest::KeyType::ecdsa_p256);
   std::vector<web::DecisionFacts> facts;
