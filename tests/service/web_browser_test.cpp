@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "server/web/html.hpp"
 #include "tests/service/service_fixture.hpp"
 #include "tests/service/web_fixture.hpp"
 
@@ -204,6 +205,67 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
     EXPECT_GT(fs::file_size(shots / (std::string(shot) + ".png")), 1000u) << shot;
   }
   EXPECT_LT(seconds, 60.0);
+}
+
+// Without a browser: the exports of a search, the refusals, the headers that keep a page's text
+// from running, and that /ui offers no write.
+TEST_F(WebPages, ExportsRefusalsAndHeadersOverHttp) {
+  start();
+  auto http = client();
+  auto decisions = web_decisions(now());
+  for (const auto& decision : decisions) {
+    std::string bearer =
+        decision.repository == "acme/legacy" ? kProjectToken : token_for(decision.repository);
+    auto answer = post(http, web_envelope(signer_, decision), bearer);
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 201) << answer->body;
+  }
+  auto csv = http.Get("/ui/search.csv?verdict=fail&limit=1&page_token=0.0");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  // Every page of the search, whatever the page's limit and token: 4 failures and the header.
+  std::vector<std::string> lines;
+  for (size_t at = 0, end; (end = csv->body.find("\r\n", at)) != std::string::npos; at = end + 2)
+    lines.push_back(csv->body.substr(at, end - at));
+  ASSERT_EQ(lines.size(), 5u) << csv->body;
+  EXPECT_EQ(lines[1].substr(0, 2), "0,");
+  EXPECT_EQ(lines[4].substr(0, 2), "5,");
+  EXPECT_NE(lines[4].find(kHostileRepository), std::string::npos);
+
+  auto json = http.Get("/ui/search.json?repository=acme%2Flib");
+  ASSERT_TRUE(json);
+  auto exported = nlohmann::json::parse(json->body);
+  ASSERT_EQ(exported["entries"].size(), 2u);
+  EXPECT_EQ(exported["entries"][0]["identity"]["subject"], "repo:acme/lib:ref:refs/heads/main");
+
+  auto search = http.Get("/ui/?repository=" + web::url_encode(kHostileRepository));
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  EXPECT_EQ(search->body.find("<script>alert"), std::string::npos);
+  EXPECT_NE(search->body.find("acme/&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(search->get_header_value("Content-Security-Policy").find("script-src 'self'"),
+            std::string::npos);
+
+  auto bad = http.Get("/ui/?commit=zz");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("&#39;commit&#39; must be 4 or more lowercase hex digits"),
+            std::string::npos);
+  EXPECT_NE(bad->body.find("<form"), std::string::npos);  // the form stays to correct it
+
+  auto missing = http.Get("/ui/entries/99");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->body.find("no entry 99"), std::string::npos);
+
+  auto write = http.Post("/ui/", "x", "text/plain");
+  ASSERT_TRUE(write);
+  EXPECT_EQ(write->status, 404);
+  auto script = http.Get("/ui/verify.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script->body.find("crypto.subtle.verify"), std::string::npos);
 }
 
 }  // namespace
