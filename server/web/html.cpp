@@ -78,6 +78,7 @@ table{border-collapse:collapse;margin:.5em 0 1em}
 th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#eef1f4}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.time{white-space:nowrap}
 code,pre{font:13px/1.35 ui-monospace,monospace}
 pre{background:#f4f4f4;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(14em,1fr));gap:.5em 1em}

@@ -165,7 +165,7 @@ std::string search_body(const SearchForm& form, const nlohmann::json& answer,
       rules += text(rule);
     }
     out += "<tr data-seq=\"" + seq + "\"><td><a href=\"/ui/entries/" + seq + "\">" + seq +
-           "</a></td><td>" + escape(text(entry["time"])) + "</td><td>" +
+           "</a></td><td class=\"time\">" + escape(text(entry["time"])) + "</td><td>" +
            escape(text(entry["repository"])) + "</td><td><code>" +
            escape(text(entry["head"]).substr(0, 12)) + "</code></td><td class=\"verdict-" +
            (verdict == "pass" ? "pass" : "fail") + "\">" + escape(verdict) + "</td><td>" +
