@@ -80,6 +80,10 @@ read from the verified bytes, not from this page.</p>
 <label for="log-key">Log public key (PEM, from the log's operator, not from this site)</label><br>
 <textarea id="log-key" rows="4" cols="70" spellcheck="false"
  placeholder="-----BEGIN PUBLIC KEY-----"></textarea><br>
+<label for="witness-keys">Witness public keys (optional, PEM, one or more): each must have
+cosigned the checkpoint</label><br>
+<textarea id="witness-keys" rows="3" cols="70" spellcheck="false"
+ placeholder="-----BEGIN PUBLIC KEY-----"></textarea><br>
 <label><input type="checkbox" id="remember-key"> Remember this key in this browser</label><br>
 <button type="button" id="verify-button">Verify in this browser</button>
 <div id="verify-result" class="result" role="status" aria-live="polite">Not verified yet.</div>

@@ -10,15 +10,19 @@ constexpr std::string_view kScript = R"js('use strict';
   if (!section) return;
   const seq = Number(section.dataset.seq);
   const keyBox = document.getElementById('log-key');
+  const witnessBox = document.getElementById('witness-keys');
   const remember = document.getElementById('remember-key');
   const result = document.getElementById('verify-result');
   const button = document.getElementById('verify-button');
   const STORED = 'gate.logPublicKey';
+  const STORED_WITNESSES = 'gate.witnessPublicKeys';
   const encoder = new TextEncoder();
 
   try {
     const saved = localStorage.getItem(STORED);
     if (saved) { keyBox.value = saved; remember.checked = true; }
+    const witnesses = localStorage.getItem(STORED_WITNESSES);
+    if (witnesses && witnessBox) witnessBox.value = witnesses;
   } catch (e) { /* storage disabled: the key is pasted each time */ }
 
   const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -83,10 +87,39 @@ constexpr std::string_view kScript = R"js('use strict';
     return { text, origin: lines[0], size: Number(lines[1]), root: fromBase64(lines[2]), signatures };
   }
 
+  function publicKeyDers(pem) {
+    const blocks = Array.from(pem.matchAll(/-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/g));
+    return blocks.map((m) => fromBase64(m[1].replace(/\s+/g, '')));
+  }
   function publicKeyDer(pem) {
-    const m = /-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/.exec(pem);
-    if (!m) throw new Error('the pinned key is not a PEM public key (-----BEGIN PUBLIC KEY-----)');
-    return fromBase64(m[1].replace(/\s+/g, ''));
+    const ders = publicKeyDers(pem);
+    if (ders.length !== 1) throw new Error('the pinned log key is not one PEM public key (-----BEGIN PUBLIC KEY-----)');
+    return ders[0];
+  }
+  async function ed25519(der, what) {
+    try {
+      return await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
+    } catch (e) {
+      throw new Error(what + ' is not an Ed25519 public key this browser can use (' + e.message + ')');
+    }
+  }
+
+  // C2SP tlog-cosignature (cosignature/v1): key hash SHA-256(name || 0x0A || 0x04 || key)[:4],
+  // blob key hash || u64 timestamp || signature over "cosignature/v1\ntime <t>\n" || note text.
+  async function cosignedBy(note, der) {
+    const key = await ed25519(der, 'a pinned witness key');
+    const raw = der.slice(der.length - 32);
+    for (const s of note.signatures) {
+      if (s.blob.length !== 76) continue;
+      const hash = (await sha256(concat(encoder.encode(s.name), Uint8Array.of(0x0a, 0x04), raw))).slice(0, 4);
+      if (!equal(s.blob.slice(0, 4), hash)) continue;
+      const time = new DataView(s.blob.buffer, s.blob.byteOffset + 4, 8).getBigUint64(0);
+      const message = concat(encoder.encode('cosignature/v1\ntime ' + time + '\n'), encoder.encode(note.text));
+      if (await crypto.subtle.verify({ name: 'Ed25519' }, key, s.blob.slice(12), message)) {
+        return s.name + ' at ' + new Date(Number(time) * 1000).toISOString();
+      }
+    }
+    return null;
   }
 
   async function fetched(url, asText) {
@@ -109,14 +142,16 @@ constexpr std::string_view kScript = R"js('use strict';
     if (!pem) throw new Error('paste the log public key first: the check is against the key you pin');
     const der = publicKeyDer(pem);
     try {
-      if (remember.checked) localStorage.setItem(STORED, pem); else localStorage.removeItem(STORED);
+      if (remember.checked) {
+        localStorage.setItem(STORED, pem);
+        localStorage.setItem(STORED_WITNESSES, witnessBox ? witnessBox.value : '');
+      } else {
+        localStorage.removeItem(STORED);
+        localStorage.removeItem(STORED_WITNESSES);
+      }
     } catch (e) { /* storage disabled */ }
-    let key;
-    try {
-      key = await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
-    } catch (e) {
-      throw new Error('the pinned key is not an Ed25519 public key this browser can use (' + e.message + ')');
-    }
+    const key = await ed25519(der, 'the pinned log key');
+    const witnessDers = publicKeyDers(witnessBox ? witnessBox.value : '');
     const rawKey = der.slice(der.length - 32);
 
     const entry = await fetched('/v1/entries/' + seq, false);
@@ -146,6 +181,12 @@ constexpr std::string_view kScript = R"js('use strict';
     if (!signed) {
       throw new Error('no signature by the pinned key verifies the checkpoint of ' + note.origin);
     }
+    const cosigned = [];
+    for (let i = 0; i < witnessDers.length; i++) {
+      const by = await cosignedBy(note, witnessDers[i]);
+      if (!by) throw new Error('pinned witness key ' + (i + 1) + ' has not cosigned this checkpoint');
+      cosigned.push(by);
+    }
     const statement = JSON.parse(new TextDecoder().decode(fromBase64(JSON.parse(entry.envelope).payload)));
     const p = statement.predicate || {};
     if (document.getElementById('envelope').textContent !== entry.envelope) {
@@ -157,7 +198,8 @@ constexpr std::string_view kScript = R"js('use strict';
     }
     show(true, 'entry ' + seq + ' is in the log ' + note.origin + ' (size ' + note.size +
       ', root ' + hex(note.root) + '), whose checkpoint the pinned key signed. The verified ' +
-      'statement says: ' + p.repository + ' ' + p.head + ', verdict ' + p.verdict + '.');
+      'statement says: ' + p.repository + ' ' + p.head + ', verdict ' + p.verdict + '.' +
+      (cosigned.length ? ' Cosigned by the pinned witnesses: ' + cosigned.join('; ') + '.' : ''));
   }
 
   button.addEventListener('click', () => {

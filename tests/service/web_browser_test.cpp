@@ -5,8 +5,10 @@
 // no console error. Screenshots land in web-screenshots/ of the test's build folder.
 #include <cctype>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
+#include "attest/cosignature.hpp"
 #include "server/web/html.hpp"
 #include "tests/service/service_fixture.hpp"
 #include "tests/service/web_fixture.hpp"
@@ -37,12 +39,13 @@ std::optional<fs::path> playwright(std::string& why) {
   return fs::path(dir) / "node_modules/playwright-core";
 }
 
-// Forwards every GET to the service, but changes one byte of entry `seq`'s envelope: what a
-// hostile network or proxy could do to an auditor's browser.
-class TamperingProxy {
+// Forwards every GET to the service, passing each answer's body through `change` (path, body):
+// what a hostile network, a proxy, or a witness-aware front could do to an auditor's browser.
+class RewritingProxy {
  public:
-  TamperingProxy(int upstream, uint64_t seq) {
-    server_.Get(".*", [upstream, seq](const httplib::Request& req, httplib::Response& res) {
+  using Change = std::function<std::string(const std::string& path, std::string body)>;
+  RewritingProxy(int upstream, Change change) {
+    server_.Get(".*", [upstream, change](const httplib::Request& req, httplib::Response& res) {
       httplib::Client client("127.0.0.1", upstream);
       client.set_read_timeout(10);
       auto answer = client.Get(req.path, req.params, httplib::Headers{});
@@ -50,29 +53,17 @@ class TamperingProxy {
         res.status = 502;
         return;
       }
-      std::string body = answer->body;
-      if (req.path == "/v1/entries/" + std::to_string(seq)) {
-        auto json = nlohmann::json::parse(body);
-        std::string envelope = json["envelope"];
-        for (size_t i = envelope.size() / 2; i < envelope.size(); ++i) {
-          if (std::isalnum(static_cast<unsigned char>(envelope[i]))) {
-            envelope[i] = envelope[i] == 'A' ? 'B' : 'A';
-            break;
-          }
-        }
-        json["envelope"] = envelope;
-        body = json.dump();
-      }
       res.status = answer->status;
       for (const char* header : {"Content-Security-Policy", "Location"}) {
         if (answer->has_header(header)) res.set_header(header, answer->get_header_value(header));
       }
-      res.set_content(body, answer->get_header_value("Content-Type").c_str());
+      res.set_content(change(req.path, answer->body),
+                      answer->get_header_value("Content-Type").c_str());
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
-  ~TamperingProxy() {
+  ~RewritingProxy() {
     server_.stop();
     thread_.join();
   }
@@ -83,6 +74,33 @@ class TamperingProxy {
   int port_ = 0;
   std::thread thread_;
 };
+
+// One byte of entry `seq`'s envelope changed in transit.
+std::string tamper_entry(uint64_t seq, const std::string& path, std::string body) {
+  if (path != "/v1/entries/" + std::to_string(seq)) return body;
+  auto json = nlohmann::json::parse(body);
+  std::string envelope = json["envelope"];
+  for (size_t i = envelope.size() / 2; i < envelope.size(); ++i) {
+    if (std::isalnum(static_cast<unsigned char>(envelope[i]))) {
+      envelope[i] = envelope[i] == 'A' ? 'B' : 'A';
+      break;
+    }
+  }
+  json["envelope"] = envelope;
+  return json.dump();
+}
+
+// The checkpoint of every inclusion proof with a witness's cosignature added.
+std::string add_cosignature(const attest::PrivateKey& witness, const std::string& path,
+                            std::string body) {
+  if (path != "/v1/proof/inclusion") return body;
+  auto json = nlohmann::json::parse(body);
+  std::string note = json["checkpoint"];
+  auto checkpoint = attest::parse_checkpoint(note, "proof");
+  json["checkpoint"] =
+      note + attest::cosign_checkpoint(checkpoint, witness, "witness.example/w1", 1772359200);
+  return json.dump();
+}
 
 using WebPages = ServiceTest;
 
@@ -103,7 +121,13 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
     ASSERT_TRUE(answer);
     ASSERT_EQ(answer->status, 201) << answer->body;
   }
-  TamperingProxy proxy(service_->port(), 3);
+  RewritingProxy tampering(service_->port(), [](const std::string& path, std::string body) {
+    return tamper_entry(3, path, std::move(body));
+  });
+  auto witness = attest::PrivateKey::generate(attest::KeyType::ed25519);
+  RewritingProxy cosigning(service_->port(), [&witness](const std::string& path, std::string body) {
+    return add_cosignature(witness, path, std::move(body));
+  });
 
   fs::path shots = fs::current_path() / "web-screenshots";
   fs::create_directories(shots);
@@ -112,7 +136,9 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
       {"playwright", playwright_dir->string()},
       {"chromium", "/usr/bin/chromium"},
       {"base", service_->url()},
-      {"tamperBase", proxy.url()},
+      {"tamperBase", tampering.url()},
+      {"cosignBase", cosigning.url()},
+      {"witnessKey", witness.public_key().pem()},
       {"screenshots", shots.string()},
       {"logKey", log_key_.public_key().pem()},
       {"otherKey", attest::PrivateKey::generate(attest::KeyType::ed25519).public_key().pem()},
@@ -174,6 +200,17 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
   EXPECT_NE(seen["wrongKey"]["text"].get<std::string>().find("no signature by the pinned key"),
             std::string::npos)
       << seen["wrongKey"]["text"];
+
+  EXPECT_EQ(seen["witnessed"]["outcome"], "pass") << seen["witnessed"]["text"];
+  EXPECT_NE(seen["witnessed"]["text"].get<std::string>().find(
+                "Cosigned by the pinned witnesses: witness.example/w1 at 2026-03-01T10:00:00.000Z"),
+            std::string::npos)
+      << seen["witnessed"]["text"];
+  EXPECT_EQ(seen["unwitnessed"]["outcome"], "fail");
+  EXPECT_NE(seen["unwitnessed"]["text"].get<std::string>().find(
+                "pinned witness key 1 has not cosigned this checkpoint"),
+            std::string::npos)
+      << seen["unwitnessed"]["text"];
 
   EXPECT_EQ(seen["health"]["size"], "7 entries");
   EXPECT_EQ(seen["health"]["origin"], origin());

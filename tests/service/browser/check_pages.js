@@ -33,9 +33,10 @@ async function unreachable(page) {
     .map((c) => c.tagName + '#' + (c.id || c.name || c.textContent.trim().slice(0, 30))), Array.from(reached));
 }
 
-async function verifyOn(page, base, seq, pem, name) {
+async function verifyOn(page, base, seq, pem, name, witnesses) {
   await page.goto(base + '/ui/entries/' + seq);
   await page.fill('#log-key', pem);
+  await page.fill('#witness-keys', witnesses || '');
   await page.click('#verify-button');
   await page.waitForSelector('#verify-result[data-outcome]', { timeout: 10000 });
   await page.screenshot({ path: path.join(plan.screenshots, name + '.png'), fullPage: true });
@@ -87,6 +88,8 @@ async function verifyOn(page, base, seq, pem, name) {
     seen.verified = await verifyOn(page, plan.base, plan.decisionSeq, plan.logKey, 'verify-pass');
     seen.tampered = await verifyOn(page, plan.tamperBase, plan.tamperSeq, plan.logKey, 'verify-tampered');
     seen.wrongKey = await verifyOn(page, plan.base, plan.decisionSeq, plan.otherKey, 'verify-wrong-key');
+    seen.witnessed = await verifyOn(page, plan.cosignBase, plan.decisionSeq, plan.logKey, 'verify-witnessed', plan.witnessKey);
+    seen.unwitnessed = await verifyOn(page, plan.base, plan.decisionSeq, plan.logKey, 'verify-unwitnessed', plan.witnessKey);
 
     await page.goto(plan.base + '/ui/health');
     seen.health = { size: await page.$eval('#size', (e) => e.textContent), origin: await page.$eval('#origin', (e) => e.textContent) };
