@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <memory>
+#include <mutex>
 
 #include "attest/checkpoint.hpp"
 #include "attest/statement.hpp"
@@ -129,15 +131,35 @@ std::string health_body(LogService& service, int64_t now) {
   return out;
 }
 
-Dashboard dashboard_of(LogService& service, int64_t now) {
-  std::vector<DecisionFacts> decisions;
-  service.export_lines([&decisions](const std::string& line) {
-    auto facts = facts_from_export_line(nlohmann::json::parse(line, nullptr, false));
-    if (facts) decisions.push_back(std::move(*facts));
-    return true;
-  });
-  return compute_dashboard(decisions, now);
-}
+// The dashboard's decisions read so far. The log only grows, so a request reads only the entries
+// appended since the one before (the first reads the whole log once, in one pass).
+class DecisionCache {
+ public:
+  Dashboard dashboard(LogService& service, int64_t now) {
+    std::lock_guard lock(mutex_);
+    uint64_t size = service.size();
+    if (read_ == 0 && size > 0) {
+      service.export_lines([this](const std::string& line) {
+        auto json = nlohmann::json::parse(line, nullptr, false);
+        if (!json.is_object() || !json.contains("seq") || !json["seq"].is_number_unsigned())
+          return true;
+        if (auto facts = facts_from_export_line(json)) decisions_.push_back(std::move(*facts));
+        read_ = json["seq"].get<uint64_t>() + 1;
+        return true;
+      });
+    }
+    for (; read_ < size; ++read_) {
+      if (auto facts = facts_from_export_line(service.entry(read_)))
+        decisions_.push_back(std::move(*facts));
+    }
+    return compute_dashboard(decisions_, now);
+  }
+
+ private:
+  std::mutex mutex_;
+  uint64_t read_ = 0;
+  std::vector<DecisionFacts> decisions_;
+};
 
 }  // namespace
 
@@ -179,11 +201,13 @@ void register_pages(httplib::Server& server, LogService& service) {
                send(res, 200, page("Log health", "health", health_body(service, now_seconds())),
                     kHtml);
              }));
-  server.Get("/ui/dashboard", guarded([&service](const httplib::Request&, httplib::Response& res) {
+  auto cache = std::make_shared<DecisionCache>();
+  server.Get("/ui/dashboard",
+             guarded([&service, cache](const httplib::Request&, httplib::Response& res) {
                int64_t now = now_seconds();
                send(res, 200,
                     page("Measure everything", "dashboard",
-                         dashboard_body(dashboard_of(service, now), now)),
+                         dashboard_body(cache->dashboard(service, now), now)),
                     kHtml);
              }));
   server.Get("/ui/verify.js", [](const httplib::Request&, httplib::Response& res) {

@@ -299,6 +299,23 @@ TEST_F(WebPages, ExportsRefusalsAndHeadersOverHttp) {
   auto write = http.Post("/ui/", "x", "text/plain");
   ASSERT_TRUE(write);
   EXPECT_EQ(write->status, 404);
+  // The dashboard reads the log once, then only what was appended since.
+  auto before = http.Get("/ui/dashboard");
+  ASSERT_TRUE(before);
+  EXPECT_NE(before->body.find("7 decisions: 3 pass, 4 fail."), std::string::npos);
+  WebDecision another = decisions[2];
+  another.verdict = "pass";
+  another.failed_rules.clear();
+  another.time = "2026-03-05T09:00:00Z";
+  another.n = 200;
+  auto appended = post(http, web_envelope(signer_, another), token_for("acme/app"));
+  ASSERT_TRUE(appended);
+  ASSERT_EQ(appended->status, 201);
+  auto after = http.Get("/ui/dashboard");
+  ASSERT_TRUE(after);
+  EXPECT_NE(after->body.find("8 decisions: 4 pass, 4 fail."), std::string::npos);
+  EXPECT_NE(after->body.find("Median 1d 0h over 3 changes."), std::string::npos);  // PR 2 passed
+
   auto script = http.Get("/ui/verify.js");
   ASSERT_TRUE(script);
   EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
