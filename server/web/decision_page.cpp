@@ -84,6 +84,10 @@ read from the verified bytes, not from this page.</p>
 cosigned the checkpoint</label><br>
 <textarea id="witness-keys" rows="3" cols="70" spellcheck="false"
  placeholder="-----BEGIN PUBLIC KEY-----"></textarea><br>
+<label for="decision-key">Decision signing key (optional, PEM): the key CI signs decisions
+with; the envelope must carry its signature</label><br>
+<textarea id="decision-key" rows="3" cols="70" spellcheck="false"
+ placeholder="-----BEGIN PUBLIC KEY-----"></textarea><br>
 <label><input type="checkbox" id="remember-key"> Remember this key in this browser</label><br>
 <button type="button" id="verify-button">Verify in this browser</button>
 <div id="verify-result" class="result" role="status" aria-live="polite">Not verified yet.</div>

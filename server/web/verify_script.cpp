@@ -11,6 +11,7 @@ constexpr std::string_view kScript = R"js('use strict';
   const seq = Number(section.dataset.seq);
   const keyBox = document.getElementById('log-key');
   const witnessBox = document.getElementById('witness-keys');
+  const decisionBox = document.getElementById('decision-key');
   const remember = document.getElementById('remember-key');
   const result = document.getElementById('verify-result');
   const button = document.getElementById('verify-button');
@@ -104,6 +105,52 @@ constexpr std::string_view kScript = R"js('use strict';
     }
   }
 
+  // An ECDSA signature as OpenSSL writes it (DER SEQUENCE of two INTEGERs) as WebCrypto takes
+  // it: r || s, 32 bytes each.
+  function ecdsaRaw(der) {
+    const fail = () => { throw new Error('the envelope holds an ECDSA signature that is not DER'); };
+    if (der.length < 8 || der[0] !== 0x30) fail();
+    let at = 2;
+    const out = new Uint8Array(64);
+    for (let part = 0; part < 2; part++) {
+      if (der[at] !== 0x02) fail();
+      let length = der[at + 1];
+      let start = at + 2;
+      if (start + length > der.length) fail();
+      while (length > 32 && der[start] === 0) { start++; length--; }
+      if (length > 32) fail();
+      out.set(der.slice(start, start + length), part * 32 + 32 - length);
+      at = start + length;
+    }
+    return out;
+  }
+
+  // DSSE: a signature over PAE(type, payload) by the pinned decision key (Ed25519 or ECDSA P-256).
+  async function signedByDecisionKey(dsse, der) {
+    const body = fromBase64(dsse.payload);
+    const type = encoder.encode(dsse.payloadType);
+    const pae = concat(encoder.encode('DSSEv1 ' + type.length + ' '), type,
+      encoder.encode(' ' + body.length + ' '), body);
+    let key, ed = true;
+    try {
+      key = await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
+    } catch (e) {
+      ed = false;
+      try {
+        key = await crypto.subtle.importKey('spki', der, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+      } catch (e2) {
+        throw new Error('the pinned decision key is neither Ed25519 nor ECDSA P-256');
+      }
+    }
+    for (const signature of dsse.signatures || []) {
+      const sig = fromBase64(signature.sig);
+      const ok = ed ? await crypto.subtle.verify({ name: 'Ed25519' }, key, sig, pae)
+        : await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, ecdsaRaw(sig), pae);
+      if (ok) return true;
+    }
+    return false;
+  }
+
   // C2SP tlog-cosignature (cosignature/v1): key hash SHA-256(name || 0x0A || 0x04 || key)[:4],
   // blob key hash || u64 timestamp || signature over "cosignature/v1\ntime <t>\n" || note text.
   async function cosignedBy(note, der) {
@@ -187,7 +234,13 @@ constexpr std::string_view kScript = R"js('use strict';
       if (!by) throw new Error('pinned witness key ' + (i + 1) + ' has not cosigned this checkpoint');
       cosigned.push(by);
     }
-    const statement = JSON.parse(new TextDecoder().decode(fromBase64(JSON.parse(entry.envelope).payload)));
+    const dsse = JSON.parse(entry.envelope);
+    const decisionDers = publicKeyDers(decisionBox ? decisionBox.value : '');
+    if (decisionDers.length > 1) throw new Error('pin one decision key at a time');
+    if (decisionDers.length && !(await signedByDecisionKey(dsse, decisionDers[0]))) {
+      throw new Error('no signature on the envelope verifies under the pinned decision key');
+    }
+    const statement = JSON.parse(new TextDecoder().decode(fromBase64(dsse.payload)));
     const p = statement.predicate || {};
     if (document.getElementById('envelope').textContent !== entry.envelope) {
       throw new Error('this page shows an envelope other than the one the log proves');
@@ -199,6 +252,7 @@ constexpr std::string_view kScript = R"js('use strict';
     show(true, 'entry ' + seq + ' is in the log ' + note.origin + ' (size ' + note.size +
       ', root ' + hex(note.root) + '), whose checkpoint the pinned key signed. The verified ' +
       'statement says: ' + p.repository + ' ' + p.head + ', verdict ' + p.verdict + '.' +
+      (decisionDers.length ? ' The pinned decision key signed it.' : '') +
       (cosigned.length ? ' Cosigned by the pinned witnesses: ' + cosigned.join('; ') + '.' : ''));
   }
 

@@ -139,6 +139,9 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
       {"tamperBase", tampering.url()},
       {"cosignBase", cosigning.url()},
       {"witnessKey", witness.public_key().pem()},
+      {"decisionKey", signer_.public_key().pem()},
+      {"otherDecisionKey",
+       attest::PrivateKey::generate(attest::KeyType::ecdsa_p256).public_key().pem()},
       {"screenshots", shots.string()},
       {"logKey", log_key_.public_key().pem()},
       {"otherKey", attest::PrivateKey::generate(attest::KeyType::ed25519).public_key().pem()},
@@ -192,6 +195,14 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
 
   EXPECT_EQ(seen["verified"]["outcome"], "pass") << seen["verified"]["text"];
   EXPECT_NE(seen["verified"]["text"].get<std::string>().find("verdict pass"), std::string::npos);
+  EXPECT_NE(seen["verified"]["text"].get<std::string>().find("The pinned decision key signed it."),
+            std::string::npos)
+      << seen["verified"]["text"];
+  EXPECT_EQ(seen["wrongDecisionKey"]["outcome"], "fail");
+  EXPECT_NE(seen["wrongDecisionKey"]["text"].get<std::string>().find(
+                "no signature on the envelope verifies under the pinned decision key"),
+            std::string::npos)
+      << seen["wrongDecisionKey"]["text"];
   EXPECT_EQ(seen["tampered"]["outcome"], "fail") << seen["tampered"]["text"];
   EXPECT_NE(seen["tampered"]["text"].get<std::string>().find("not the bytes the log holds"),
             std::string::npos)

@@ -33,10 +33,11 @@ async function unreachable(page) {
     .map((c) => c.tagName + '#' + (c.id || c.name || c.textContent.trim().slice(0, 30))), Array.from(reached));
 }
 
-async function verifyOn(page, base, seq, pem, name, witnesses) {
+async function verifyOn(page, base, seq, pem, name, witnesses, decisionKey) {
   await page.goto(base + '/ui/entries/' + seq);
   await page.fill('#log-key', pem);
   await page.fill('#witness-keys', witnesses || '');
+  await page.fill('#decision-key', decisionKey || '');
   await page.click('#verify-button');
   await page.waitForSelector('#verify-result[data-outcome]', { timeout: 10000 });
   await page.screenshot({ path: path.join(plan.screenshots, name + '.png'), fullPage: true });
@@ -85,7 +86,8 @@ async function verifyOn(page, base, seq, pem, name, witnesses) {
     await page.screenshot({ path: path.join(plan.screenshots, 'decision.png'), fullPage: true });
     seen.keyboard.decision = await unreachable(page);
 
-    seen.verified = await verifyOn(page, plan.base, plan.decisionSeq, plan.logKey, 'verify-pass');
+    seen.verified = await verifyOn(page, plan.base, plan.decisionSeq, plan.logKey, 'verify-pass', '', plan.decisionKey);
+    seen.wrongDecisionKey = await verifyOn(page, plan.base, plan.decisionSeq, plan.logKey, 'verify-wrong-decision-key', '', plan.otherDecisionKey);
     seen.tampered = await verifyOn(page, plan.tamperBase, plan.tamperSeq, plan.logKey, 'verify-tampered');
     seen.wrongKey = await verifyOn(page, plan.base, plan.decisionSeq, plan.otherKey, 'verify-wrong-key');
     seen.witnessed = await verifyOn(page, plan.cosignBase, plan.decisionSeq, plan.logKey, 'verify-witnessed', plan.witnessKey);
