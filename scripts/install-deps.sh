@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jsonschema ccache
   debootstrap rsync
+  chromium chromium-driver
 )
 
 # --release: only what a Release build of the `gate` binary needs (the container image's build

@@ -11,9 +11,11 @@ build="$root/build/sanitize"
 
 bash "$root/scripts/install-deps.sh"
 
-# The npm linters and gitlab-ci-local the CI-integration tests use install (niced) while Gate
-# builds; a test that finds them still installing waits, bounded, or skips with a message.
-(bash "$root/scripts/ci-lint-tools.sh" lint && bash "$root/scripts/ci-lint-tools.sh" gitlab) \
+# The npm linters and gitlab-ci-local the CI-integration tests use, GitHub's OpenAPI examples for
+# the forge-client tests and playwright-core for the browser tests install (niced) while Gate
+# builds, quickest first; a test that finds them still installing waits, bounded, or skips with
+# a message.
+(for group in lint github-api browser gitlab; do bash "$root/scripts/ci-lint-tools.sh" "$group"; done) \
   >/dev/null 2>&1 &
 
 # ccache (installed by install-deps.sh) keys on paths relative to the checkout, so a later run

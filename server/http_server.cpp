@@ -11,6 +11,7 @@
 #include "attest/statement.hpp"
 #include "gate/types/errors.hpp"
 #include "server/config.hpp"
+#include "server/web/pages.hpp"
 
 namespace gate::server {
 
@@ -229,6 +230,7 @@ struct HttpServer::Impl {
           }
           return httplib::Server::HandlerResponse::Handled;
         }));
+    web::register_pages(http, service);
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       metrics.count_request(route_label(req), res.status);
     });

@@ -1,0 +1,218 @@
+#include "server/web/pages.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "attest/checkpoint.hpp"
+#include "attest/statement.hpp"
+#include "gate/types/errors.hpp"
+#include "server/log_service.hpp"
+#include "server/web/dashboard.hpp"
+#include "server/web/decision_page.hpp"
+#include "server/web/html.hpp"
+#include "server/web/search_page.hpp"
+#include "server/web/verify_script.hpp"
+
+namespace gate::server::web {
+
+namespace {
+
+constexpr const char* kHtml = "text/html; charset=utf-8";
+// The pages load nothing from elsewhere and run no inline script: a statement's text that got
+// past escaping still could not run.
+constexpr const char* kPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+// An export is capped so one request cannot hold the whole of a large log in memory.
+constexpr uint64_t kExportLimit = 100000;
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void send(httplib::Response& res, int status, const std::string& body, const char* type) {
+  res.status = status;
+  res.set_header("Content-Security-Policy", kPolicy);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body, type);
+}
+
+template <typename Handler>
+httplib::Server::Handler guarded(Handler handler) {
+  return [handler](const httplib::Request& req, httplib::Response& res) {
+    try {
+      handler(req, res);
+    } catch (const ServiceError& e) {
+      send(res, e.status, page("Error", "", error_body(e.status, e.message)), kHtml);
+    } catch (const std::exception& e) {
+      std::cerr << "gate: error: " << req.method << " " << req.path << ": " << e.what() << "\n";
+      send(res, 500,
+           page("Error", "", error_body(500, "the log could not answer; see the service's log")),
+           kHtml);
+    }
+  };
+}
+
+SearchForm form_of(const httplib::Request& req) {
+  return read_search_form([&req](const std::string& name) -> std::optional<std::string> {
+    if (!req.has_param(name)) return std::nullopt;
+    return req.get_param_value(name);
+  });
+}
+
+// Every entry of a search, page after page (at most kExportLimit).
+std::vector<nlohmann::json> all_results(LogService& service, const SearchForm& form) {
+  SearchForm whole = form;
+  whole.erase("page_token");
+  whole.erase("limit");
+  QueryRequest request = to_query(whole);
+  request.page_size = 1000;
+  std::vector<nlohmann::json> entries;
+  while (entries.size() < kExportLimit) {
+    nlohmann::json answer = service.query(request);
+    for (auto& entry : answer["entries"]) entries.push_back(std::move(entry));
+    if (!answer.contains("next_page_token")) break;
+    request.page_token = answer["next_page_token"].get<std::string>();
+  }
+  if (entries.size() > kExportLimit) entries.resize(kExportLimit);
+  return entries;
+}
+
+std::string health_body(LogService& service, int64_t now) {
+  uint64_t size = service.size();
+  auto note = service.latest_checkpoint();
+  std::string out =
+      "<table id=\"health\"><tbody><tr><th scope=\"row\">origin</th><td id=\"origin\">" +
+      escape(service.origin()) +
+      "</td></tr><tr><th scope=\"row\">size</th>"
+      "<td id=\"size\">" +
+      std::to_string(size) + " entries</td></tr>";
+  if (note) {
+    auto checkpoint = attest::parse_checkpoint(*note, "latest checkpoint");
+    out += "<tr><th scope=\"row\">checkpoint size</th><td>" +
+           std::to_string(checkpoint.checkpoint.size) +
+           "</td></tr><tr><th scope=\"row\">root</th>"
+           "<td><code>" +
+           attest::to_hex(checkpoint.checkpoint.root) + "</code></td></tr>";
+    for (const auto& signature : checkpoint.signatures) {
+      out += "<tr><th scope=\"row\">signed by</th><td>" + escape(signature.name) + " (key hash " +
+             attest::to_hex(signature.key_hash) + ")</td></tr>";
+    }
+  }
+  if (size > 0) {
+    // Every append signs a checkpoint: the latest one is as old as the last entry.
+    nlohmann::json last = service.entry(size - 1);
+    std::string time = last["time"].get<std::string>();
+    int64_t age = now - attest::parse_time(time).value_or(now);
+    out += "<tr><th scope=\"row\">last entry</th><td><a href=\"/ui/entries/" +
+           std::to_string(size - 1) + "\">" + std::to_string(size - 1) + "</a>, decided " +
+           escape(time) + "</td></tr><tr><th scope=\"row\">checkpoint age</th><td id=\"age\">" +
+           duration_text(age) +
+           " (each append signs one; its age is the last decision's)</td></tr>";
+  }
+  out += "</tbody></table>";
+  if (note) {
+    out +=
+        "<h2>Latest checkpoint</h2><p>The signed note as served at <a "
+        "href=\"/v1/checkpoint\">/v1/checkpoint</a>; check it with <code>gate log verify "
+        "--checkpoint</code> or a witness.</p><pre id=\"checkpoint\" tabindex=\"0\">" +
+        escape(*note) + "</pre>";
+  } else {
+    out += "<p id=\"empty\">The log is empty: no checkpoint yet.</p>";
+  }
+  return out;
+}
+
+// The dashboard's decisions read so far. The log only grows, so a request reads only the entries
+// appended since the one before (the first reads the whole log once, in one pass).
+class DecisionCache {
+ public:
+  Dashboard dashboard(LogService& service, int64_t now) {
+    std::lock_guard lock(mutex_);
+    uint64_t size = service.size();
+    if (read_ == 0 && size > 0) {
+      service.export_lines([this](const std::string& line) {
+        auto json = nlohmann::json::parse(line, nullptr, false);
+        if (!json.is_object() || !json.contains("seq") || !json["seq"].is_number_unsigned())
+          return true;
+        if (auto facts = facts_from_export_line(json)) decisions_.push_back(std::move(*facts));
+        read_ = json["seq"].get<uint64_t>() + 1;
+        return true;
+      });
+    }
+    for (; read_ < size; ++read_) {
+      if (auto facts = facts_from_export_line(service.entry(read_)))
+        decisions_.push_back(std::move(*facts));
+    }
+    return compute_dashboard(decisions_, now);
+  }
+
+ private:
+  std::mutex mutex_;
+  uint64_t read_ = 0;
+  std::vector<DecisionFacts> decisions_;
+};
+
+}  // namespace
+
+void register_pages(httplib::Server& server, LogService& service) {
+  server.Get("/ui",
+             [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/ui/"); });
+  auto search = guarded([&service](const httplib::Request& req, httplib::Response& res) {
+    SearchForm form = form_of(req);
+    try {
+      nlohmann::json answer = service.query(to_query(form));
+      send(res, 200, page("Search decisions", "search", search_body(form, answer)), kHtml);
+    } catch (const ServiceError& e) {
+      send(res, e.status, page("Search decisions", "search", search_body(form, {}, e.message)),
+           kHtml);
+    }
+  });
+  server.Get("/ui/", search);
+  server.Get("/ui/search", search);
+  server.Get(
+      "/ui/search.csv", guarded([&service](const httplib::Request& req, httplib::Response& res) {
+        send(res, 200, search_csv(all_results(service, form_of(req))), "text/csv; charset=utf-8");
+        res.set_header("Content-Disposition", "attachment; filename=\"gate-decisions.csv\"");
+      }));
+  server.Get(
+      "/ui/search.json", guarded([&service](const httplib::Request& req, httplib::Response& res) {
+        send(res, 200, search_json(all_results(service, form_of(req))), "application/json");
+        res.set_header("Content-Disposition", "attachment; filename=\"gate-decisions.json\"");
+      }));
+  server.Get(
+      R"(/ui/entries/(\d{1,19}))",
+      guarded([&service](const httplib::Request& req, httplib::Response& res) {
+        uint64_t seq = std::stoull(req.matches[1].str());
+        nlohmann::json entry = service.entry(seq);
+        send(res, 200,
+             page("Decision " + std::to_string(seq), "", decision_body(entry), {"/ui/verify.js"}),
+             kHtml);
+      }));
+  server.Get("/ui/health", guarded([&service](const httplib::Request&, httplib::Response& res) {
+               send(res, 200, page("Log health", "health", health_body(service, now_seconds())),
+                    kHtml);
+             }));
+  auto cache = std::make_shared<DecisionCache>();
+  server.Get("/ui/dashboard",
+             guarded([&service, cache](const httplib::Request&, httplib::Response& res) {
+               int64_t now = now_seconds();
+               send(res, 200,
+                    page("Measure everything", "dashboard",
+                         dashboard_body(cache->dashboard(service, now), now)),
+                    kHtml);
+             }));
+  server.Get("/ui/verify.js", [](const httplib::Request&, httplib::Response& res) {
+    send(res, 200, std::string(verify_script()), "text/javascript; charset=utf-8");
+  });
+}
+
+}  // namespace gate::server::web
