@@ -7,6 +7,7 @@
 
 #include "gate/types/errors.hpp"
 #include "rules/model/npy_header.hpp"
+#include "rules/model/one_pass_access.hpp"
 #include "rules/model/tar_walker.hpp"
 #include "rules/model/zip_archive.hpp"
 
@@ -279,8 +280,12 @@ FileScan scan_model_file(const std::string& path, uint64_t size, const StreamOpe
       break;
     case ModelFormat::pytorch:
     case ModelFormat::numpy_archive: {
+      // NumPy reads every member of an npz, so its middle is kept as it passes; a torch zip's
+      // data.pkl comes first and its tensor records are never read.
+      MiddleBytes middle =
+          result.format == ModelFormat::numpy_archive ? MiddleBytes::spill : MiddleBytes::on_demand;
       auto access = random_access_in_one_pass(std::move(whole), size, open, options.zip_head_window,
-                                              options.zip_tail_window);
+                                              options.zip_tail_window, middle);
       result.format = scan_zip(result.format, path, *access, options, result.issues);
       break;
     }
