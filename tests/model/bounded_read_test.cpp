@@ -1,0 +1,366 @@
+// Model blobs are read once, in bounded memory: from real git repositories (loose and packed
+// objects), and through the zip reader whatever order an archive's central directory lists its
+// members in. Memory is measured in a forked process so earlier tests' peaks do not count.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gate/engine/git.hpp"
+#include "gate/engine/git_blob_source.hpp"
+#include "gate/types/errors.hpp"
+#include "rules/model/model_scan.hpp"
+#include "tests/model/harness.hpp"
+#include "tests/support/support.hpp"
+
+namespace gate::test {
+namespace {
+
+using namespace gate::rules::model;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// Bytes that neither zlib nor git's delta search can shrink, so the object really is large.
+std::string noise(size_t size, uint64_t seed) {
+  std::string out(size, '\0');
+  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (size_t i = 0; i < size; i += 8) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    std::memcpy(out.data() + i, &x, std::min<size_t>(8, size - i));
+  }
+  return out;
+}
+
+long peak_kib(int who) {
+  rusage usage{};
+  getrusage(who, &usage);
+  return usage.ru_maxrss;
+}
+
+struct Measured {
+  uint32_t crc = 0;
+  uint64_t bytes = 0;
+  long own_growth_kib = 0;  // this process's peak above its size when the read began
+  long child_peak_kib = 0;  // the largest child (a `git cat-file`) it waited for
+  std::string error;
+};
+
+// Reads `path` at HEAD of `git_dir` through GitBlobSource in a forked process.
+Measured read_in_fork(const std::string& git_dir, const std::string& path) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    Measured m;
+    try {
+      git::Library library;
+      git::Repository repo = git::open_repository(git_dir);
+      git_oid head = *git::resolve_commit(repo.get(), "HEAD");
+      GitBlobSource blobs(git_dir, head, head, head);
+      long before = peak_kib(RUSAGE_SELF);
+      auto stream = blobs.open(Tree::head, path);
+      std::vector<char> buffer(1 << 16);
+      m.crc = static_cast<uint32_t>(crc32(0, nullptr, 0));
+      while (size_t n = stream->read(buffer.data(), buffer.size())) {
+        m.crc = static_cast<uint32_t>(crc32(m.crc, reinterpret_cast<Bytef*>(buffer.data()), n));
+        m.bytes += n;
+      }
+      stream.reset();
+      m.own_growth_kib = peak_kib(RUSAGE_SELF) - before;
+      m.child_peak_kib = peak_kib(RUSAGE_CHILDREN);
+    } catch (const std::exception& e) {
+      m.error = e.what();
+    }
+    std::string line = std::to_string(m.crc) + " " + std::to_string(m.bytes) + " " +
+                       std::to_string(m.own_growth_kib) + " " + std::to_string(m.child_peak_kib) +
+                       " " + m.error;
+    (void)!write(fds[1], line.data(), line.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string line;
+  char chunk[512];
+  ssize_t n = 0;
+  while ((n = read(fds[0], chunk, sizeof chunk)) > 0) line.append(chunk, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Measured m;
+  std::istringstream in(line);
+  in >> m.crc >> m.bytes >> m.own_growth_kib >> m.child_peak_kib;
+  std::getline(in >> std::ws, m.error);
+  return m;
+}
+
+class LargeBlob : public ::testing::Test {
+ protected:
+  static constexpr size_t kSize = 48u << 20;
+  // The content is not kept: the forked reader's peak would count its pages.
+  void SetUp() override {
+    std::string content = noise(kSize, 7);
+    crc = static_cast<uint32_t>(
+        crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(content.data()), kSize));
+    repo.write("models/model.bin", content);
+    repo.commit("model");
+  }
+  std::string git_dir() const { return (repo.path() / ".git").string(); }
+  std::string object_hex() {
+    return repo.git({"rev-parse", "HEAD:models/model.bin"}).substr(0, 40);
+  }
+  uint32_t crc = 0;
+  GitRepo repo;
+};
+
+TEST_F(LargeBlob, LooseObjectIsInflatedInBoundedMemory) {
+  Measured m = read_in_fork(git_dir(), "models/model.bin");
+  ASSERT_EQ(m.error, "");
+  EXPECT_EQ(m.bytes, kSize);
+  EXPECT_EQ(m.crc, crc);
+  EXPECT_LT(m.own_growth_kib, 8 * 1024) << "the 48 MiB blob was held, not streamed";
+}
+
+TEST_F(LargeBlob, PackedObjectStreamsThroughGitInBoundedMemory) {
+  repo.git({"gc", "-q"});
+  ASSERT_FALSE(std::filesystem::exists(repo.path() / ".git/objects" / object_hex().substr(0, 2) /
+                                       object_hex().substr(2)));
+  Measured m = read_in_fork(git_dir(), "models/model.bin");
+  ASSERT_EQ(m.error, "");
+  EXPECT_EQ(m.bytes, kSize);
+  EXPECT_EQ(m.crc, crc);
+  EXPECT_LT(m.own_growth_kib, 8 * 1024);
+  // git's defaults (bigFileThreshold 512 MiB, 1 GiB pack windows) would hold the blob twice.
+  // (A spawned child's peak starts at its parent's size, which this bound includes.)
+  EXPECT_LT(m.child_peak_kib, 40 * 1024) << "git cat-file held the blob";
+}
+
+TEST_F(LargeBlob, TruncatedLooseObjectIsAnErrorNotAShortBlob) {
+  std::filesystem::path object =
+      repo.path() / ".git/objects" / object_hex().substr(0, 2) / object_hex().substr(2);
+  std::filesystem::permissions(object, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::filesystem::resize_file(object, std::filesystem::file_size(object) / 2);
+  Measured m = read_in_fork(git_dir(), "models/model.bin");
+  EXPECT_THAT(m.error, HasSubstr("is truncated"));
+  EXPECT_THAT(m.error, HasSubstr(object_hex().substr(2)));
+}
+
+TEST_F(LargeBlob, CorruptPackedObjectIsAnErrorNotAShortBlob) {
+  repo.git({"gc", "-q"});
+  for (const auto& entry : std::filesystem::directory_iterator(repo.path() / ".git/objects/pack")) {
+    if (entry.path().extension() != ".pack") continue;
+    std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::add);
+    std::fstream pack(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+    pack.seekp(static_cast<std::streamoff>(std::filesystem::file_size(entry.path()) / 2));
+    pack.write("\xff\x00\xff\x00\xff\x00\xff\x00", 8);
+  }
+  Measured m = read_in_fork(git_dir(), "models/model.bin");
+  EXPECT_THAT(m.error, HasSubstr("git cat-file blob " + object_hex() + " failed after"));
+}
+
+// A minimal zip writer (stored members) whose central directory lists the members in the order
+// given, wherever their data lies: libzip, like Python's zipfile, follows the directory.
+struct ZipEntry {
+  std::string name;
+  std::string data;
+};
+
+void put16(std::string& out, uint32_t v) {
+  out += static_cast<char>(v & 0xFF);
+  out += static_cast<char>((v >> 8) & 0xFF);
+}
+void put32(std::string& out, uint32_t v) {
+  put16(out, v & 0xFFFF);
+  put16(out, v >> 16);
+}
+
+std::string write_zip(const std::vector<ZipEntry>& entries, const std::vector<size_t>& cd_order) {
+  std::string out;
+  std::vector<uint32_t> offsets;
+  std::vector<uint32_t> crcs;
+  for (const auto& e : entries) {
+    offsets.push_back(static_cast<uint32_t>(out.size()));
+    uint32_t crc = static_cast<uint32_t>(crc32(crc32(0, nullptr, 0),
+                                               reinterpret_cast<const Bytef*>(e.data.data()),
+                                               static_cast<uInt>(e.data.size())));
+    crcs.push_back(crc);
+    put32(out, 0x04034b50);
+    put16(out, 20);
+    put16(out, 0);
+    put16(out, 0);  // stored
+    put32(out, 0);  // time, date
+    put32(out, crc);
+    put32(out, static_cast<uint32_t>(e.data.size()));
+    put32(out, static_cast<uint32_t>(e.data.size()));
+    put16(out, static_cast<uint32_t>(e.name.size()));
+    put16(out, 0);
+    out += e.name + e.data;
+  }
+  uint32_t cd_start = static_cast<uint32_t>(out.size());
+  for (size_t i : cd_order) {
+    const auto& e = entries[i];
+    put32(out, 0x02014b50);
+    put16(out, 20);
+    put16(out, 20);
+    put16(out, 0);
+    put16(out, 0);
+    put32(out, 0);
+    put32(out, crcs[i]);
+    put32(out, static_cast<uint32_t>(e.data.size()));
+    put32(out, static_cast<uint32_t>(e.data.size()));
+    put16(out, static_cast<uint32_t>(e.name.size()));
+    put16(out, 0);
+    put16(out, 0);
+    put16(out, 0);
+    put16(out, 0);
+    put32(out, 0);
+    put32(out, offsets[i]);
+    out += e.name;
+  }
+  uint32_t cd_size = static_cast<uint32_t>(out.size()) - cd_start;
+  put32(out, 0x06054b50);
+  put32(out, 0);
+  put16(out, static_cast<uint32_t>(cd_order.size()));
+  put16(out, static_cast<uint32_t>(cd_order.size()));
+  put32(out, cd_size);
+  put32(out, cd_start);
+  put16(out, 0);
+  return out;
+}
+
+// protocol 2: posix.system('id')
+constexpr char kMaliciousBytes[] =
+    "\x80\x02"
+    "cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.";
+const std::string kMaliciousPickle(kMaliciousBytes, sizeof kMaliciousBytes - 1);
+
+struct CountedScan {
+  std::vector<std::string> verdicts;
+  int opens = 0;
+  uint64_t bytes_read = 0;
+};
+
+class CountingStream : public ByteStream {
+ public:
+  CountingStream(std::unique_ptr<ByteStream> inner, uint64_t& counter)
+      : inner_(std::move(inner)), counter_(counter) {}
+  size_t read(char* buffer, size_t size) override {
+    size_t n = inner_->read(buffer, size);
+    counter_ += n;
+    return n;
+  }
+  uint64_t total_size() const override { return inner_->total_size(); }
+
+ private:
+  std::unique_ptr<ByteStream> inner_;
+  uint64_t& counter_;
+};
+
+// Above the 64 KiB + 22 bytes from the end where libzip looks for the end of the directory.
+constexpr size_t kWindow = 128 * 1024;
+
+CountedScan scan_counted(const std::string& path, const std::string& bytes, size_t window) {
+  ScanOptions options;
+  options.zip_head_window = window;
+  options.zip_tail_window = window;
+  CountedScan result;
+  FileScan scan = scan_model_file(
+      path, bytes.size(),
+      [&] {
+        ++result.opens;
+        return std::make_unique<CountingStream>(stream_over(bytes), result.bytes_read);
+      },
+      options);
+  for (const auto& issue : scan.issues) {
+    result.verdicts.push_back((issue.blocking ? "E " : "W ") + issue.message);
+  }
+  return result;
+}
+
+// Tensor records first, the pickles in the middle, the directory in reverse order of the data:
+// the reader's reads go backwards at every member.
+std::string zip_with_pickles_in_the_middle(size_t records) {
+  std::vector<ZipEntry> entries;
+  for (size_t i = 0; i < records; ++i) {
+    entries.push_back({"archive/data/" + std::to_string(i), noise(64 * 1024, i)});
+    if (i == records / 2) {
+      entries.push_back({"archive/data.pkl", kMaliciousPickle});
+      entries.push_back({"archive/extra.pkl", kMaliciousPickle});
+    }
+  }
+  std::vector<size_t> order;
+  for (size_t i = entries.size(); i-- > 0;) order.push_back(i);
+  return write_zip(entries, order);
+}
+
+TEST(ZipReading, TorchZipWithPicklesOutsideTheWindowsIsReadAtMostTwice) {
+  std::string zip = zip_with_pickles_in_the_middle(64);
+  CountedScan windowed = scan_counted("model.pt", zip, kWindow);
+  CountedScan in_memory = scan_counted("model.pt", zip, 64u << 20);
+  EXPECT_EQ(windowed.verdicts, in_memory.verdicts);
+  EXPECT_THAT(windowed.verdicts,
+              ElementsAre(HasSubstr("member 'archive/extra.pkl' imports posix.system"),
+                          HasSubstr("member 'archive/data.pkl' imports posix.system")));
+  EXPECT_EQ(in_memory.opens, 1);
+  EXPECT_EQ(in_memory.bytes_read, zip.size());
+  // Once to the end, once more for the middle (copied to a temporary file): never once per
+  // member, however the directory orders them.
+  EXPECT_EQ(windowed.opens, 2);
+  EXPECT_LE(windowed.bytes_read, 2 * zip.size());
+}
+
+TEST(ZipReading, TorchZipWithDataPklFirstIsReadOnce) {
+  std::vector<ZipEntry> entries = {{"archive/data.pkl", kMaliciousPickle}};
+  for (size_t i = 0; i < 64; ++i) {
+    entries.push_back({"archive/data/" + std::to_string(i), noise(64 * 1024, i)});
+  }
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::string zip = write_zip(entries, order);
+  CountedScan scan = scan_counted("model.pt", zip, kWindow);
+  EXPECT_THAT(scan.verdicts, ElementsAre(HasSubstr("'archive/data.pkl' imports posix.system")));
+  EXPECT_EQ(scan.opens, 1);
+  EXPECT_EQ(scan.bytes_read, zip.size());
+}
+
+TEST(ZipReading, NpzMembersEverywhereAreReadInOnePass) {
+  std::string mixed = fixture("mixed.npz");
+  CountedScan reference = scan_counted("weights.npz", mixed, 64u << 20);
+  CountedScan windowed = scan_counted("weights.npz", mixed, 64);
+  EXPECT_EQ(windowed.verdicts, reference.verdicts);
+  EXPECT_FALSE(windowed.verdicts.empty());
+  EXPECT_EQ(windowed.opens, 1);
+  EXPECT_EQ(windowed.bytes_read, mixed.size());
+}
+
+TEST(ZipReading, AnUnwritableTemporaryFolderIsAnErrorNamingIt) {
+  std::string zip = zip_with_pickles_in_the_middle(8);
+  const char* old = std::getenv("TMPDIR");
+  std::string saved = old ? old : "";
+  setenv("TMPDIR", "/nonexistent/gate-tmp", 1);
+  try {
+    scan_counted("model.pt", zip, kWindow);
+    ADD_FAILURE() << "no error";
+  } catch (const RuleError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot create a temporary file in /nonexistent/gate-tmp"));
+    EXPECT_THAT(e.what(), HasSubstr("set TMPDIR"));
+  }
+  if (old) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+}
+
+}  // namespace
+}  // namespace gate::test
