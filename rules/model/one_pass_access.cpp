@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -85,18 +86,107 @@ uint64_t pass_over(ByteStream& stream, uint64_t count, SpillFile* spill) {
   return done;
 }
 
+constexpr size_t kKeptBudget = 32u << 20;
+constexpr char kLocalHeader[] = {'P', 'K', 3, 4};
+constexpr size_t kLocalHeaderSize = 30;
+
+// The starts of the zip local headers in the bytes that pass by, keyed by offset.
+class LocalHeaderStarts {
+ public:
+  // `data` holds the blob's bytes [offset, offset + size).
+  void see(uint64_t offset, const char* data, size_t size) {
+    if (over_budget_) return;
+    for (auto it = open_.begin(); it != open_.end();) {
+      std::string& kept = starts_[*it];
+      append(kept, data, size);
+      it = complete(kept) ? open_.erase(it) : std::next(it);
+    }
+    // Signatures across the previous chunk's end: its last three bytes are searched again.
+    std::string joined = carry_ + std::string(data, std::min<size_t>(size, 3));
+    find_in(offset - carry_.size(), joined.data(), joined.size(), data, size, offset, true);
+    find_in(offset, data, size, data, size, offset, false);
+    carry_.append(data + size - std::min<size_t>(size, 3), std::min<size_t>(size, 3));
+    carry_.erase(0, carry_.size() - std::min<size_t>(carry_.size(), 3));
+    if (kept_ > kKeptBudget) {  // too many members to keep: any read there reads the blob again
+      over_budget_ = true;
+      starts_.clear();
+      open_.clear();
+    }
+  }
+  // Bytes at `offset` that were kept, or 0 when none were.
+  size_t read_at(uint64_t offset, char* out, size_t size) const {
+    auto it = starts_.upper_bound(offset);
+    if (it == starts_.begin()) return 0;
+    --it;
+    if (offset >= it->first + it->second.size()) return 0;
+    size_t n =
+        static_cast<size_t>(std::min<uint64_t>(size, it->first + it->second.size() - offset));
+    std::memcpy(out, it->second.data() + (offset - it->first), n);
+    return n;
+  }
+
+ private:
+  static size_t wanted(const std::string& kept) {
+    if (kept.size() < kLocalHeaderSize) return kLocalHeaderSize;
+    auto u16 = [&](size_t at) {
+      return static_cast<size_t>(static_cast<unsigned char>(kept[at])) |
+             (static_cast<size_t>(static_cast<unsigned char>(kept[at + 1])) << 8);
+    };
+    return kLocalHeaderSize + u16(26) + u16(28) + kKeptAfterLocalHeader;
+  }
+  static bool complete(const std::string& kept) { return kept.size() >= wanted(kept); }
+  void append(std::string& kept, const char* data, size_t size) {
+    size_t before = kept.size();
+    while (!complete(kept) && size > 0) {
+      size_t n = std::min(size, wanted(kept) - kept.size());
+      kept.append(data, n);
+      data += n;
+      size -= n;
+    }
+    kept_ += kept.size() - before;
+  }
+  // Records every signature that starts in `hay` ([hay_offset, +hay_size)); with
+  // `only_carried`, only those starting before `chunk_offset`. The kept bytes come from `chunk`.
+  void find_in(uint64_t hay_offset, const char* hay, size_t hay_size, const char* chunk,
+               size_t chunk_size, uint64_t chunk_offset, bool only_carried) {
+    const char* end = hay + hay_size;
+    for (const char* at = hay; end - at >= 4;) {
+      const void* hit = memmem(at, static_cast<size_t>(end - at), kLocalHeader, 4);
+      if (!hit) break;
+      const char* found = static_cast<const char*>(hit);
+      uint64_t offset = hay_offset + static_cast<uint64_t>(found - hay);
+      at = found + 1;
+      if (only_carried != (offset < chunk_offset)) continue;
+      std::string& kept = starts_[offset];
+      if (offset < chunk_offset) {
+        kept.assign(kLocalHeader, static_cast<size_t>(chunk_offset - offset));
+        kept_ += kept.size();
+        append(kept, chunk, chunk_size);
+      } else {
+        append(kept, chunk + (offset - chunk_offset),
+               chunk_size - static_cast<size_t>(offset - chunk_offset));
+      }
+      if (!complete(kept)) open_.push_back(offset);
+    }
+  }
+
+  std::map<uint64_t, std::string> starts_;
+  std::vector<uint64_t> open_;  // starts still collecting bytes
+  std::string carry_;
+  size_t kept_ = 0;
+  bool over_budget_ = false;
+};
+
 class OnePassAccess : public RandomAccess {
  public:
   OnePassAccess(std::unique_ptr<ByteStream> whole, uint64_t size, StreamOpener reopen,
-                size_t head_window, size_t tail_window, MiddleBytes middle)
+                size_t head_window, size_t tail_window)
       : reopen_(std::move(reopen)) {
     head_ = read_up_to(*whole, static_cast<size_t>(std::min<uint64_t>(head_window, size)));
     uint64_t tail_start = size > tail_window ? size - tail_window : 0;
     tail_offset_ = std::max<uint64_t>(tail_start, head_.size());
-    uint64_t middle_size = tail_offset_ - head_.size();
-    if (middle == MiddleBytes::spill && middle_size > 0) spill_ = std::make_unique<SpillFile>();
-    uint64_t passed = pass_over(*whole, middle_size, spill_.get());
-    if (passed == middle_size) {
+    uint64_t passed = pass_over_middle(*whole, tail_offset_ - head_.size());
+    if (head_.size() + passed == tail_offset_) {
       tail_ = read_up_to(*whole, static_cast<size_t>(size - tail_offset_));
     } else {
       tail_offset_ = head_.size() + passed;  // the stream ended early: nothing past it exists
@@ -116,7 +206,8 @@ class OnePassAccess : public RandomAccess {
         std::memcpy(out + total, tail_.data() + (offset - tail_offset_), n);
       } else {
         n = static_cast<size_t>(std::min<uint64_t>(size - total, tail_offset_ - offset));
-        n = middle().read_at(offset - head_.size(), out + total, n);
+        size_t kept = spill_ ? 0 : starts_.read_at(offset, out + total, n);
+        n = kept ? kept : middle().read_at(offset - head_.size(), out + total, n);
         if (n == 0) break;
       }
       total += n;
@@ -126,6 +217,19 @@ class OnePassAccess : public RandomAccess {
   }
 
  private:
+  uint64_t pass_over_middle(ByteStream& whole, uint64_t count) {
+    std::vector<char> buffer(static_cast<size_t>(std::min<uint64_t>(kCopyBuffer, count)));
+    uint64_t done = 0;
+    while (done < count) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), count - done));
+      size_t got = whole.read(buffer.data(), want);
+      if (got == 0) break;
+      starts_.see(head_.size() + done, buffer.data(), got);
+      done += got;
+    }
+    return done;
+  }
+
   // The middle bytes, fetched with a second read of the blob the first time they are needed.
   const SpillFile& middle() {
     if (spill_) return *spill_;
@@ -140,6 +244,7 @@ class OnePassAccess : public RandomAccess {
       throw RuleError("blob changed while it was being read");
     }
     spill_ = std::move(spill);
+    starts_ = LocalHeaderStarts();
     return *spill_;
   }
 
@@ -148,6 +253,7 @@ class OnePassAccess : public RandomAccess {
   std::string head_;
   std::string tail_;
   uint64_t tail_offset_ = 0;
+  LocalHeaderStarts starts_;
   std::unique_ptr<SpillFile> spill_;
 };
 
@@ -155,10 +261,9 @@ class OnePassAccess : public RandomAccess {
 
 std::unique_ptr<RandomAccess> random_access_in_one_pass(std::unique_ptr<ByteStream> whole,
                                                         uint64_t size, StreamOpener reopen,
-                                                        size_t head_window, size_t tail_window,
-                                                        MiddleBytes middle) {
+                                                        size_t head_window, size_t tail_window) {
   return std::make_unique<OnePassAccess>(std::move(whole), size, std::move(reopen), head_window,
-                                         tail_window, middle);
+                                         tail_window);
 }
 
 }  // namespace gate::rules::model
