@@ -151,11 +151,13 @@ class LocalHeaderStarts {
                size_t chunk_size, uint64_t chunk_offset, bool only_carried) {
     const char* end = hay + hay_size;
     for (const char* at = hay; end - at >= 4;) {
-      const void* hit = memmem(at, static_cast<size_t>(end - at), kLocalHeader, 4);
+      // memchr is vectorised; glibc's memmem took a third of the scan's time on tensor bytes.
+      const void* hit = std::memchr(at, 'P', static_cast<size_t>(end - at - 3));
       if (!hit) break;
       const char* found = static_cast<const char*>(hit);
-      uint64_t offset = hay_offset + static_cast<uint64_t>(found - hay);
       at = found + 1;
+      if (std::memcmp(found, kLocalHeader, 4) != 0) continue;
+      uint64_t offset = hay_offset + static_cast<uint64_t>(found - hay);
       if (only_carried != (offset < chunk_offset)) continue;
       std::string& kept = starts_[offset];
       if (offset < chunk_offset) {
