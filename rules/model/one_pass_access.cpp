@@ -101,17 +101,13 @@ class LocalHeaderStarts {
       append(kept, data, size);
       it = complete(kept) ? open_.erase(it) : std::next(it);
     }
+    if (dropped_over_budget()) return;
     // Signatures across the previous chunk's end: its last three bytes are searched again.
     std::string joined = carry_ + std::string(data, std::min<size_t>(size, 3));
     find_in(offset - carry_.size(), joined.data(), joined.size(), data, size, offset, true);
     find_in(offset, data, size, data, size, offset, false);
     carry_.append(data + size - std::min<size_t>(size, 3), std::min<size_t>(size, 3));
     carry_.erase(0, carry_.size() - std::min<size_t>(carry_.size(), 3));
-    if (kept_ > kKeptBudget) {  // too many members to keep: any read there reads the blob again
-      over_budget_ = true;
-      starts_.clear();
-      open_.clear();
-    }
   }
   // Bytes at `offset` that were kept, or 0 when none were.
   size_t read_at(uint64_t offset, char* out, size_t size) const {
@@ -126,6 +122,14 @@ class LocalHeaderStarts {
   }
 
  private:
+  // Past the budget nothing is kept: a read between the windows then reads the blob again.
+  bool dropped_over_budget() {
+    if (kept_ <= kKeptBudget) return false;
+    over_budget_ = true;
+    starts_.clear();
+    open_.clear();
+    return true;
+  }
   static size_t wanted(const std::string& kept) {
     if (kept.size() < kLocalHeaderSize) return kLocalHeaderSize;
     auto u16 = [&](size_t at) {
@@ -159,6 +163,8 @@ class LocalHeaderStarts {
       if (std::memcmp(found, kLocalHeader, 4) != 0) continue;
       uint64_t offset = hay_offset + static_cast<uint64_t>(found - hay);
       if (only_carried != (offset < chunk_offset)) continue;
+      // Checked at every signature: a chunk of nothing but signatures must not outgrow it.
+      if (dropped_over_budget()) return;
       std::string& kept = starts_[offset];
       if (offset < chunk_offset) {
         kept.assign(kLocalHeader, static_cast<size_t>(chunk_offset - offset));

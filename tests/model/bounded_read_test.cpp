@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "gate/engine/git.hpp"
@@ -447,6 +448,50 @@ TEST(ZipReading, AnUnwritableTemporaryFolderIsAnErrorNamingIt) {
   } else {
     unsetenv("TMPDIR");
   }
+}
+
+}  // namespace
+}  // namespace gate::test
+
+namespace gate::test {
+namespace {
+
+// The growth of this process's peak RSS while `work` runs, measured in a forked child.
+long peak_growth_kib_in_fork(const std::function<void()>& work) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    long before = peak_kib(RUSAGE_SELF);
+    work();
+    std::string growth = std::to_string(peak_kib(RUSAGE_SELF) - before);
+    (void)!write(fds[1], growth.data(), growth.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  char text[32] = {};
+  ssize_t n = read(fds[0], text, sizeof text - 1);
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  return n > 0 ? std::stol(std::string(text, static_cast<size_t>(n))) : -1;
+}
+
+TEST(ZipReading, AMiddleFullOfLocalHeaderSignaturesKeepsMemoryBounded) {
+  std::string signatures;
+  while (signatures.size() < (256u << 10)) signatures += "PK\x03\x04";
+  std::vector<ZipEntry> entries = {{"archive/data/0", noise(512 * 1024, 1)},
+                                   {"archive/data/1", signatures},
+                                   {"archive/data.pkl", large_malicious_pickle()},
+                                   {"archive/data/2", noise(512 * 1024, 2)}};
+  std::string zip = write_zip(entries, in_order(entries.size()));
+  CountedScan reference = scan_counted("model.pt", zip, 64u << 20);
+  CountedScan windowed;
+  long growth = peak_growth_kib_in_fork([&] { windowed = scan_counted("model.pt", zip, kWindow); });
+  EXPECT_LT(growth, 96 * 1024) << "every signature's start was kept";
+  windowed = scan_counted("model.pt", zip, kWindow);
+  EXPECT_EQ(windowed.verdicts, reference.verdicts);
+  EXPECT_THAT(windowed.verdicts, ElementsAre(HasSubstr("'archive/data.pkl' imports posix.system")));
 }
 
 }  // namespace
