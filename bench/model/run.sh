@@ -16,6 +16,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DGATE_TESTS=OFF >/dev/null
 fi
 ninja -C "$build" -j2 gate model_bench >/dev/null
+build=$(cd "$build" && pwd)
 gate=$build/gate
 bench=$build/bench/model/model_bench
 measure="python3 $here/peak_rss.py 1"
