@@ -3,11 +3,14 @@
 torch.save writes it): archive/data.pkl naming N tensors through persistent ids, and
 archive/data/<i> holding their bytes. Uses only pickle, zipfile and struct (no torch).
 
-Usage: gen_checkpoint.py <out.pt> [size_mb]
+With --npz, writes what numpy.savez writes instead: a stored zip of <name>.npy members.
+
+Usage: gen_checkpoint.py [--npz] <out> [size_mb]
 """
 import io
 import os
 import pickle
+import struct
 import sys
 import types
 import zipfile
@@ -56,12 +59,29 @@ class Pickler(pickle.Pickler):
         return None
 
 
+def npy_header(rows, cols):
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode()
+
+
+def write_npz(out, tensors, rows, cols):
+    chunk = os.urandom(rows * cols * 4)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+        for i in range(tensors):
+            z.writestr("layers.%d.weight.npy" % i, npy_header(rows, cols) + chunk)
+
+
 def main():
-    out = sys.argv[1]
-    size_mb = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
+    args = [a for a in sys.argv[1:] if a != "--npz"]
+    out = args[0]
+    size_mb = int(args[1]) if len(args) > 1 else 1024
     tensors = 256
     cols = 1024
     rows = max(1, size_mb * 1000 * 1000 // (tensors * cols * 4))
+    if "--npz" in sys.argv:
+        write_npz(out, tensors, rows, cols)
+        return
     state = OrderedDict(("layers.%d.weight" % i, Tensor(str(i), rows, cols)) for i in range(tensors))
     buffer = io.BytesIO()
     Pickler(buffer, protocol=2).dump(state)

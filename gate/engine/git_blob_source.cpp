@@ -1,16 +1,9 @@
 #include "gate/engine/git_blob_source.hpp"
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
-
+#include "gate/engine/object_streams.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate {
@@ -75,64 +68,10 @@ class BlobStream : public ByteStream {
   uint64_t offset_ = 0;
 };
 
-// Blobs larger than this that libgit2 cannot stream (packed objects) are streamed by
-// `git cat-file`, so a multi-gigabyte model is never held in memory.
-constexpr uint64_t kStreamThroughGit = 256ull << 20;
-
-extern "C" char** environ;
-
-// Streams `git cat-file blob <id>` from a child process.
-class CatFileStream : public ByteStream {
- public:
-  static std::unique_ptr<CatFileStream> start(const std::string& git_dir, const std::string& id,
-                                              uint64_t size) {
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) return nullptr;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-    std::string dir_arg = "--git-dir=" + git_dir;
-    std::vector<std::string> args = {"git", dir_arg, "cat-file", "blob", id};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(pipe_fds[1]);
-    if (rc != 0) {
-      close(pipe_fds[0]);
-      return nullptr;
-    }
-    return std::unique_ptr<CatFileStream>(new CatFileStream(pid, pipe_fds[0], size));
-  }
-  ~CatFileStream() override {
-    close(fd_);
-    if (!finished_) kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  CatFileStream(const CatFileStream&) = delete;
-  CatFileStream& operator=(const CatFileStream&) = delete;
-  size_t read(char* buffer, size_t size) override {
-    while (true) {
-      ssize_t n = ::read(fd_, buffer, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0)
-        throw RuleError(std::string("cannot read from git cat-file: ") + std::strerror(errno));
-      if (n == 0) finished_ = true;
-      return static_cast<size_t>(n);
-    }
-  }
-  uint64_t total_size() const override { return size_; }
-
- private:
-  CatFileStream(pid_t pid, int fd, uint64_t size) : pid_(pid), fd_(fd), size_(size) {}
-  pid_t pid_;
-  int fd_;
-  uint64_t size_;
-  bool finished_ = false;
-};
+// Packed blobs larger than this are streamed by a `git cat-file` child rather than inflated
+// whole by libgit2 (which has no streaming read of packed objects): a rule's memory stays bounded
+// by this size whatever the blob's, for the cost of one process start per large blob.
+constexpr uint64_t kStreamThroughGit = 4ull << 20;
 
 }  // namespace
 
@@ -208,20 +147,24 @@ std::unique_ptr<ByteStream> GitBlobSource::open(Tree tree, std::string_view path
   Lease lease(*this);
   auto id = blob_id(lease.get(), tree, path);
   if (!id) return nullptr;
+  std::string hex = git::to_hex(*id);
+  // Loose objects are inflated from their file with read(2): libgit2's stream maps the whole file.
+  std::string objects_dir = std::string(git_repository_commondir(lease.get())) + "objects";
+  if (auto loose = open_loose_blob(objects_dir, hex)) return loose;
+  uint64_t size = object_size(lease.get(), *id);
+  if (size > kStreamThroughGit) {
+    if (auto child = open_blob_through_git(git_dir_, hex, size)) return child;
+  }
   git_odb* raw_odb = nullptr;
   git::check(git_repository_odb(&raw_odb, lease.get()), "cannot open the object database");
   git::Odb odb(raw_odb);
   git_odb_stream* stream = nullptr;
-  size_t size = 0;
+  size_t stream_size = 0;
   git_object_t type = GIT_OBJECT_INVALID;
-  if (git_odb_open_rstream(&stream, &size, &type, odb.get(), &*id) == 0) {
-    return std::make_unique<OdbStream>(stream, size);
+  if (git_odb_open_rstream(&stream, &stream_size, &type, odb.get(), &*id) == 0) {
+    return std::make_unique<OdbStream>(stream, stream_size);
   }
   git_error_clear();
-  size = object_size(lease.get(), *id);
-  if (size > kStreamThroughGit) {
-    if (auto child = CatFileStream::start(git_dir_, git::to_hex(*id), size)) return child;
-  }
   git_blob* blob = nullptr;
   git::check(git_blob_lookup(&blob, lease.get(), &*id), "cannot read '" + std::string(path) + "'");
   return std::make_unique<BlobStream>(git::Blob(blob));

@@ -98,44 +98,6 @@ class MemoryAccess : public RandomAccess {
   std::string_view bytes_;
 };
 
-// Reads forward through the stream; a backwards read reopens it. Zip reading goes to the end
-// once (central directory) and then back to each member, so a blob is read about twice at most.
-class StreamAccess : public RandomAccess {
- public:
-  StreamAccess(StreamOpener opener, uint64_t size)
-      : opener_(std::move(opener)), size_(size), scratch_(256 * 1024) {}
-  uint64_t size() const override { return size_; }
-  size_t read_at(uint64_t offset, char* out, size_t size) override {
-    if (offset >= size_) return 0;
-    if (!stream_ || offset < position_) {
-      stream_ = opener_();
-      if (!stream_) throw RuleError("blob disappeared while it was being read");
-      position_ = 0;
-    }
-    while (position_ < offset) {
-      size_t want = static_cast<size_t>(std::min<uint64_t>(scratch_.size(), offset - position_));
-      size_t got = stream_->read(scratch_.data(), want);
-      if (got == 0) return 0;
-      position_ += got;
-    }
-    size_t total = 0;
-    while (total < size) {
-      size_t got = stream_->read(out + total, size - total);
-      if (got == 0) break;
-      total += got;
-    }
-    position_ += total;
-    return total;
-  }
-
- private:
-  StreamOpener opener_;
-  uint64_t size_;
-  std::unique_ptr<ByteStream> stream_;
-  uint64_t position_ = 0;
-  std::vector<char> scratch_;
-};
-
 class WindowStream : public ByteStream {
  public:
   WindowStream(RandomAccess& source, uint64_t offset, uint64_t size)
@@ -154,62 +116,6 @@ class WindowStream : public ByteStream {
   uint64_t offset_;
   uint64_t size_;
   uint64_t done_ = 0;
-};
-
-// One forward pass keeps the head and the tail; the middle is read again only when asked for.
-class OnePassAccess : public RandomAccess {
- public:
-  OnePassAccess(std::unique_ptr<ByteStream> whole, uint64_t size, StreamOpener reopen,
-                size_t head_window, size_t tail_window)
-      : size_(size), fallback_(std::move(reopen), size) {
-    head_ = read_up_to(*whole, static_cast<size_t>(std::min<uint64_t>(head_window, size)));
-    // The middle goes through one small reused buffer (it stays in cache: this pass costs what
-    // reading the blob costs); the last `tail_window` bytes of the declared size are kept.
-    uint64_t tail_start = size > tail_window ? size - tail_window : 0;
-    tail_offset_ = std::max<uint64_t>(tail_start, head_.size());
-    std::vector<char> scratch(256 * 1024);
-    uint64_t at = head_.size();
-    while (at < tail_offset_) {
-      size_t want = static_cast<size_t>(std::min<uint64_t>(scratch.size(), tail_offset_ - at));
-      size_t got = whole->read(scratch.data(), want);
-      if (got == 0) break;
-      at += got;
-    }
-    if (at == tail_offset_) {
-      tail_ = read_up_to(*whole, static_cast<size_t>(size - tail_offset_));
-    } else {
-      tail_offset_ = at;  // the stream ended early: nothing past it can be read
-    }
-    size_ = tail_offset_ + tail_.size();  // what the stream really held
-  }
-  uint64_t size() const override { return size_; }
-  size_t read_at(uint64_t offset, char* out, size_t size) override {
-    size_t total = 0;
-    while (total < size && offset < size_) {
-      size_t n = 0;
-      if (offset < head_.size()) {
-        n = static_cast<size_t>(std::min<uint64_t>(size - total, head_.size() - offset));
-        std::memcpy(out + total, head_.data() + offset, n);
-      } else if (offset >= tail_offset_) {
-        n = static_cast<size_t>(std::min<uint64_t>(size - total, size_ - offset));
-        std::memcpy(out + total, tail_.data() + (offset - tail_offset_), n);
-      } else {
-        n = static_cast<size_t>(std::min<uint64_t>(size - total, tail_offset_ - offset));
-        n = fallback_.read_at(offset, out + total, n);
-        if (n == 0) break;
-      }
-      total += n;
-      offset += n;
-    }
-    return total;
-  }
-
- private:
-  uint64_t size_;
-  std::string head_;
-  std::string tail_;
-  uint64_t tail_offset_ = 0;
-  StreamAccess fallback_;
 };
 
 class PrefixedStream : public ByteStream {
@@ -258,19 +164,8 @@ std::unique_ptr<ByteStream> stream_with_prefix(std::string prefix, ByteStream& r
   return std::make_unique<PrefixedStream>(std::move(prefix), nullptr, rest);
 }
 
-std::unique_ptr<RandomAccess> random_access_in_one_pass(std::unique_ptr<ByteStream> whole,
-                                                        uint64_t size, StreamOpener reopen,
-                                                        size_t head_window, size_t tail_window) {
-  return std::make_unique<OnePassAccess>(std::move(whole), size, std::move(reopen), head_window,
-                                         tail_window);
-}
-
 std::unique_ptr<RandomAccess> random_access_over(std::string_view bytes) {
   return std::make_unique<MemoryAccess>(bytes);
-}
-
-std::unique_ptr<RandomAccess> random_access_over(StreamOpener opener, uint64_t size) {
-  return std::make_unique<StreamAccess>(std::move(opener), size);
 }
 
 std::unique_ptr<ByteStream> stream_over_window(RandomAccess& source, uint64_t offset,

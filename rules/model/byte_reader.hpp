@@ -42,8 +42,7 @@ class ByteReader {
   bool eof_ = false;
 };
 
-// Random access over a blob for the zip reader. Backed by memory, or by a ByteStream that is
-// reopened when a read goes backwards (BlobSource streams are forward-only).
+// Random access over a blob for the zip reader: memory, or one_pass_access.hpp over a stream.
 class RandomAccess {
  public:
   virtual ~RandomAccess() = default;
@@ -54,15 +53,6 @@ class RandomAccess {
 
 std::unique_ptr<RandomAccess> random_access_over(std::string_view bytes);
 using StreamOpener = std::function<std::unique_ptr<ByteStream>()>;
-std::unique_ptr<RandomAccess> random_access_over(StreamOpener opener, uint64_t size);
-
-// Random access after one forward pass over `whole` (a stream from the start of a blob of `size`
-// bytes): the first `head_window` and the last `tail_window` bytes are kept in memory, which is
-// where a zip reader looks first (central directory at the end, the first members at the
-// start). Reads elsewhere reopen the blob through `reopen`.
-std::unique_ptr<RandomAccess> random_access_in_one_pass(std::unique_ptr<ByteStream> whole,
-                                                        uint64_t size, StreamOpener reopen,
-                                                        size_t head_window, size_t tail_window);
 
 // Up to `count` bytes from the start of `stream` (fewer only at its end).
 std::string read_up_to(ByteStream& stream, size_t count);

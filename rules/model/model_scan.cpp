@@ -7,6 +7,7 @@
 
 #include "gate/types/errors.hpp"
 #include "rules/model/npy_header.hpp"
+#include "rules/model/one_pass_access.hpp"
 #include "rules/model/tar_walker.hpp"
 #include "rules/model/zip_archive.hpp"
 
@@ -38,9 +39,11 @@ void scan_pickle_stream(ByteStream& stream, const std::string& where, bool seque
   judge_pickle(walk_pickle(stream, sequence, options), where, options, issues);
 }
 
+// `read_size`: how much is asked of `stream` at once; an npz member's start is kept in memory by
+// the one forward pass, so its header is read in small steps.
 void scan_npy_stream(ByteStream& stream, uint64_t size, const std::string& where,
-                     const ScanOptions& options, ScanIssues& issues) {
-  ByteReader reader(stream);
+                     const ScanOptions& options, ScanIssues& issues, size_t read_size = 64 * 1024) {
+  ByteReader reader(stream, read_size);
   NpyScan npy = scan_npy(reader, size, options.pickle);
   for (auto& issue : npy.issues) {
     issue.message = where + ": " + issue.message;
@@ -103,7 +106,7 @@ ModelFormat scan_zip(ModelFormat format, const std::string& path, RandomAccess& 
       if (magic != "\x93NUMPY") continue;  // np.load hands such members out as raw bytes
       ++arrays;
       auto whole = stream_with_prefix(std::move(magic), std::move(stream));
-      scan_npy_stream(*whole, member.size, where, options, issues);
+      scan_npy_stream(*whole, member.size, where, options, issues, 4096);
     } catch (const ZipDataError& bad) {
       issues.push_back({true, bad.what(), "zip:corrupt:" + member.name});
     }

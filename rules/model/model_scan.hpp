@@ -18,8 +18,8 @@ struct ScanOptions {
   uint64_t max_members = 100000;          // zip entries
   // Imports on neither list block (otherwise they are warnings).
   bool strict = true;
-  // Bytes of a zip kept from its one forward read: members in the head and the central
-  // directory in the tail are then read from memory.
+  // Bytes of a zip kept in memory from its one forward read: members in the head and the central
+  // directory in the tail are read from there, the rest from a temporary file.
   size_t zip_head_window = 8u << 20;
   size_t zip_tail_window = 8u << 20;
   PickleLimits pickle;
@@ -33,9 +33,11 @@ struct FileScan {
 
 // Judges one model file from its bytes: detects the format, walks every pickle it holds and
 // validates safetensors and NumPy headers. `open` returns a fresh stream at the start of the
-// file each time it is called; the file is read once from start to end, and again only for a
-// zip whose judged members lie outside the windows kept in memory. Hostile content yields
-// issues; only a failing blob read throws.
+// file each time it is called; the file is read once from start to end, and a second time only
+// for a torch zip whose judged members lie outside the windows kept in memory (the bytes between
+// the windows then go to a temporary file once; an npz's go there during the first read).
+// Memory stays at the windows and fixed buffers. Hostile content yields issues; only a failing
+// blob read or temporary file throws.
 FileScan scan_model_file(const std::string& path, uint64_t size, const StreamOpener& open,
                          const ScanOptions& options);
 

@@ -45,8 +45,8 @@ struct PickleScan {
   bool legacy_torch = false;  // the first pickle is torch.save's legacy magic number
   // The value of the last pickle walked, when it is an integer below 2^32 (a count of records).
   std::optional<uint64_t> integer_result;
-  uint32_t pickles = 0;       // complete pickles walked
-  int protocol = 0;           // highest PROTO seen
+  uint32_t pickles = 0;  // complete pickles walked
+  int protocol = 0;      // highest PROTO seen
   uint64_t end_offset = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <zip.h>
 
 #include <cstring>
+#include <exception>
 
 namespace gate::rules::model {
 
@@ -13,6 +14,8 @@ struct SourceState {
   RandomAccess* access = nullptr;
   uint64_t offset = 0;
   zip_error_t error;
+  // A failing blob read (not hostile bytes): rethrown once libzip returns, never a finding.
+  std::exception_ptr* failure = nullptr;
 };
 
 zip_int64_t source_callback(void* user, void* data, zip_uint64_t length, zip_source_cmd_t cmd) {
@@ -27,6 +30,7 @@ zip_int64_t source_callback(void* user, void* data, zip_uint64_t length, zip_sou
         state->offset += got;
         return static_cast<zip_int64_t>(got);
       } catch (const std::exception&) {
+        if (state->failure && !*state->failure) *state->failure = std::current_exception();
         zip_error_set(&state->error, ZIP_ER_READ, EIO);
         return -1;
       }
@@ -71,10 +75,12 @@ struct FileCloser {
 
 class MemberStream : public ByteStream {
  public:
-  MemberStream(zip_file_t* file, uint64_t declared, uint64_t cap, std::string name)
-      : file_(file), declared_(declared), cap_(cap), name_(std::move(name)) {}
+  MemberStream(zip_file_t* file, uint64_t declared, uint64_t cap, std::string name,
+               const std::exception_ptr& failure)
+      : file_(file), declared_(declared), cap_(cap), name_(std::move(name)), failure_(failure) {}
   size_t read(char* buffer, size_t size) override {
     zip_int64_t got = zip_fread(file_.get(), buffer, size);
+    if (failure_) std::rethrow_exception(failure_);
     if (got < 0) {
       throw ZipDataError("member '" + name_ +
                          "' is corrupt: " + zip_error_strerror(zip_file_get_error(file_.get())));
@@ -93,6 +99,7 @@ class MemberStream : public ByteStream {
   uint64_t declared_;
   uint64_t cap_;
   std::string name_;
+  const std::exception_ptr& failure_;
   uint64_t done_ = 0;
 };
 
@@ -100,12 +107,15 @@ class MemberStream : public ByteStream {
 
 void ZipArchive::Closer::operator()(zip* archive) const { zip_discard(archive); }
 
-ZipArchive::ZipArchive(zip* archive) : archive_(archive) {}
+ZipArchive::ZipArchive(zip* archive, std::unique_ptr<std::exception_ptr> failure)
+    : failure_(std::move(failure)), archive_(archive) {}
 ZipArchive::~ZipArchive() = default;
 
 std::unique_ptr<ZipArchive> ZipArchive::open(RandomAccess& source, std::string& error) {
+  auto failure = std::make_unique<std::exception_ptr>();
   auto* state = new SourceState;  // freed by ZIP_SOURCE_FREE
   state->access = &source;
+  state->failure = failure.get();
   zip_error_init(&state->error);
   zip_error_t create_error;
   zip_error_init(&create_error);
@@ -122,10 +132,12 @@ std::unique_ptr<ZipArchive> ZipArchive::open(RandomAccess& source, std::string& 
     error = zip_error_strerror(&create_error);
     zip_error_fini(&create_error);
     zip_source_free(zip_source);
+    if (*failure) std::rethrow_exception(*failure);
     return nullptr;
   }
   zip_error_fini(&create_error);
-  std::unique_ptr<ZipArchive> result(new ZipArchive(archive));
+  std::unique_ptr<ZipArchive> result(new ZipArchive(archive, std::move(failure)));
+  if (*result->failure_) std::rethrow_exception(*result->failure_);
   zip_int64_t count = zip_get_num_entries(archive, 0);
   for (zip_int64_t i = 0; i < count; ++i) {
     zip_stat_t st;
@@ -144,11 +156,12 @@ std::unique_ptr<ZipArchive> ZipArchive::open(RandomAccess& source, std::string& 
 
 std::unique_ptr<ByteStream> ZipArchive::open_member(const ZipMember& member, uint64_t cap) {
   zip_file_t* file = zip_fopen_index(archive_.get(), member.index, 0);
+  if (*failure_) std::rethrow_exception(*failure_);
   if (file == nullptr) {
     throw ZipDataError("member '" + member.name +
                        "' cannot be read: " + zip_strerror(archive_.get()));
   }
-  return std::make_unique<MemberStream>(file, member.size, cap, member.name);
+  return std::make_unique<MemberStream>(file, member.size, cap, member.name, *failure_);
 }
 
 bool zip_name_escapes(const std::string& name) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +30,9 @@ class ZipDataError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A zip archive read with libzip over a RandomAccess (memory or a reopened stream), read-only.
+// A zip archive read with libzip over a RandomAccess, read-only: the central directory from the
+// end, then each member at the offset it gives. A failing read of the blob (RuleError) is
+// rethrown, not taken for a corrupt archive.
 class ZipArchive {
  public:
   // nullopt with `error` set when the bytes are not a readable zip archive.
@@ -43,10 +46,12 @@ class ZipArchive {
   std::unique_ptr<ByteStream> open_member(const ZipMember& member, uint64_t cap);
 
  private:
-  explicit ZipArchive(zip* archive);
+  ZipArchive(zip* archive, std::unique_ptr<std::exception_ptr> failure);
   struct Closer {
     void operator()(zip* archive) const;
   };
+  // Set by the source when reading the blob fails; declared first so it outlives the archive.
+  std::unique_ptr<std::exception_ptr> failure_;
   std::unique_ptr<zip, Closer> archive_;
   std::vector<ZipMember> members_;
 };

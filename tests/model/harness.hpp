@@ -61,6 +61,13 @@ class RuleHarness {
 
 std::string fixture(const std::string& name);
 
+// `size` bytes that neither zlib nor git's delta search can shrink, the same for the same seed.
+std::string noise(size_t size, uint64_t seed);
+
+// ru_maxrss of getrusage(`who`) in KiB: RUSAGE_SELF, or RUSAGE_CHILDREN (the largest waited-for
+// child).
+long peak_rss_kib(int who);
+
 // "E " (blocking) or "W " and the message of each issue the model scan reports for `bytes`,
 // after the detected format ("E pickle: ...") when `with_format`.
 std::vector<std::string> model_verdicts(const std::string& path, const std::string& bytes,
