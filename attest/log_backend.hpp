@@ -126,6 +126,10 @@ class LogBackend {
   virtual std::vector<uint64_t> sequences_by_identity(const std::string& who) = 0;
 };
 
+// Whether an entry passes a query's filters (not its cursor or limit): what the engines' SQL
+// selects, for entries found another way (by submitter, or from a remote answer).
+bool query_matches(const LogEntry& entry, const LogQuery& query);
+
 // The failed rules column holds the rule ids joined by ','.
 std::string join_rules(const std::vector<std::string>& rules);
 std::vector<std::string> split_rules(const std::string& text);

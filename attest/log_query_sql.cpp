@@ -2,6 +2,19 @@
 
 namespace gate::attest {
 
+bool query_matches(const LogEntry& entry, const LogQuery& query) {
+  auto same = [](const std::optional<std::string>& want, const std::string& have) {
+    return !want || *want == have;
+  };
+  bool rule_ok = !query.rule;
+  for (const auto& rule : entry.failed_rules) rule_ok = rule_ok || rule == *query.rule;
+  return same(query.repository, entry.repository) && same(query.verdict, entry.verdict) &&
+         same(query.actor, entry.actor) && rule_ok &&
+         (!query.commit || entry.head.compare(0, query.commit->size(), *query.commit) == 0) &&
+         (!query.since || entry.time >= *query.since) &&
+         (!query.until || entry.time <= *query.until);
+}
+
 QuerySql query_sql(const LogQuery& query, SqlDialect dialect) {
   QuerySql out;
   out.clauses = " WHERE true";

@@ -26,19 +26,6 @@ std::string query_parameters(const LogQuery& query) {
   return out;
 }
 
-bool matches(const LogEntry& entry, const LogQuery& query) {
-  auto same = [](const std::optional<std::string>& want, const std::string& have) {
-    return !want || *want == have;
-  };
-  bool rule_ok = !query.rule;
-  for (const auto& rule : entry.failed_rules) rule_ok = rule_ok || rule == *query.rule;
-  return same(query.repository, entry.repository) && same(query.verdict, entry.verdict) &&
-         same(query.actor, entry.actor) && rule_ok &&
-         (!query.commit || entry.head.compare(0, query.commit->size(), *query.commit) == 0) &&
-         (!query.since || entry.time >= *query.since) &&
-         (!query.until || entry.time <= *query.until);
-}
-
 }  // namespace
 
 std::vector<RemoteEntry> RemoteLog::query(const LogQuery& query) {
@@ -80,7 +67,7 @@ std::vector<RemoteEntry> RemoteLog::query(const LogQuery& query) {
             where + ": entry " + std::to_string(entry.seq) + " is out of (time, seq) order",
             entry.seq);
       }
-      if (!matches(entry, query)) {
+      if (!query_matches(entry, query)) {
         throw RemoteLogRefusal(
             where + ": entry " + std::to_string(entry.seq) + " does not match the query",
             entry.seq);

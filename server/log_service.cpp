@@ -29,20 +29,6 @@ nlohmann::json identity_json(const attest::SubmitterIdentity& identity) {
           {"actor", identity.actor}};
 }
 
-// Whether an entry found by the identity index also passes the other filters.
-bool matches(const attest::LogEntry& entry, const attest::LogQuery& query) {
-  auto same = [](const std::optional<std::string>& want, const std::string& have) {
-    return !want || *want == have;
-  };
-  bool rule_ok = !query.rule;
-  for (const auto& rule : entry.failed_rules) rule_ok = rule_ok || rule == *query.rule;
-  return same(query.repository, entry.repository) && same(query.verdict, entry.verdict) &&
-         same(query.actor, entry.actor) && rule_ok &&
-         (!query.commit || entry.head.compare(0, query.commit->size(), *query.commit) == 0) &&
-         (!query.since || entry.time >= *query.since) &&
-         (!query.until || entry.time <= *query.until);
-}
-
 struct Cursor {
   int64_t time = 0;
   uint64_t seq = 0;
@@ -260,7 +246,7 @@ nlohmann::json LogService::query(const QueryRequest& request) {
   if (request.identity) {
     for (uint64_t seq : store.sequences_by_identity(*request.identity)) {
       auto found = store.entry(seq);
-      if (found && matches(*found, request.query) && after(*found, cursor)) {
+      if (found && attest::query_matches(*found, request.query) && after(*found, cursor)) {
         page.push_back(std::move(*found));
       }
     }
