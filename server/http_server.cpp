@@ -11,6 +11,7 @@
 #include "attest/statement.hpp"
 #include "gate/types/errors.hpp"
 #include "server/config.hpp"
+#include "server/query_params.hpp"
 #include "server/web/pages.hpp"
 
 namespace gate::server {
@@ -46,45 +47,6 @@ std::optional<uint64_t> number_param(const httplib::Request& req, const char* na
 std::optional<std::string> text_param(const httplib::Request& req, const char* name) {
   if (!req.has_param(name)) return std::nullopt;
   return req.get_param_value(name);
-}
-
-std::optional<int64_t> time_param(const httplib::Request& req, const char* name, bool until) {
-  auto text = text_param(req, name);
-  if (!text) return std::nullopt;
-  auto time = attest::parse_time(*text);
-  if (!time) {
-    throw ServiceError{400, "bad_request",
-                       std::string("parameter '") + name +
-                           "' is not a time (2026-03-01, 2026-03-01T12:00:00Z or epoch seconds)"};
-  }
-  // A date alone as `until` means the whole day, as `gate log query --until` reads it.
-  return *time + (until && text->size() == 10 ? 86399 : 0);
-}
-
-QueryRequest query_request(const httplib::Request& req) {
-  QueryRequest request;
-  request.query.repository = text_param(req, "repository");
-  request.query.commit = text_param(req, "commit");
-  request.query.verdict = text_param(req, "verdict");
-  request.query.rule = text_param(req, "rule");
-  request.query.actor = text_param(req, "actor");
-  request.query.since = time_param(req, "since", false);
-  request.query.until = time_param(req, "until", true);
-  request.identity = text_param(req, "identity");
-  request.page_token = text_param(req, "page_token");
-  if (auto limit = number_param(req, "limit")) {
-    if (*limit == 0 || *limit > 1000) {
-      throw ServiceError{400, "bad_request", "parameter 'limit' must be between 1 and 1000"};
-    }
-    request.page_size = *limit;
-  }
-  if (request.query.commit) {
-    const std::string& commit = *request.query.commit;
-    if (commit.size() < 4 || commit.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      throw ServiceError{400, "bad_request", "parameter 'commit' must be 4 or more hex digits"};
-    }
-  }
-  return request;
 }
 
 // Metric label of a request: the route it matched, never the raw path (unbounded cardinality).
@@ -154,7 +116,8 @@ struct HttpServer::Impl {
           send_json(res, answer, 201);
         }));
     http.Get("/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
-               send_json(res, service.query(query_request(req)));
+               send_json(res, service.query(read_query_request(
+                                  [&req](const char* name) { return text_param(req, name); })));
              }));
     http.Get(R"(/v1/entries/(\d{1,19}))",
              guarded([this](const httplib::Request& req, httplib::Response& res) {

@@ -1,6 +1,7 @@
 #include "server/web/search_page.hpp"
 
 #include "attest/statement.hpp"
+#include "server/query_params.hpp"
 #include "server/web/html.hpp"
 
 namespace gate::server::web {
@@ -38,19 +39,6 @@ std::optional<std::string> given(const SearchForm& form, const std::string& name
   return it->second;
 }
 
-std::optional<int64_t> time_of(const SearchForm& form, const char* name, bool until) {
-  auto value = given(form, name);
-  if (!value) return std::nullopt;
-  auto time = attest::parse_time(*value);
-  if (!time) {
-    throw ServiceError{400, "bad_request",
-                       std::string("'") + name + "' is not a time: write 2026-03-01, " +
-                           "2026-03-01T12:00:00Z or epoch seconds"};
-  }
-  // A date alone as `until` means the whole day, as GET /v1/entries reads it.
-  return *time + (until && value->size() == 10 ? 86399 : 0);
-}
-
 std::string identity_text(const nlohmann::json& identity) {
   if (!identity.is_object()) return "";
   std::string subject = text(identity["subject"]);
@@ -79,28 +67,11 @@ SearchForm read_search_form(
 }
 
 QueryRequest to_query(const SearchForm& form) {
-  QueryRequest request;
-  request.query.repository = given(form, "repository");
-  request.query.commit = given(form, "commit");
-  request.query.verdict = given(form, "verdict");
-  request.query.rule = given(form, "rule");
-  request.query.actor = given(form, "actor");
-  request.query.since = time_of(form, "since", false);
-  request.query.until = time_of(form, "until", true);
-  request.identity = given(form, "identity");
-  request.page_token = given(form, "page_token");
-  if (auto commit = request.query.commit) {
-    if (commit->size() < 4 || commit->find_first_not_of("0123456789abcdef") != std::string::npos)
-      throw ServiceError{400, "bad_request", "'commit' must be 4 or more lowercase hex digits"};
-  }
+  // A submitted form sends its empty fields too: empty is absent.
+  QueryRequest request =
+      read_query_request([&form](const char* name) { return given(form, name); });
   if (auto verdict = request.query.verdict; verdict && *verdict != "pass" && *verdict != "fail")
     throw ServiceError{400, "bad_request", "'verdict' must be pass or fail"};
-  if (auto limit = given(form, "limit")) {
-    if (limit->size() > 4 || limit->find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(*limit) == 0 || std::stoul(*limit) > 1000)
-      throw ServiceError{400, "bad_request", "'limit' must be a number from 1 to 1000"};
-    request.page_size = std::stoul(*limit);
-  }
   return request;
 }
 
