@@ -93,8 +93,9 @@ void AttestStage::add_options(CLI::App& check) {
   check.add_flag("--notes", s.notes,
                  "Store the attestation as a git note on the head commit (refs/notes/gate)");
   check.add_option("--log", s.log_path,
-                   "Append the attestation to this audit log: a file, or the URL of a `gate log "
-                   "serve` (http(s)://...) (default: $GATE_LOG, else <git dir>/gate/audit.db when "
+                   "Append the attestation to this audit log: a file, a postgresql:// URL, or the "
+                   "URL of a `gate log serve` (http(s)://...) (default: $GATE_LOG, else <git "
+                   "dir>/gate/audit.db when "
                    "signing)");
   check.add_option("--log-pub", s.log_pub_path,
                    "A remote log's Ed25519 public key (or GATE_LOG_PUB): its checkpoints must be "

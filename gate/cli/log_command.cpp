@@ -301,9 +301,10 @@ void add_log_command(CLI::App& app, int& exit_code) {
   // --log is accepted before the subcommand (gate log --log F verify) and after it (gate log
   // verify --log F), as users write both.
   auto add_log_option = [&options](CLI::App* command) {
-    command->add_option("--log", options->log,
-                        "Audit log file, or the URL of a `gate log serve` (http(s)://...) "
-                        "(default: $GATE_LOG, else <git dir>/gate/audit.db)");
+    command->add_option(
+        "--log", options->log,
+        "Audit log file, postgresql:// URL, or the URL of a `gate log serve` (http(s)://...) "
+        "(default: $GATE_LOG, else <git dir>/gate/audit.db)");
   };
   // A remote log's pinned key and kept checkpoint; `verify` has its own --log-pub.
   auto add_remote_options = [&options](CLI::App* command, bool with_log_pub) {

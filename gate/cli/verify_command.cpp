@@ -340,9 +340,11 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   verify->add_option("--trust", options->trust, "Trusted public key (PEM); repeatable")
       ->required()
       ->expected(1, -1);
-  verify->add_option("--log", options->log,
-                     "Verify this audit log (a file, or the URL of a `gate log serve`) and judge "
-                     "the last decision for the commit in it");
+  verify->add_option(
+      "--log", options->log,
+      "Verify this audit log (a file, a postgresql:// URL, or the URL of a `gate log "
+      "serve`) and judge "
+      "the last decision for the commit in it");
   verify->add_option("--log-state", options->log_state,
                      "File keeping the last checkpoint verified from a remote log (default: "
                      "$GATE_LOG_STATE, else <git dir>/gate/remote-checkpoints/<origin>)");
