@@ -30,6 +30,7 @@ struct LogEntry {
   std::string policy_sha256;
   std::string actor;
   std::vector<std::string> failed_rules;
+  std::string change_id;  // the pull/merge request (ci.changeId), empty for none
   std::string key_id;
   std::string envelope;
 };
@@ -40,6 +41,7 @@ struct LogQuery {
   std::optional<std::string> verdict;
   std::optional<std::string> rule;  // a rule that failed
   std::optional<std::string> actor;
+  std::optional<std::string> change;  // pull/merge request (the statement's ci.changeId)
   // Results come in time order (then sequence), which lets the time index stop at `limit`.
   std::optional<int64_t> since;  // inclusive, seconds since the epoch
   std::optional<int64_t> until;  // inclusive

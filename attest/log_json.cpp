@@ -21,6 +21,7 @@ nlohmann::json entry_columns_json(const LogEntry& entry) {
           {"policy_sha256", entry.policy_sha256},
           {"actor", entry.actor},
           {"failed_rules", entry.failed_rules},
+          {"change_id", entry.change_id},
           {"key_id", entry.key_id}};
 }
 

@@ -218,6 +218,7 @@ void LogStore::insert_entry(std::string_view envelope_json, uint64_t seq, Fronti
   row.policy_sha256 = summary.policy_sha256;
   row.actor = summary.actor;
   row.failed_rules = summary.failed_rules;
+  row.change_id = summary.change_id;
   row.key_id = envelope.signatures.empty() ? std::string() : envelope.signatures[0].keyid;
   row.envelope = std::string(envelope_json);
   backend_->insert_entry(row);

@@ -37,6 +37,7 @@ std::optional<std::string> index_mismatch(const LogEntry& entry, const Envelope&
   if (entry.policy_sha256 != summary.policy_sha256) return "policy_sha256";
   if (entry.actor != summary.actor) return "actor";
   if (join(entry.failed_rules) != join(summary.failed_rules)) return "failed_rules";
+  if (entry.change_id != summary.change_id) return "change_id";
   std::string key_id = envelope.signatures.empty() ? std::string() : envelope.signatures[0].keyid;
   if (entry.key_id != key_id) return "key_id";
   return std::nullopt;

@@ -12,9 +12,6 @@ namespace gate::attest {
 namespace {
 
 constexpr const char* kSchemaVersion = "1";
-constexpr const char* kEntryColumns =
-    "seq, time, repository, base, head, verdict, policy_sha256, actor, failed_rules, key_id, "
-    "envelope";
 // Rows fetched per round trip when streaming a table.
 constexpr int kFetchRows = 2048;
 
@@ -34,6 +31,7 @@ LogEntry read_entry(const pg::Result& rows, int row) {
   entry.failed_rules = split_rules(rows.text(row, 8));
   entry.key_id = rows.text(row, 9);
   entry.envelope = pg::bytea_value(rows.text(row, 10));
+  entry.change_id = rows.text(row, 11);
   return entry;
 }
 
@@ -106,6 +104,15 @@ class PgLogBackend final : public LogBackend {
                            "INSERT INTO entry_rules(rule, seq) VALUES($1, $2) "
                            "ON CONFLICT DO NOTHING",
                            {rule, number(entry.seq)});
+      conn().exec_prepared("insert_rule_time",
+                           "INSERT INTO entry_rule_times(rule, time, seq) VALUES($1, $2, $3) "
+                           "ON CONFLICT DO NOTHING",
+                           {rule, number(entry.time), number(entry.seq)});
+    }
+    if (!entry.change_id.empty()) {
+      conn().exec_prepared("insert_change",
+                           "INSERT INTO entry_changes(seq, change_id, time) VALUES($1, $2, $3)",
+                           {number(entry.seq), entry.change_id, number(entry.time)});
     }
   }
 
@@ -172,7 +179,8 @@ class PgLogBackend final : public LogBackend {
 
   std::optional<LogEntry> entry(uint64_t seq) override {
     auto rows = conn().exec_prepared(
-        "entry", std::string("SELECT ") + kEntryColumns + " FROM entries WHERE seq = $1",
+        "entry",
+        std::string("SELECT ") + kEntryColumns + " FROM " + kEntrySource + " WHERE e.seq = $1",
         {number(seq)});
     if (rows.rows() == 0) return std::nullopt;
     return read_entry(rows, 0);
@@ -189,7 +197,7 @@ class PgLogBackend final : public LogBackend {
       }
     }
     auto rows = conn().exec(
-        std::string("SELECT ") + kEntryColumns + " FROM entries" + where.clauses, params);
+        std::string("SELECT ") + kEntryColumns + " FROM " + kEntrySource + where.clauses, params);
     std::vector<LogEntry> entries;
     entries.reserve(static_cast<size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) entries.push_back(read_entry(rows, row));
@@ -197,7 +205,7 @@ class PgLogBackend final : public LogBackend {
   }
 
   void for_each_entry(const std::function<void(const LogEntry&)>& visit) override {
-    stream(std::string("SELECT ") + kEntryColumns + " FROM entries ORDER BY seq",
+    stream(std::string("SELECT ") + kEntryColumns + " FROM " + kEntrySource + " ORDER BY e.seq",
            [&](const pg::Result& rows, int row) { visit(read_entry(rows, row)); });
   }
 
@@ -365,6 +373,14 @@ std::unique_ptr<LogBackend> open_postgres_log(const std::string& url, Durability
                        "install the log's tables as the database owner first: gate log init "
                        "--log <owner's URL> --service-role <service role> --origin NAME "
                        "--log-key log.key");
+    }
+    auto indexed = conn.exec("SELECT to_regclass('entry_changes') IS NOT NULL");
+    if (indexed.text(0, 0) != "t") {
+      throw InputError(location, 0, 0,
+                       "this audit log's tables predate the search indexes of this Gate version",
+                       "install them as the database owner (it keeps every entry): gate log init "
+                       "--log <owner's URL> --service-role <service role> ...; it then says the "
+                       "log already has an identity");
     }
     auto version = conn.exec("SELECT value FROM log_meta WHERE key = 'schema'");
     if (version.rows() > 0 && version.text(0, 0) != kSchemaVersion) {

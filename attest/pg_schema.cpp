@@ -34,6 +34,42 @@ CREATE TABLE IF NOT EXISTS entry_rules(
   rule text NOT NULL,
   seq bigint NOT NULL REFERENCES entries(seq),
   PRIMARY KEY (rule, seq));
+CREATE INDEX IF NOT EXISTS entries_verdict ON entries(verdict, time, seq);
+-- Search indexes in (value, time, seq) order: a failed rule's entries, a pull/merge request's.
+CREATE TABLE IF NOT EXISTS entry_rule_times(
+  rule text NOT NULL,
+  time bigint NOT NULL,
+  seq bigint NOT NULL REFERENCES entries(seq),
+  PRIMARY KEY (rule, time, seq));
+CREATE TABLE IF NOT EXISTS entry_changes(
+  seq bigint PRIMARY KEY REFERENCES entries(seq),
+  change_id text NOT NULL,
+  time bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS entry_changes_by_id ON entry_changes(change_id, time, seq);
+-- A log installed before them: their rows for the entries it holds (rerunning adds none). The
+-- pull/merge request is read from the signed statement (DSSE JSON, base64 payload) as `gate log
+-- verify` reads it: a string ci.changeId; an envelope that is not one gets no row.
+INSERT INTO entry_rule_times(rule, time, seq)
+  SELECT r.rule, e.time, r.seq FROM entry_rules r JOIN entries e ON e.seq = r.seq
+  ON CONFLICT DO NOTHING;
+DO $$
+DECLARE
+  found record;
+  change json;
+BEGIN
+  FOR found IN SELECT e.seq, e.time, e.envelope FROM entries e
+      WHERE NOT EXISTS (SELECT 1 FROM entry_changes c WHERE c.seq = e.seq) LOOP
+    BEGIN
+      change := convert_from(decode(convert_from(found.envelope, 'UTF8')::json->>'payload',
+                                    'base64'), 'UTF8')::json->'predicate'->'ci'->'changeId';
+    EXCEPTION WHEN others THEN
+      change := NULL;
+    END;
+    IF json_typeof(change) = 'string' AND change #>> '{}' <> '' THEN
+      INSERT INTO entry_changes(seq, change_id, time) VALUES (found.seq, change #>> '{}', found.time);
+    END IF;
+  END LOOP;
+END $$;
 CREATE TABLE IF NOT EXISTS nodes(
   level smallint NOT NULL CHECK (level >= 0 AND level < 64),
   idx bigint NOT NULL CHECK (idx >= 0),
@@ -89,8 +125,9 @@ BEGIN
 END $$;
 )SQL";
 
-constexpr const char* kLogTables[] = {"log_meta", "entries",     "entry_rules",
-                                      "nodes",    "checkpoints", "identities"};
+constexpr const char* kLogTables[] = {
+    "log_meta",    "entries",    "entry_rules",      "nodes",
+    "checkpoints", "identities", "entry_rule_times", "entry_changes"};
 
 void require_identifier(const std::string& name) {
   bool ok =

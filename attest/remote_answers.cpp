@@ -96,6 +96,8 @@ RemoteEntry entry_from(const Json& json, const std::string& where, bool columns)
     entry.policy_sha256 = text(json, "policy_sha256", where);
     entry.actor = text(json, "actor", where);
     entry.failed_rules = text_list(json, "failed_rules", where);
+    // A service older than the pull request filter sends no change_id.
+    entry.change_id = optional_text(json, "change_id", where).value_or("");
     entry.key_id = text(json, "key_id", where);
   }
   if (auto envelope = optional_text(json, "envelope", where)) {

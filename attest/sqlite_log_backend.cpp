@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "attest/dsse.hpp"
 #include "attest/log_query_sql.hpp"
 #include "attest/sqlite.hpp"
+#include "attest/statement.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate::attest {
@@ -15,7 +17,8 @@ namespace {
 constexpr int kBusyTimeoutMs = 120000;
 constexpr const char* kSchemaVersion = "1";
 
-constexpr const char* kSchema = R"sql(
+constexpr const char* kSchema =
+    R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries(
   seq INTEGER PRIMARY KEY,
@@ -30,13 +33,28 @@ CREATE TABLE IF NOT EXISTS entries(
   key_id TEXT NOT NULL,
   envelope BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_head ON entries(head);
-CREATE INDEX IF NOT EXISTS entries_time ON entries(time);
-CREATE INDEX IF NOT EXISTS entries_repository ON entries(repository, time);
-CREATE INDEX IF NOT EXISTS entries_actor ON entries(actor, time);
-CREATE INDEX IF NOT EXISTS entries_verdict ON entries(verdict, time);
 CREATE INDEX IF NOT EXISTS entries_policy ON entries(policy_sha256);
 CREATE TABLE IF NOT EXISTS entry_rules(rule TEXT NOT NULL, seq INTEGER NOT NULL,
   PRIMARY KEY(rule, seq)) WITHOUT ROWID;
+)sql"
+    // The search indexes: (filter, time, seq) then the other filters' columns, so a search finds
+    // its page in one index without reading an entry (with its envelope) to reject it.
+    R"sql(
+CREATE INDEX IF NOT EXISTS entries_search_time ON entries(time, seq, repository, verdict, actor);
+CREATE INDEX IF NOT EXISTS entries_search_repository
+  ON entries(repository, time, seq, verdict, actor);
+CREATE INDEX IF NOT EXISTS entries_search_actor ON entries(actor, time, seq, repository, verdict);
+CREATE INDEX IF NOT EXISTS entries_search_verdict
+  ON entries(verdict, time, seq, repository, actor);
+DROP INDEX IF EXISTS entries_time;
+DROP INDEX IF EXISTS entries_repository;
+DROP INDEX IF EXISTS entries_actor;
+DROP INDEX IF EXISTS entries_verdict;
+CREATE TABLE IF NOT EXISTS entry_rule_times(rule TEXT NOT NULL, time INTEGER NOT NULL,
+  seq INTEGER NOT NULL, PRIMARY KEY(rule, time, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entry_changes(seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL,
+  time INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS entry_changes_by_id ON entry_changes(change_id, time, seq);
 CREATE TABLE IF NOT EXISTS nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
   PRIMARY KEY(level, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints(size INTEGER PRIMARY KEY, note TEXT NOT NULL);
@@ -55,14 +73,14 @@ CREATE INDEX IF NOT EXISTS service_identities_repository ON service_identities(r
 CREATE INDEX IF NOT EXISTS service_identities_actor ON service_identities(actor);
 )sql";
 
-constexpr const char* kEntryColumns =
-    "seq, time, repository, base, head, verdict, policy_sha256, actor, failed_rules, key_id, "
-    "envelope";
+// Logs written before the search indexes hold no entry_changes and entry_rule_times rows for
+// their entries; this meta key says the rows were added (search_index_backfill).
+constexpr const char* kSearchIndexKey = "search_index";
 
 // Every table refuses UPDATE and DELETE: the code only ever inserts.
 void create_append_only_triggers(sqlite3* db) {
-  for (const char* table :
-       {"meta", "entries", "entry_rules", "nodes", "checkpoints", "service_identities"}) {
+  for (const char* table : {"meta", "entries", "entry_rules", "nodes", "checkpoints",
+                            "service_identities", "entry_rule_times", "entry_changes"}) {
     for (const char* action : {"UPDATE", "DELETE"}) {
       std::string sql = std::string("CREATE TRIGGER IF NOT EXISTS ") + table + "_no_" + action +
                         " BEFORE " + action + " ON " + table +
@@ -102,7 +120,48 @@ LogEntry read_entry(const sql::Statement& row) {
   entry.failed_rules = split_rules(row.text(8));
   entry.key_id = row.text(9);
   entry.envelope = std::string(row.blob(10));
+  entry.change_id = row.text(11);
   return entry;
+}
+
+void insert_search_rows(sqlite3* db, uint64_t seq, int64_t time,
+                        const std::vector<std::string>& failed_rules, const std::string& change_id,
+                        std::unique_ptr<sql::Statement>& rule_slot,
+                        std::unique_ptr<sql::Statement>& change_slot) {
+  if (!rule_slot) {
+    rule_slot = std::make_unique<sql::Statement>(
+        db, "INSERT OR IGNORE INTO entry_rule_times(rule, time, seq) VALUES(?, ?, ?)");
+  }
+  if (!change_slot) {
+    change_slot = std::make_unique<sql::Statement>(
+        db, "INSERT INTO entry_changes(seq, change_id, time) VALUES(?, ?, ?)");
+  }
+  for (const auto& rule : failed_rules)
+    rule_slot->bind(1, rule).bind(2, time).bind(3, static_cast<int64_t>(seq)).run();
+  if (!change_id.empty())
+    change_slot->bind(1, static_cast<int64_t>(seq)).bind(2, change_id).bind(3, time).run();
+}
+
+// A log written before the search indexes: their rows for every entry, from the entries' rules
+// and the pull/merge request their signed statements name. Once, in the open's transaction.
+void search_index_backfill(sqlite3* db, const std::string& path) {
+  {
+    sql::Statement done(db, "SELECT 1 FROM meta WHERE key = ?");
+    done.bind(1, std::string_view(kSearchIndexKey));
+    if (done.step()) return;
+  }
+  std::unique_ptr<sql::Statement> rule_insert;
+  std::unique_ptr<sql::Statement> change_insert;
+  sql::Statement rows(db, "SELECT seq, time, failed_rules, envelope FROM entries ORDER BY seq");
+  while (rows.step()) {
+    uint64_t seq = static_cast<uint64_t>(rows.integer(0));
+    std::string origin = path + " entry " + std::to_string(seq);
+    Envelope envelope = parse_envelope(rows.blob(3), origin);
+    insert_search_rows(db, seq, rows.integer(1), split_rules(rows.text(2)),
+                       summarize_decision(envelope, origin).change_id, rule_insert, change_insert);
+  }
+  sql::Statement mark(db, "INSERT INTO meta(key, value) VALUES(?, '1')");
+  mark.bind(1, std::string_view(kSearchIndexKey)).run();
 }
 
 class SqliteLogBackend final : public LogBackend {
@@ -174,6 +233,8 @@ class SqliteLogBackend final : public LogBackend {
         cached(rule_insert_, "INSERT OR IGNORE INTO entry_rules(rule, seq) VALUES(?, ?)");
     for (const auto& id : entry.failed_rules)
       rule.bind(1, id).bind(2, static_cast<int64_t>(entry.seq)).run();
+    insert_search_rows(db(), entry.seq, entry.time, entry.failed_rules, entry.change_id,
+                       rule_time_insert_, change_insert_);
   }
 
   void insert_node(int level, uint64_t index, const Hash& hash) override {
@@ -212,8 +273,8 @@ class SqliteLogBackend final : public LogBackend {
   }
 
   std::optional<LogEntry> entry(uint64_t seq) override {
-    sql::Statement stmt(db(),
-                        std::string("SELECT ") + kEntryColumns + " FROM entries WHERE seq = ?");
+    sql::Statement stmt(db(), std::string("SELECT ") + kEntryColumns + " FROM " + kEntrySource +
+                                  " WHERE e.seq = ?");
     stmt.bind(1, static_cast<int64_t>(seq));
     if (!stmt.step()) return std::nullopt;
     return read_entry(stmt);
@@ -221,8 +282,8 @@ class SqliteLogBackend final : public LogBackend {
 
   std::vector<LogEntry> query(const LogQuery& query) override {
     QuerySql where = query_sql(query, SqlDialect::sqlite);
-    sql::Statement stmt(db(),
-                        std::string("SELECT ") + kEntryColumns + " FROM entries" + where.clauses);
+    sql::Statement stmt(
+        db(), std::string("SELECT ") + kEntryColumns + " FROM " + kEntrySource + where.clauses);
     for (size_t i = 0; i < where.params.size(); ++i) {
       int index = static_cast<int>(i + 1);
       if (const auto* text = std::get_if<std::string>(&where.params[i])) {
@@ -237,8 +298,8 @@ class SqliteLogBackend final : public LogBackend {
   }
 
   void for_each_entry(const std::function<void(const LogEntry&)>& visit) override {
-    sql::Statement stmt(db(),
-                        std::string("SELECT ") + kEntryColumns + " FROM entries ORDER BY seq");
+    sql::Statement stmt(
+        db(), std::string("SELECT ") + kEntryColumns + " FROM " + kEntrySource + " ORDER BY e.seq");
     while (stmt.step()) visit(read_entry(stmt));
   }
 
@@ -332,6 +393,8 @@ class SqliteLogBackend final : public LogBackend {
   std::unique_ptr<sql::Statement> entry_insert_;
   std::unique_ptr<sql::Statement> rule_insert_;
   std::unique_ptr<sql::Statement> node_insert_;
+  std::unique_ptr<sql::Statement> rule_time_insert_;
+  std::unique_ptr<sql::Statement> change_insert_;
 };
 
 }  // namespace
@@ -389,6 +452,7 @@ std::unique_ptr<LogBackend> open_sqlite_log(const std::string& path, bool create
       insert.bind(1, std::string_view(kSchemaVersion)).run();
     }
     version.reset();
+    search_index_backfill(db.get(), path);
     schema.commit();
   } catch (const InputError&) {
     throw;

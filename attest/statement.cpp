@@ -142,6 +142,7 @@ DecisionSummary summarize_decision(const Envelope& envelope, const std::string& 
   const nlohmann::json& ci = member(predicate, "ci");
   summary.repository = text_at(predicate, "repository");
   summary.actor = text_at(ci, "actor");
+  summary.change_id = text_at(ci, "changeId");
   const nlohmann::json& rules = member(predicate, "rules");
   if (rules.is_array()) {
     for (const auto& rule : rules) {

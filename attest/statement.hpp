@@ -40,6 +40,7 @@ struct DecisionSummary {
   std::string verdict;
   std::string policy_sha256;
   std::string actor;
+  std::string change_id;  // predicate.ci.changeId: the pull/merge request, empty for none
   std::vector<std::string> failed_rules;
 };
 

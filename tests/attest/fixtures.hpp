@@ -20,6 +20,7 @@ struct Decision {
   std::string repository = "acme/app";
   std::string actor = "alice";
   std::string failed_rule;    // empty: every rule passed
+  std::string change_id;      // ci.changeId (pull request number); empty: left out
   int64_t time = 1772359200;  // 2026-03-01T10:00:00Z
 };
 
@@ -41,6 +42,7 @@ inline std::string make_envelope(const PrivateKey& key, const Decision& decision
       {"ci", {{"provider", "github"}, {"actor", decision.actor}}},
       {"tool", {{"name", "gate"}, {"version", "test"}}},
       {"time", format_time(decision.time)}};
+  if (!decision.change_id.empty()) predicate["ci"]["changeId"] = decision.change_id;
   return serialize_envelope(
       sign_envelope(kInTotoPayloadType, make_statement(decision.head, predicate), key));
 }

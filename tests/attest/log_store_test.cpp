@@ -243,5 +243,111 @@ TEST_F(LogStoreTest, QueriesAnswerByCommitVerdictRuleActorAndTime) {
   EXPECT_TRUE(log.query(repo).empty());
 }
 
+// Twelve decisions in two repositories; pull request "7" exists in both, "8" only in acme/app.
+void append_pull_requests(LogStore& log, const PrivateKey& signer, const PrivateKey& log_key) {
+  for (int i = 0; i < 12; ++i) {
+    Decision decision;
+    decision.head = commit_id(i);
+    decision.time += i * 60;
+    decision.repository = i % 2 ? "acme/lib" : "acme/app";
+    decision.change_id = i < 8 ? "7" : (i % 2 ? "" : "8");
+    decision.verdict = i % 3 == 0 ? "fail" : "pass";
+    if (i % 3 == 0) decision.failed_rule = "no-secrets";
+    log.append(make_envelope(signer, decision), log_key);
+  }
+}
+
+std::vector<uint64_t> sequences(const std::vector<LogEntry>& entries) {
+  std::vector<uint64_t> out;
+  for (const auto& entry : entries) out.push_back(entry.seq);
+  return out;
+}
+
+TEST_F(LogStoreTest, QueriesAnswerByPullRequestAloneAndWithTheOtherFilters) {
+  LogStore log = LogStore::open(path, true, Durability::normal);
+  append_pull_requests(log, signer, log_key);
+  LogQuery change;
+  change.change = "7";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+  change.repository = "acme/lib";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{1, 3, 5, 7}));
+  change.verdict = "fail";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{3}));
+  change = {};
+  change.change = "8";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{8, 10}));
+  change.rule = "no-secrets";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{}));
+  change.change = "7";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{0, 3, 6}));
+  change.rule.reset();
+  change.limit = 3;
+  change.after = std::make_pair(log.entry(2)->time, uint64_t{2});
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{3, 4, 5}));
+  EXPECT_EQ(log.entry(9)->change_id, "");
+  EXPECT_EQ(log.entry(10)->change_id, "8");
+
+  // A failed rule drives alone, with a verdict, and behind a repository.
+  LogQuery rule;
+  rule.rule = "no-secrets";
+  EXPECT_EQ(sequences(log.query(rule)), (std::vector<uint64_t>{0, 3, 6, 9}));
+  rule.verdict = "pass";
+  EXPECT_TRUE(log.query(rule).empty());
+  rule.verdict.reset();
+  rule.repository = "acme/lib";
+  EXPECT_EQ(sequences(log.query(rule)), (std::vector<uint64_t>{3, 9}));
+  rule.repository.reset();
+  rule.since = log.entry(4)->time;
+  rule.limit = 1;
+  EXPECT_EQ(sequences(log.query(rule)), (std::vector<uint64_t>{6}));
+}
+
+TEST_F(LogStoreTest, ALogWrittenBeforeTheSearchIndexesGetsThemOnOpenAndAnswers) {
+  {
+    LogStore log = LogStore::open(path, true, Durability::normal);
+    append_pull_requests(log, signer, log_key);
+    // Back to the tables and indexes Gate wrote before the search indexes.
+    sqlite3* db = sqlite_handle(log.backend());
+    for (const char* sql :
+         {"DROP TABLE entry_changes", "DROP TABLE entry_rule_times",
+          "DROP INDEX entries_search_time", "DROP INDEX entries_search_repository",
+          "DROP INDEX entries_search_actor", "DROP INDEX entries_search_verdict",
+          "CREATE INDEX entries_time ON entries(time)",
+          "CREATE INDEX entries_repository ON entries(repository, time)",
+          "CREATE INDEX entries_actor ON entries(actor, time)",
+          "CREATE INDEX entries_verdict ON entries(verdict, time)", "DROP TRIGGER meta_no_DELETE",
+          "DELETE FROM meta WHERE key = 'search_index'"}) {
+      ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    }
+  }
+  LogStore log = LogStore::open(path, false);
+  LogQuery change;
+  change.change = "7";
+  change.repository = "acme/lib";
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{1, 3, 5, 7}));
+  LogQuery rule;
+  rule.rule = "no-secrets";
+  EXPECT_EQ(sequences(log.query(rule)), (std::vector<uint64_t>{0, 3, 6, 9}));
+  LogQuery repository;
+  repository.repository = "acme/app";
+  repository.verdict = "fail";
+  EXPECT_EQ(sequences(log.query(repository)), (std::vector<uint64_t>{0, 6}));
+  // Entries appended after the upgrade land in the new indexes too, and the log verifies.
+  Decision later;
+  later.head = commit_id(12);
+  later.time += 3600;
+  later.change_id = "7";
+  later.repository = "acme/lib";
+  log.append(make_envelope(signer, later), log_key);
+  EXPECT_EQ(sequences(log.query(change)), (std::vector<uint64_t>{1, 3, 5, 7, 12}));
+  LogVerifyOptions options;
+  options.trusted = {signer.public_key()};
+  LogVerifyResult verified = verify_log(log, options);
+  EXPECT_TRUE(verified.ok) << verified.problem;
+  // A second open finds the rows there and adds none.
+  LogStore again = LogStore::open(path, false);
+  EXPECT_EQ(sequences(again.query(change)), (std::vector<uint64_t>{1, 3, 5, 7, 12}));
+}
+
 }  // namespace
 }  // namespace gate::attest

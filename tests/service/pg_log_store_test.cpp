@@ -77,6 +77,7 @@ TEST_F(PgLogStoreTest, SameAppendsGiveTheSqliteLogsRootsCheckpointsAndQueryAnswe
     decision.verdict = i % 3 == 0 ? "fail" : "pass";
     if (i % 3 == 0) decision.failed_rule = "no-secrets";
     decision.actor = i % 2 ? "bob" : "alice";
+    if (i % 5 != 4) decision.change_id = std::to_string(i / 5);  // a push every fifth
     std::string envelope = make_envelope(signer, decision);
     if (i < 21) {
       pg.append(envelope, log_key);
@@ -97,7 +98,7 @@ TEST_F(PgLogStoreTest, SameAppendsGiveTheSqliteLogsRootsCheckpointsAndQueryAnswe
   EXPECT_EQ(pg.consistency_proof(9, 37), lite.consistency_proof(9, 37));
   EXPECT_EQ(pg.entry(30)->envelope, lite.entry(30)->envelope);
 
-  std::vector<LogQuery> queries(6);
+  std::vector<LogQuery> queries(11);
   queries[0].verdict = "fail";
   queries[1].rule = "no-secrets";
   queries[2].commit = commit_id(7).substr(0, 6);
@@ -108,6 +109,17 @@ TEST_F(PgLogStoreTest, SameAppendsGiveTheSqliteLogsRootsCheckpointsAndQueryAnswe
   queries[4].until = 1772359200 + 9 * 3600;
   queries[5].after = std::make_pair(int64_t{1772359200 + 3 * 3600}, uint64_t{3});
   queries[5].limit = 5;
+  queries[6].change = "3";
+  queries[7].change = "6";  // entries 30 to 33, appended in one batch
+  queries[7].verdict = "fail";
+  queries[8].change = "2";
+  queries[8].rule = "no-secrets";
+  queries[8].after = std::make_pair(int64_t{1772359200 + 10 * 3600}, uint64_t{10});
+  queries[9].rule = "no-secrets";
+  queries[9].verdict = "fail";
+  queries[9].limit = 3;
+  queries[10].rule = "no-secrets";
+  queries[10].actor = "bob";
   for (size_t i = 0; i < queries.size(); ++i) {
     auto expected = sequences(lite.query(queries[i]));
     EXPECT_FALSE(expected.empty()) << "query " << i;
@@ -116,6 +128,43 @@ TEST_F(PgLogStoreTest, SameAppendsGiveTheSqliteLogsRootsCheckpointsAndQueryAnswe
   LogVerifyResult result = verify(pg);
   EXPECT_TRUE(result.ok) << result.problem;
   EXPECT_EQ(result.entries, 37u);
+}
+
+// A log installed before the search indexes: the service refuses it until its owner installs
+// again, which adds the indexes and their rows for the entries already there.
+TEST_F(PgLogStoreTest, ALogInstalledBeforeTheSearchIndexesAnswersOnceInstalledAgain) {
+  {
+    LogStore pg = service_store();
+    for (uint64_t i = 0; i < 6; ++i) {
+      Decision decision;
+      decision.head = commit_id(i);
+      decision.time += static_cast<int64_t>(i) * 3600;
+      decision.change_id = i < 4 ? "12" : "";
+      if (i % 2) decision.failed_rule = "no-secrets";
+      pg.append(make_envelope(signer, decision), log_key);
+    }
+  }
+  pg::Connection owner = pg::Connection::open(cluster_->conninfo("gate_owner", "gate"));
+  owner.exec("DROP TABLE entry_changes; DROP TABLE entry_rule_times; DROP INDEX entries_verdict");
+  try {
+    service_store();
+    ADD_FAILURE() << "a log without the search indexes opened";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("predate the search indexes"), std::string::npos)
+        << e.what();
+  }
+  install_postgres_log(owner_url(), "gate_service");
+  LogStore pg = service_store();
+  LogQuery change;
+  change.change = "12";
+  EXPECT_EQ(sequences(pg.query(change)), (std::vector<uint64_t>{0, 1, 2, 3}));
+  change.rule = "no-secrets";
+  EXPECT_EQ(sequences(pg.query(change)), (std::vector<uint64_t>{1, 3}));
+  LogQuery rule;
+  rule.rule = "no-secrets";
+  EXPECT_EQ(sequences(pg.query(rule)), (std::vector<uint64_t>{1, 3, 5}));
+  LogVerifyResult result = verify(pg);
+  EXPECT_TRUE(result.ok) << result.problem;
 }
 
 // Proofs read their subtrees in one batch: every proof of every size must still be the one a
