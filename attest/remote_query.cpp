@@ -20,6 +20,7 @@ std::string query_parameters(const LogQuery& query) {
   add("verdict", query.verdict);
   add("rule", query.rule);
   add("actor", query.actor);
+  add("change", query.change);
   // RFC 3339, never bare epoch seconds: the service reads a 10-character `until` as a date.
   if (query.since) add("since", format_time(*query.since));
   if (query.until) add("until", format_time(*query.until));

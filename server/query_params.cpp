@@ -29,6 +29,7 @@ QueryRequest read_query_request(
   request.query.verdict = param("verdict");
   request.query.rule = param("rule");
   request.query.actor = param("actor");
+  request.query.change = param("change");
   request.query.since = time_of(param("since"), "since", false);
   request.query.until = time_of(param("until"), "until", true);
   request.identity = param("identity");

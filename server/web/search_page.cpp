@@ -21,6 +21,7 @@ const std::vector<Field>& fields() {
       {"verdict", "Verdict", ""},
       {"rule", "Failed rule", "no-secrets"},
       {"actor", "Actor", "alice"},
+      {"change", "Pull/merge request", "42"},
       {"identity", "CI identity (subject, repository or actor)",
        "repo:acme/app:ref:refs/heads/main"},
       {"since", "Since", "2026-03-01"},
@@ -126,7 +127,8 @@ std::string search_body(const SearchForm& form, const nlohmann::json& answer,
          " decisions on this page</caption><thead><tr><th scope=\"col\">#</th>"
          "<th scope=\"col\">time</th><th scope=\"col\">repository</th><th scope=\"col\">head</th>"
          "<th scope=\"col\">verdict</th><th scope=\"col\">failed rules</th>"
-         "<th scope=\"col\">actor</th><th scope=\"col\">CI identity</th></tr></thead><tbody>\n";
+         "<th scope=\"col\">actor</th><th scope=\"col\">change</th>"
+         "<th scope=\"col\">CI identity</th></tr></thead><tbody>\n";
   for (const auto& entry : entries) {
     std::string seq = std::to_string(entry["seq"].get<uint64_t>());
     std::string verdict = text(entry["verdict"]);
@@ -141,6 +143,7 @@ std::string search_body(const SearchForm& form, const nlohmann::json& answer,
            escape(text(entry["head"]).substr(0, 12)) + "</code></td><td class=\"verdict-" +
            (verdict == "pass" ? "pass" : "fail") + "\">" + escape(verdict) + "</td><td>" +
            escape(rules) + "</td><td>" + escape(text(entry["actor"])) + "</td><td>" +
+           escape(text(entry["change_id"])) + "</td><td>" +
            escape(identity_text(entry["identity"])) + "</td></tr>\n";
   }
   out += "</tbody></table>\n";
@@ -156,7 +159,7 @@ std::string search_body(const SearchForm& form, const nlohmann::json& answer,
 std::string search_csv(const std::vector<nlohmann::json>& entries) {
   std::string out =
       "seq,time,repository,base,head,verdict,failed_rules,actor,policy_sha256,key_id,leaf_hash,"
-      "identity\r\n";
+      "identity,change_id\r\n";
   for (const auto& entry : entries) {
     std::string rules;
     for (const auto& rule : entry["failed_rules"]) {
@@ -167,7 +170,8 @@ std::string search_csv(const std::vector<nlohmann::json>& entries) {
     for (const std::string& value :
          {text(entry["time"]), text(entry["repository"]), text(entry["base"]), text(entry["head"]),
           text(entry["verdict"]), rules, text(entry["actor"]), text(entry["policy_sha256"]),
-          text(entry["key_id"]), text(entry["leaf_hash"]), identity_text(entry["identity"])}) {
+          text(entry["key_id"]), text(entry["leaf_hash"]), identity_text(entry["identity"]),
+          text(entry["change_id"])}) {
       out += ',';
       out += csv_field(value);
     }

@@ -12,7 +12,7 @@
 // The search page /ui/ and its exports: the filters of GET /v1/entries in a form.
 namespace gate::server::web {
 
-// The filters as typed, by name (repository, commit, verdict, rule, actor, identity, since,
+// The filters as typed, by name (repository, commit, verdict, rule, actor, change, identity, since,
 // until, limit, page_token); an empty field counts as not given.
 using SearchForm = std::map<std::string, std::string>;
 

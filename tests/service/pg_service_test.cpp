@@ -9,6 +9,7 @@
 #include "attest/log_verify.hpp"
 #include "attest/pg.hpp"
 #include "attest/pg_log_backend.hpp"
+#include "tests/service/pull_request_search.hpp"
 #include "tests/service/service_fixture.hpp"
 #include "tests/support/pg_cluster.hpp"
 
@@ -38,6 +39,16 @@ class PgServiceTest : public ServiceTest {
 
   std::unique_ptr<gate::test::PgCluster> cluster_;
 };
+
+TEST_F(PgServiceTest, APullRequestFilterFindsItsDecisionsInPostgres) {
+  start();
+  auto http = client();
+  expect_pull_request_search(http, signer_, now(), [&](const auto& repository, const auto& body) {
+    auto res = post(http, body, token_for(repository));
+    return res ? res->status : 0;
+  });
+  EXPECT_TRUE(verify().ok) << verify().problem;
+}
 
 TEST_F(PgServiceTest, SixteenClientsAppendToPostgresAndEveryAnswerIsProven) {
   start();

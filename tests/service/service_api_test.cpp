@@ -5,6 +5,7 @@
 
 #include "attest/log_store.hpp"
 #include "attest/log_verify.hpp"
+#include "tests/service/pull_request_search.hpp"
 #include "tests/service/service_fixture.hpp"
 
 namespace gate::server::test {
@@ -104,6 +105,15 @@ TEST_F(ServiceTest, QueriesFilterByDecisionAndIdentityAndPageWithoutRepeats) {
   } while (!token.empty() && pages < 10);
   EXPECT_EQ(seen.size(), 12u);
   EXPECT_EQ(pages, 3);
+}
+
+TEST_F(ServiceTest, APullRequestFilterFindsItsDecisionsInTheApiThePageAndTheExports) {
+  start();
+  auto http = client();
+  expect_pull_request_search(http, signer_, now(), [&](const auto& repository, const auto& body) {
+    auto res = post(http, body, token_for(repository));
+    return res ? res->status : 0;
+  });
 }
 
 TEST_F(ServiceTest, ExportStreamsEveryEntryThenTheCheckpoint) {

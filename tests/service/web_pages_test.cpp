@@ -101,10 +101,10 @@ TEST(WebSearch, ExportsHoldEveryColumn) {
   std::string csv = web::search_csv({entry_json(2, "acme/app", "fail")});
   EXPECT_EQ(csv,
             "seq,time,repository,base,head,verdict,failed_rules,actor,policy_sha256,key_id,"
-            "leaf_hash,identity\r\n2,2026-03-01T10:00:00Z,acme/app," +
+            "leaf_hash,identity,change_id\r\n2,2026-03-01T10:00:00Z,acme/app," +
                 std::string(40, 'b') + "," + std::string(40, 'a') +
                 ",fail,no-secrets;license,'=cmd|' /C calc'!A0," + std::string(64, 'c') + ",k1," +
-                std::string(64, 'd') + ",repo:acme/app:ref:refs/heads/main\r\n");
+                std::string(64, 'd') + ",repo:acme/app:ref:refs/heads/main,\r\n");
   auto json = nlohmann::json::parse(web::search_json({entry_json(2, "acme/app", "fail")}));
   EXPECT_EQ(json["entries"][0]["seq"], 2);
 }
