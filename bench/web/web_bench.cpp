@@ -323,25 +323,41 @@ int main(int argc, char** argv) {
   };
 
   attest::LogStore reader = attest::LogStore::open(path, false);
+  // Each request's store query and page run one after the other, first one then the other in
+  // turn: the first to run pays for reading rows not cached yet, each side half the time.
+  auto side_by_side = [&](const std::function<void(uint64_t)>& direct_run,
+                          const std::function<void(uint64_t)>& served_run) {
+    std::pair<std::vector<double>, std::vector<double>> ms;
+    for (uint64_t i = 0; i < requests; ++i) {
+      if (i % 2) ms.second.push_back(timed(1, [&](uint64_t) { served_run(i); })[0]);
+      ms.first.push_back(timed(1, [&](uint64_t) { direct_run(i); })[0]);
+      if (i % 2 == 0) ms.second.push_back(timed(1, [&](uint64_t) { served_run(i); })[0]);
+    }
+    return ms;
+  };
   for (const auto& search : searches) {
     uint64_t rows = 0;
-    auto direct = timed(requests, [&](uint64_t i) {
-      attest::LogQuery query = search.make(i).first;
-      query.limit = 101;  // a page of 100 and one more, as the service asks
-      rows += reader.query(query).size();
-    });
-    auto served = timed(requests, [&](uint64_t i) {
-      auto res = client.Get("/ui/?" + search.make(i).second);
-      if (!res || res->status != 200) std::printf("search %s failed\n", search.name.c_str());
-    });
+    auto [direct, served] = side_by_side(
+        [&](uint64_t i) {
+          attest::LogQuery query = search.make(i).first;
+          query.limit = 101;  // a page of 100 and one more, as the service asks
+          rows += reader.query(query).size();
+        },
+        [&](uint64_t i) {
+          auto res = client.Get("/ui/?" + search.make(i).second);
+          if (!res || res->status != 200) std::printf("search %s failed\n", search.name.c_str());
+        });
     report("search  " + search.name, direct, served, static_cast<double>(rows) / requests);
   }
   std::mt19937_64 random(7);
-  auto direct_entry = timed(requests, [&](uint64_t) { reader.entry(random() % entries); });
-  auto served_entry = timed(requests, [&](uint64_t) {
-    auto res = client.Get("/ui/entries/" + std::to_string(random() % entries));
-    if (!res || res->status != 200) std::printf("decision request failed\n");
-  });
+  std::vector<uint64_t> picked;
+  for (uint64_t i = 0; i < requests; ++i) picked.push_back(random() % entries);
+  auto [direct_entry, served_entry] =
+      side_by_side([&](uint64_t i) { reader.entry(picked[i]); },
+                   [&](uint64_t i) {
+                     auto res = client.Get("/ui/entries/" + std::to_string(picked[i]));
+                     if (!res || res->status != 200) std::printf("decision request failed\n");
+                   });
   report("decision /ui/entries/N", direct_entry, served_entry, 1);
   for (const char* which : {"first (reads the log)", "next"}) {
     if (!dashboard) break;
