@@ -43,7 +43,7 @@ struct LogOptions {
   uint64_t new_size = 0;
   // query
   attest::LogQuery query;
-  std::string commit, repository, verdict, rule, actor, since, until;
+  std::string commit, repository, verdict, rule, actor, change, since, until;
   uint64_t limit = 100;
   std::string format = "table";
   std::string out;
@@ -217,6 +217,7 @@ int run_query(LogOptions options) {
   set(options.query.verdict, options.verdict);
   set(options.query.rule, options.rule);
   set(options.query.actor, options.actor);
+  set(options.query.change, options.change);
   for (auto [text, target, name] : {std::tuple{&options.since, &options.query.since, "--since"},
                                     std::tuple{&options.until, &options.query.until, "--until"}}) {
     if (text->empty()) continue;
@@ -367,6 +368,8 @@ void add_log_command(CLI::App& app, int& exit_code) {
   query->add_option("--verdict", options->verdict)->check(CLI::IsMember({"pass", "fail"}));
   query->add_option("--rule", options->rule, "A rule id that failed");
   query->add_option("--actor", options->actor, "Who triggered the run");
+  query->add_option("--change", options->change,
+                    "Pull/merge request number (the statement's ci.changeId)");
   query->add_option("--since", options->since, "From this time (2026-03-01 or RFC 3339 UTC)");
   query->add_option("--until", options->until, "Up to this time, inclusive");
   query->add_option("--limit", options->limit, "At most this many (0: all)")->capture_default_str();

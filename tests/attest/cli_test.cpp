@@ -121,6 +121,11 @@ TEST_F(LogCommandTest, ShowQueryAndExport) {
   RunResult table = run_gate({"log", "--log", path, "query", "--actor", "bob", "--limit", "2"});
   EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 3);  // header + 2
 
+  // These decisions name no pull request: --change filters them all out.
+  RunResult change = run_gate({"log", "--log", path, "query", "--change", "1", "--format", "json"});
+  ASSERT_EQ(change.exit_code, 0) << change.err;
+  EXPECT_TRUE(nlohmann::json::parse(change.out).empty()) << change.out;
+
   RunResult exported = run_gate({"log", "--log", path, "export"});
   ASSERT_EQ(exported.exit_code, 0);
   std::istringstream lines(exported.out);
