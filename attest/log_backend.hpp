@@ -117,6 +117,10 @@ class LogBackend {
       const std::function<void(int level, uint64_t index, std::string_view hash)>& visit) = 0;
   virtual void for_each_rule(
       const std::function<void(uint64_t seq, const std::string& rule)>& visit) = 0;
+  // The search index of failed rules (entry_rule_times) in (seq, rule) order, with the entry
+  // time each row was filed under.
+  virtual void for_each_rule_time(
+      const std::function<void(uint64_t seq, const std::string& rule, int64_t time)>& visit) = 0;
   virtual void for_each_checkpoint(
       const std::function<void(uint64_t size, const std::string& note)>& visit) = 0;
 

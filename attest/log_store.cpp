@@ -350,6 +350,11 @@ void LogStore::for_each_rule(
   backend_->for_each_rule(visit);
 }
 
+void LogStore::for_each_rule_time(
+    const std::function<void(uint64_t seq, const std::string& rule, int64_t time)>& visit) {
+  backend_->for_each_rule_time(visit);
+}
+
 void LogStore::for_each_checkpoint(
     const std::function<void(uint64_t size, const std::string& note)>& visit) {
   backend_->for_each_checkpoint(visit);

@@ -113,6 +113,9 @@ class LogStore {
 
   // The entry_rules side table (rule that failed, entry) in (seq, rule) order, streamed.
   void for_each_rule(const std::function<void(uint64_t seq, const std::string& rule)>& visit);
+  // The failed rules' search index (entry_rule_times) in (seq, rule) order, streamed.
+  void for_each_rule_time(
+      const std::function<void(uint64_t seq, const std::string& rule, int64_t time)>& visit);
   // Every stored checkpoint in size order, streamed.
   void for_each_checkpoint(
       const std::function<void(uint64_t size, const std::string& note)>& visit);

@@ -175,7 +175,10 @@ class Verifier {
     std::vector<std::string> rules = examined.summary.failed_rules;
     std::sort(rules.begin(), rules.end());
     rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-    for (auto& rule : rules) expected_rules_.emplace_back(entry.seq, std::move(rule));
+    for (auto& rule : rules) {
+      expected_rules_.emplace_back(entry.seq, std::move(rule));
+      expected_rule_times_.push_back(entry.time);
+    }
     if (options_.visit) options_.visit(entry, examined.envelope, examined.summary);
   }
 
@@ -199,6 +202,30 @@ class Verifier {
                                                          expected_rules_[next].second +
                                                          "' (deleted rows)"};
     }
+    if (!failure) failure = check_rule_times();
+    return failure;
+  }
+
+  // The search index of failed rules too, each row under its entry's time: `query --rule`
+  // reads it.
+  std::optional<Failure> check_rule_times() {
+    std::optional<Failure> failure;
+    size_t next = 0;
+    const char* problem =
+        "the rule search index (entry_rule_times) does not match the signed statement";
+    store_.for_each_rule_time([&](uint64_t seq, const std::string& rule, int64_t time) {
+      if (failure) return;
+      if (next < expected_rules_.size() && expected_rules_[next].first == seq &&
+          expected_rules_[next].second == rule && expected_rule_times_[next] == time) {
+        ++next;
+        return;
+      }
+      failure =
+          Failure{next < expected_rules_.size() ? std::min(seq, expected_rules_[next].first) : seq,
+                  problem};
+    });
+    if (!failure && next < expected_rules_.size())
+      failure = Failure{expected_rules_[next].first, problem};
     return failure;
   }
 
@@ -357,6 +384,7 @@ class Verifier {
   std::unordered_map<std::string, const PublicKey*> trusted_by_id_;
   merkle::MemoryTree tree_;
   std::vector<std::pair<uint64_t, std::string>> expected_rules_;
+  std::vector<int64_t> expected_rule_times_;  // the entry time of each of expected_rules_
   std::string latest_note_;
   std::string cosignatures_;
 };

@@ -229,6 +229,15 @@ class PgLogBackend final : public LogBackend {
            });
   }
 
+  void for_each_rule_time(const std::function<void(uint64_t seq, const std::string& rule,
+                                                   int64_t time)>& visit) override {
+    stream("SELECT seq, rule, time FROM entry_rule_times ORDER BY seq, rule",
+           [&](const pg::Result& rows, int row) {
+             visit(static_cast<uint64_t>(rows.integer(row, 0)), rows.text(row, 1),
+                   rows.integer(row, 2));
+           });
+  }
+
   void for_each_checkpoint(
       const std::function<void(uint64_t size, const std::string& note)>& visit) override {
     stream("SELECT size, note FROM checkpoints ORDER BY size",

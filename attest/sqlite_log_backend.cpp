@@ -322,6 +322,13 @@ class SqliteLogBackend final : public LogBackend {
     while (stmt.step()) visit(static_cast<uint64_t>(stmt.integer(0)), stmt.text(1));
   }
 
+  void for_each_rule_time(const std::function<void(uint64_t seq, const std::string& rule,
+                                                   int64_t time)>& visit) override {
+    sql::Statement stmt(db(), "SELECT seq, rule, time FROM entry_rule_times ORDER BY seq, rule");
+    while (stmt.step())
+      visit(static_cast<uint64_t>(stmt.integer(0)), stmt.text(1), stmt.integer(2));
+  }
+
   void for_each_checkpoint(
       const std::function<void(uint64_t size, const std::string& note)>& visit) override {
     sql::Statement stmt(db(), "SELECT size, note FROM checkpoints ORDER BY size");

@@ -44,7 +44,8 @@ class Tampered {
   // SQL run with the sqlite3 CLI after dropping the append-only triggers.
   void sql(const std::string& statements) {
     std::string script;
-    for (const char* table : {"meta", "entries", "entry_rules", "nodes", "checkpoints"}) {
+    for (const char* table :
+         {"meta", "entries", "entry_rules", "nodes", "checkpoints", "entry_rule_times"}) {
       for (const char* action : {"UPDATE", "DELETE"}) {
         script += std::string("DROP TRIGGER ") + table + "_no_" + action + ";\n";
       }
@@ -171,6 +172,18 @@ const std::vector<Attack>& attacks() {
        {},
        1,
        "log BROKEN at entry 4: the rule index (entry_rules) does not match the signed statement"},
+      {"RuleSearchIndexRowDeleted",
+       [](Tampered& t) { t.sql("DELETE FROM entry_rule_times WHERE seq = 6;"); },
+       {},
+       1,
+       "log BROKEN at entry 6: the rule search index (entry_rule_times) does not match the signed "
+       "statement"},
+      {"RuleSearchIndexRowFiledUnderAnotherTime",
+       [](Tampered& t) { t.sql("UPDATE entry_rule_times SET time = time + 1 WHERE seq = 3;"); },
+       {},
+       1,
+       "log BROKEN at entry 3: the rule search index (entry_rule_times) does not match the signed "
+       "statement"},
       {"SubtreeHashEdited",
        [](Tampered& t) {
          t.sql("UPDATE nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1;");
@@ -249,6 +262,7 @@ TEST(TamperLimits, CleanTruncationNeedsAnOutsideView) {
   gate::test::write_file(t.dir / "kept.checkpoint", checkpoint.out);
   t.sql(
       "DELETE FROM entries WHERE seq >= 6; DELETE FROM entry_rules WHERE seq >= 6;"
+      "DELETE FROM entry_rule_times WHERE seq >= 6;"
       "DELETE FROM nodes WHERE ((idx + 1) << level) > 6; DELETE FROM checkpoints WHERE size > 6;");
   std::vector<std::string> args = {"log",     "verify",        "--log",     t.path,
                                    "--trust", t.pub("signer"), "--log-pub", t.pub("log")};

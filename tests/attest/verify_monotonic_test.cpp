@@ -53,7 +53,8 @@ class MonotonicVerify : public ::testing::Test {
 
   void sql(const std::string& statements) {
     std::string script;
-    for (const char* table : {"entries", "entry_rules", "nodes", "checkpoints"}) {
+    for (const char* table :
+         {"entries", "entry_rules", "entry_rule_times", "nodes", "checkpoints"}) {
       for (const char* action : {"UPDATE", "DELETE"}) {
         script += std::string("DROP TRIGGER ") + table + "_no_" + action + ";\n";
       }
@@ -121,6 +122,7 @@ TEST_F(MonotonicVerify, EditsAndDeletionsWithoutAKeyCannotFlipADenial) {
                   "UPDATE entries SET time = time + 999999 WHERE seq = 3;"},
            Attack{"truncate the fail cleanly",
                   "DELETE FROM entries WHERE seq = 4; DELETE FROM entry_rules WHERE seq = 4; "
+                  "DELETE FROM entry_rule_times WHERE seq = 4; "
                   "DELETE FROM nodes WHERE ((idx + 1) << level) > 4; "
                   "DELETE FROM checkpoints WHERE size > 4;"},
        }) {

@@ -82,7 +82,8 @@ class WitnessTest : public ::testing::Test {
 
   void sql(const std::string& statements) {
     std::string script;
-    for (const char* table : {"entries", "entry_rules", "nodes", "checkpoints"}) {
+    for (const char* table :
+         {"entries", "entry_rules", "entry_rule_times", "nodes", "checkpoints"}) {
       for (const char* action : {"UPDATE", "DELETE"}) {
         script += std::string("DROP TRIGGER ") + table + "_no_" + action + ";\n";
       }
@@ -132,6 +133,7 @@ TEST_F(WitnessTest, RollbackToAnOlderCopyIsCaughtWithoutAnOldCheckpoint) {
 TEST_F(WitnessTest, CleanTruncationIsCaught) {
   ASSERT_EQ(verify().exit_code, 0);
   sql("DELETE FROM entries WHERE seq >= 6; DELETE FROM entry_rules WHERE seq >= 6;"
+      "DELETE FROM entry_rule_times WHERE seq >= 6;"
       "DELETE FROM nodes WHERE ((idx + 1) << level) > 6; DELETE FROM checkpoints WHERE size > 6;");
   RunResult result = verify();
   EXPECT_EQ(result.exit_code, 1);
