@@ -28,6 +28,19 @@ nlohmann::json ci_json(const CiContext& context) {
           {"changeId", context.change_id},    {"targetBranch", context.target_branch}};
 }
 
+// The pull or merge request the head landed from, and the signed decision about its head.
+nlohmann::json landing_json(const Landing& landing) {
+  nlohmann::json out = {{"changeId", landing.change_id},
+                        {"changeHead", landing.change_head},
+                        {"commit", landing.commit}};
+  if (!landing.decision_sha256.empty()) {
+    out["changeDecision"] = {{"sha256", landing.decision_sha256},
+                             {"verdict", landing.decision_verdict},
+                             {"time", format_time(landing.decision_time)}};
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
@@ -56,31 +69,33 @@ nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
   }
   std::string repository =
       decision.context.repository.empty() ? decision.repository_path : decision.context.repository;
-  return {{"repository", repository},
-          {"base", decision.base},
-          {"head", decision.head},
-          {"mergeBase", decision.merge_base},
-          {"policy",
-           {{"source", decision.policy.source},
-            {"path", decision.policy.path},
-            {"sha256", decision.policy.sha256},
-            {"revision", decision.policy.revision},
-            {"overridden", decision.policy.overridden}}},
-          {"mode", std::string(to_string(decision.mode))},
-          {"verdict", std::string(to_string(decision.verdict))},
-          {"exitCode", decision.exit_code},
-          {"filesChanged", decision.files_changed},
-          {"commits", decision.commits},
-          {"findings",
-           {{"error", decision.count(Severity::error)},
-            {"warning", decision.count(Severity::warning)},
-            {"notice", decision.count(Severity::notice)},
-            {"waived", decision.waived_count()}}},
-          {"rules", rules},
-          {"waivers", waivers},
-          {"ci", ci_json(decision.context)},
-          {"tool", {{"name", "gate"}, {"version", decision.tool_version}}},
-          {"time", attest::format_time(now)}};
+  nlohmann::json predicate = {{"repository", repository},
+                              {"base", decision.base},
+                              {"head", decision.head},
+                              {"mergeBase", decision.merge_base},
+                              {"policy",
+                               {{"source", decision.policy.source},
+                                {"path", decision.policy.path},
+                                {"sha256", decision.policy.sha256},
+                                {"revision", decision.policy.revision},
+                                {"overridden", decision.policy.overridden}}},
+                              {"mode", std::string(to_string(decision.mode))},
+                              {"verdict", std::string(to_string(decision.verdict))},
+                              {"exitCode", decision.exit_code},
+                              {"filesChanged", decision.files_changed},
+                              {"commits", decision.commits},
+                              {"findings",
+                               {{"error", decision.count(Severity::error)},
+                                {"warning", decision.count(Severity::warning)},
+                                {"notice", decision.count(Severity::notice)},
+                                {"waived", decision.waived_count()}}},
+                              {"rules", rules},
+                              {"waivers", waivers},
+                              {"ci", ci_json(decision.context)},
+                              {"tool", {{"name", "gate"}, {"version", decision.tool_version}}},
+                              {"time", attest::format_time(now)}};
+  if (decision.landing) predicate["landing"] = landing_json(*decision.landing);
+  return predicate;
 }
 
 std::string to_statement(const Decision& decision, int64_t now) {

@@ -246,6 +246,7 @@ Decision judge(const CheckRequest& request, const CheckInputs& in) {
   decision.rules = std::move(evaluation.outcomes);
   decision.findings = std::move(evaluation.findings);
   decision.waivers = std::move(waivers);
+  decision.landing = in.evidence.landing;
   finalize(decision);
   return decision;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gate/types/ci_context.hpp"
+#include "gate/types/evidence.hpp"
 #include "gate/types/finding.hpp"
 #include "gate/types/severity.hpp"
 
@@ -80,6 +81,9 @@ struct Decision {
   std::vector<RuleOutcome> rules;  // in policy order
   std::vector<Finding> findings;   // sorted (finding_less)
   std::vector<WaiverRecord> waivers;
+  // The pull or merge request a commit on the default branch landed from
+  // (docs/ci.md#merge-methods).
+  std::optional<Landing> landing;
 
   size_t count(Severity severity, bool include_waived = false) const;
   size_t waived_count() const;
