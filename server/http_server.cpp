@@ -12,6 +12,7 @@
 #include "gate/types/errors.hpp"
 #include "server/config.hpp"
 #include "server/query_params.hpp"
+#include "server/web/health_page.hpp"
 #include "server/web/pages.hpp"
 
 namespace gate::server {
@@ -194,6 +195,7 @@ struct HttpServer::Impl {
           return httplib::Server::HandlerResponse::Handled;
         }));
     web::register_pages(http, service);
+    web::register_health_page(http, service, witnesses);
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       metrics.count_request(route_label(req), res.status);
     });
