@@ -22,11 +22,7 @@ namespace gate::server::web {
 namespace {
 
 constexpr const char* kHtml = "text/html; charset=utf-8";
-// The pages load nothing from elsewhere and run no inline script: a statement's text that got
-// past escaping still could not run.
-constexpr const char* kPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+constexpr const char* kPolicy = kPagePolicy;
 // An export is capped so one request cannot hold the whole of a large log in memory.
 constexpr uint64_t kExportLimit = 100000;
 
@@ -84,51 +80,6 @@ std::vector<nlohmann::json> all_results(LogService& service, const SearchForm& f
   }
   if (entries.size() > kExportLimit) entries.resize(kExportLimit);
   return entries;
-}
-
-std::string health_body(LogService& service, int64_t now) {
-  uint64_t size = service.size();
-  auto note = service.latest_checkpoint();
-  std::string out =
-      "<table id=\"health\"><tbody><tr><th scope=\"row\">origin</th><td id=\"origin\">" +
-      escape(service.origin()) +
-      "</td></tr><tr><th scope=\"row\">size</th>"
-      "<td id=\"size\">" +
-      std::to_string(size) + " entries</td></tr>";
-  if (note) {
-    auto checkpoint = attest::parse_checkpoint(*note, "latest checkpoint");
-    out += "<tr><th scope=\"row\">checkpoint size</th><td>" +
-           std::to_string(checkpoint.checkpoint.size) +
-           "</td></tr><tr><th scope=\"row\">root</th>"
-           "<td><code>" +
-           attest::to_hex(checkpoint.checkpoint.root) + "</code></td></tr>";
-    for (const auto& signature : checkpoint.signatures) {
-      out += "<tr><th scope=\"row\">signed by</th><td>" + escape(signature.name) + " (key hash " +
-             attest::to_hex(signature.key_hash) + ")</td></tr>";
-    }
-  }
-  if (size > 0) {
-    // Every append signs a checkpoint: the latest one is as old as the last entry.
-    nlohmann::json last = service.entry(size - 1);
-    std::string time = last["time"].get<std::string>();
-    int64_t age = now - attest::parse_time(time).value_or(now);
-    out += "<tr><th scope=\"row\">last entry</th><td><a href=\"/ui/entries/" +
-           std::to_string(size - 1) + "\">" + std::to_string(size - 1) + "</a>, decided " +
-           escape(time) + "</td></tr><tr><th scope=\"row\">checkpoint age</th><td id=\"age\">" +
-           duration_text(age) +
-           " (each append signs one; its age is the last decision's)</td></tr>";
-  }
-  out += "</tbody></table>";
-  if (note) {
-    out +=
-        "<h2>Latest checkpoint</h2><p>The signed note as served at <a "
-        "href=\"/v1/checkpoint\">/v1/checkpoint</a>; check it with <code>gate log verify "
-        "--checkpoint</code> or a witness.</p><pre id=\"checkpoint\" tabindex=\"0\">" +
-        escape(*note) + "</pre>";
-  } else {
-    out += "<p id=\"empty\">The log is empty: no checkpoint yet.</p>";
-  }
-  return out;
 }
 
 // The dashboard's decisions read so far. The log only grows, so a request reads only the entries
@@ -197,10 +148,6 @@ void register_pages(httplib::Server& server, LogService& service) {
              page("Decision " + std::to_string(seq), "", decision_body(entry), {"/ui/verify.js"}),
              kHtml);
       }));
-  server.Get("/ui/health", guarded([&service](const httplib::Request&, httplib::Response& res) {
-               send(res, 200, page("Log health", "health", health_body(service, now_seconds())),
-                    kHtml);
-             }));
   auto cache = std::make_shared<DecisionCache>();
   server.Get("/ui/dashboard",
              guarded([&service, cache](const httplib::Request&, httplib::Response& res) {

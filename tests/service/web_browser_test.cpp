@@ -10,6 +10,7 @@
 
 #include "attest/cosignature.hpp"
 #include "server/web/html.hpp"
+#include "tests/service/running_witness.hpp"
 #include "tests/service/service_fixture.hpp"
 #include "tests/service/web_fixture.hpp"
 
@@ -111,6 +112,19 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
   auto playwright_dir = playwright(why);
   if (!playwright_dir) GTEST_SKIP() << "no browser test: " << why;
 
+  // Health page witnesses: one real witness that cosigns, one at a port where nothing listens.
+  RunningWitness health_witness("witness.example.com/health", origin(), log_key_.public_key(),
+                                (dir_ / "health-witness.db").string());
+  attest::test::write_key_files(health_witness.key, dir_ / "health-witness");
+  attest::PrivateKey absent_witness = attest::PrivateKey::generate(attest::KeyType::ed25519);
+  attest::test::write_key_files(absent_witness, dir_ / "absent-witness");
+  const std::string absent_url = "http://127.0.0.1:1";
+  gate::test::write_file(
+      dir_ / "serve.yaml",
+      gate::test::read_file(dir_ / "serve.yaml") + "witnesses:\n  - url: " + health_witness.url +
+          "\n    key: " + (dir_ / "health-witness.pub").string() + "\n  - url: " + absent_url +
+          "\n    key: " + (dir_ / "absent-witness.pub").string() + "\n    timeout: 1\n");
+
   start();
   auto http = client();
   auto decisions = web_decisions(now());
@@ -121,6 +135,15 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
     ASSERT_TRUE(answer);
     ASSERT_EQ(answer->status, 201) << answer->body;
   }
+  // The real witness has cosigned the whole log before the page is looked at.
+  bool cosigned_all = false;
+  for (int i = 0; i < 200 && !cosigned_all; ++i) {
+    auto status = http.Get("/v1/witnesses");
+    cosigned_all = status && nlohmann::json::parse(status->body)["witnesses"][0]["cosigned_size"] ==
+                                 decisions.size();
+    if (!cosigned_all) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(cosigned_all) << "the health witness never cosigned size " << decisions.size();
   RewritingProxy tampering(service_->port(), [](const std::string& path, std::string body) {
     return tamper_entry(3, path, std::move(body));
   });
@@ -225,6 +248,25 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
 
   EXPECT_EQ(seen["health"]["size"], "7 entries");
   EXPECT_EQ(seen["health"]["origin"], origin());
+  // The witnesses table: who, what each last cosigned, or that one never did.
+  const auto& witness_rows = seen["health"]["witnesses"];
+  ASSERT_EQ(witness_rows.size(), 2u) << witness_rows;
+  std::string key_hash = attest::to_hex(
+      attest::cosignature_key_hash(health_witness.name, health_witness.key.public_key()));
+  EXPECT_EQ(witness_rows[0][0], health_witness.url);
+  EXPECT_EQ(witness_rows[0][1], health_witness.name);
+  EXPECT_EQ(witness_rows[0][2], "key id " + health_witness.key.public_key().key_id().substr(0, 16) +
+                                    ", key hash " + key_hash);
+  EXPECT_EQ(witness_rows[0][3], "cosigned");
+  EXPECT_EQ(witness_rows[0][4].get<std::string>().substr(0, 10), "size 7 at ") << witness_rows[0];
+  EXPECT_NE(witness_rows[0][5], "—");
+  EXPECT_EQ(witness_rows[0][6], "—");
+  EXPECT_EQ(witness_rows[1][0], absent_url);
+  EXPECT_EQ(witness_rows[1][1], "—");
+  EXPECT_EQ(witness_rows[1][2], "key id " + absent_witness.public_key().key_id().substr(0, 16));
+  EXPECT_EQ(witness_rows[1][4], "never cosigned");
+  EXPECT_EQ(witness_rows[1][5], "—");
+  EXPECT_NE(witness_rows[1][6], "—");  // why it has not: its last error
 
   const auto& dashboard = seen["dashboard"];
   EXPECT_EQ(dashboard["failingRules"],

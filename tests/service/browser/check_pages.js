@@ -95,6 +95,8 @@ async function verifyOn(page, base, seq, pem, name, witnesses, decisionKey) {
 
     await page.goto(plan.base + '/ui/health');
     seen.health = { size: await page.$eval('#size', (e) => e.textContent), origin: await page.$eval('#origin', (e) => e.textContent) };
+    // The witnesses table: one array of cell texts a witness.
+    seen.health.witnesses = await page.$$eval('#witnesses tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
     await page.screenshot({ path: path.join(plan.screenshots, 'health.png'), fullPage: true });
     seen.keyboard.health = await unreachable(page);
 
