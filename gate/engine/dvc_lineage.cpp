@@ -54,6 +54,13 @@ std::vector<std::string> entry_paths(const YAML::Node& stage, const char* key,
 
 }  // namespace
 
+std::optional<std::string> moved_folder(const std::string& folder, const std::string& wdir) {
+  // normalize_path refuses the root itself: normalise a path inside the folder instead.
+  auto inside = data::normalize_path(data::join_path(data::join_path(folder, wdir), "x"));
+  if (!inside) return std::nullopt;
+  return data::parent_folder(*inside);
+}
+
 void PipelineIndex::add(const std::string& path, std::string_view text,
                         const std::map<std::string, std::string>& wdirs) {
   if (text.size() > data::kMaxManifestBytes) return;
@@ -72,7 +79,7 @@ void PipelineIndex::add(const std::string& path, std::string_view text,
       std::string folder = data::parent_folder(path);
       if (wdir != wdirs.end() && !wdir->second.empty() && wdir->second != ".") {
         if (wdir->second.find("${") != std::string::npos || wdir->second[0] == '/') continue;
-        auto moved = data::normalize_path(data::join_path(folder, wdir->second));
+        auto moved = moved_folder(folder, wdir->second);
         if (!moved) continue;
         folder = *moved;
       }

@@ -31,4 +31,8 @@ class PipelineIndex {
   std::map<std::string, Lineage> outputs_;  // output path -> its stage
 };
 
+// `folder` moved by a DVC `wdir` ("" is the repository's root); nullopt when it leaves the
+// repository.
+std::optional<std::string> moved_folder(const std::string& folder, const std::string& wdir);
+
 }  // namespace gate

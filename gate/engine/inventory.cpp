@@ -204,7 +204,7 @@ class Gatherer {
     data::DvcManifest manifest = data::parse_dvc_file(*text);
     std::string folder = data::parent_folder(file.path);
     if (!manifest.wdir.empty() && manifest.wdir != ".") {
-      auto moved = data::normalize_path(data::join_path(folder, manifest.wdir));
+      auto moved = moved_folder(folder, manifest.wdir);
       if (!moved) return;
       folder = *moved;
     }
