@@ -81,7 +81,9 @@ std::vector<InventoryFacts> inventory_from_predicate(const nlohmann::json& predi
 
 void InventoryIndex::add(uint64_t seq, int64_t time, const std::string& repository,
                          const std::string& verdict, const std::vector<InventoryFacts>& items) {
+  std::set<std::pair<std::string, std::string>> named;  // a statement naming an item twice
   for (const auto& item : items) {
+    if (!named.emplace(item.path, item.kind).second) continue;
     auto key = std::make_tuple(repository, item.path, item.kind);
     auto it = rows_.find(key);
     if (it == rows_.end()) {
@@ -169,7 +171,8 @@ std::string row_html(const InventoryRow& row) {
          manifest + "</td><td>" + escape(item.license) + "</td><td>" +
          described(item.model_card, item.model_card_sha256) + "</td><td>" + lineage_cell(item) +
          "</td><td><a href=\"/ui/entries/" + seq + "\">" + seq + "</a> <span class=\"verdict-" +
-         verdict + "\">" + escape(row.latest_verdict) + "</span> <small>(" + escape(item.change) +
+         verdict + "\">" + escape(row.latest_verdict) +
+         "</span> <small title=\"what the change did to it\">(" + escape(item.change) +
          ")</small></td><td class=\"time\">" + attest::format_time(row.latest_time) +
          "</td><td class=\"num\">" + std::to_string(row.decisions) + "</td></tr>\n";
 }

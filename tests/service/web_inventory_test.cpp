@@ -155,15 +155,18 @@ TEST(WebInventory, TheIndexStopsGrowingAtItsBoundAndCountsWhatItRefused) {
   }
   EXPECT_EQ(index.rows({}).size(), web::InventoryIndex::kMaxRows);
   EXPECT_EQ(index.dropped(), 1000u);
-  // An item already kept is still brought up to date.
-  batch.assign(1, {});
-  batch[0].kind = "dataset";
-  batch[0].path = "0/0";
-  batch[0].license = "later";
+  // An item already kept is still brought up to date, once however often a statement names it.
+  batch.assign(3, {});
+  for (auto& item : batch) {
+    item.kind = "dataset";
+    item.path = "0/0";
+    item.license = "later";
+  }
   index.add(999999, 5, "r", "fail", batch);
   auto rows = index.rows({"r", "dataset"});
   EXPECT_EQ(rows.front()->item.license, "later");
   EXPECT_EQ(rows.front()->latest_seq, 999999u);
+  EXPECT_EQ(rows.front()->decisions, 2u);
 }
 
 }  // namespace
