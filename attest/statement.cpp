@@ -41,7 +41,31 @@ nlohmann::json landing_json(const Landing& landing) {
   return out;
 }
 
+nlohmann::json described_json(const DescribedBy& file) {
+  return {{"path", file.path}, {"sha256", file.sha256}};
+}
+
 }  // namespace
+
+nlohmann::json inventory_json(const Inventory& inventory) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : inventory.items) {
+    if (items.size() >= kMaxInventoryItems) break;
+    nlohmann::json entry = {
+        {"kind", item.kind}, {"path", item.path}, {"change", item.change}, {"owners", item.owners}};
+    if (item.schema) entry["schema"] = described_json(*item.schema);
+    if (item.manifest) entry["manifest"] = described_json(*item.manifest);
+    if (item.model_card) entry["modelCard"] = described_json(*item.model_card);
+    if (!item.license.empty()) entry["license"] = item.license;
+    if (item.lineage) {
+      nlohmann::json lineage = {{"source", item.lineage->source}, {"inputs", item.lineage->inputs}};
+      if (!item.lineage->stage.empty()) lineage["stage"] = item.lineage->stage;
+      entry["lineage"] = std::move(lineage);
+    }
+    items.push_back(std::move(entry));
+  }
+  return items;
+}
 
 nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
   nlohmann::json rules = nlohmann::json::array();
@@ -93,7 +117,9 @@ nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
                               {"waivers", waivers},
                               {"ci", ci_json(decision.context)},
                               {"tool", {{"name", "gate"}, {"version", decision.tool_version}}},
-                              {"time", attest::format_time(now)}};
+                              {"time", attest::format_time(now)},
+                              {"inventory", inventory_json(decision.inventory)},
+                              {"inventoryOmitted", decision.inventory.omitted}};
   if (decision.landing) predicate["landing"] = landing_json(*decision.landing);
   return predicate;
 }

@@ -1,6 +1,8 @@
 // The auditor's pages at scale, each figure next to its floor measured in the same run:
 //   GET /ui/?repository=R&verdict=fail (a page of 100) vs LogStore::query of the same filters;
 //   GET /ui/entries/N vs LogStore::entry.
+// With --inventory K every decision names K datasets or models (of 2,000 per repository): the
+// Inventory page's first and next requests are timed beside the dashboard's.
 #include <httplib.h>
 #include <unistd.h>
 
@@ -26,6 +28,23 @@ namespace {
 
 constexpr int kRepositories = 20;
 
+uint64_t inventory_items = 0;
+
+nlohmann::json inventory(uint64_t n) {
+  nlohmann::json items = nlohmann::json::array();
+  for (uint64_t i = 0; i < inventory_items; ++i) {
+    uint64_t item = (n * 7 + i * 131) % 2000;
+    bool model = item % 4 == 0;
+    items.push_back({{"kind", model ? "model" : "dataset"},
+                     {"path", (model ? "models/m-" : "data/d-") + std::to_string(item) + ".bin"},
+                     {"change", "modified"},
+                     {"owners", {"@acme/data-team"}},
+                     {"license", "CC-BY-4.0"},
+                     {"schema", {{"path", "data/schema.json"}, {"sha256", std::string(64, 'e')}}}});
+  }
+  return items;
+}
+
 std::string envelope(const attest::PrivateKey& key, uint64_t n) {
   bool fail = n % 5 == 0;
   nlohmann::json rules = {
@@ -42,6 +61,7 @@ std::string envelope(const attest::PrivateKey& key, uint64_t n) {
       {"ci", {{"provider", "github"}, {"actor", "bench"}, {"changeId", std::to_string(n / 3)}}},
       {"tool", {{"name", "gate"}, {"version", "bench"}}},
       {"time", attest::format_time(1767225600 + static_cast<int64_t>(n) * 30)}};
+  if (inventory_items > 0) predicate["inventory"] = inventory(n);
   return attest::serialize_envelope(attest::sign_envelope(
       attest::kInTotoPayloadType, attest::make_statement(predicate["head"], predicate), key));
 }
@@ -76,6 +96,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--entries")) entries = std::stoull(argv[i + 1]);
     if (!std::strcmp(argv[i], "--requests")) requests = std::stoull(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--inventory")) inventory_items = std::stoull(argv[i + 1]);
   }
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("gate-bench-web-" + std::to_string(getpid()));
@@ -138,6 +159,16 @@ int main(int argc, char** argv) {
     std::printf("dashboard /ui/dashboard %-22s %8.0f ms (%s)\n", which,
                 std::chrono::duration<double>(Clock::now() - start).count() * 1000,
                 dashboard && dashboard->status == 200 ? "200" : "failed");
+  }
+  if (inventory_items > 0) {
+    for (const char* query :
+         {"", "?repository=acme%2Fapp-3", "?repository=acme%2Fapp-3&kind=model"}) {
+      auto start = Clock::now();
+      auto page = client.Get(std::string("/ui/inventory") + query);
+      std::printf("inventory /ui/inventory%-38s %8.0f ms (%s, %zu bytes)\n", query,
+                  std::chrono::duration<double>(Clock::now() - start).count() * 1000,
+                  page && page->status == 200 ? "200" : "failed", page ? page->body.size() : 0);
+    }
   }
   http.stop();
   serving.join();

@@ -9,6 +9,7 @@
 #include "gate/types/ci_context.hpp"
 #include "gate/types/evidence.hpp"
 #include "gate/types/finding.hpp"
+#include "gate/types/inventory.hpp"
 #include "gate/types/severity.hpp"
 
 namespace gate {
@@ -84,6 +85,7 @@ struct Decision {
   // The pull or merge request a commit on the default branch landed from
   // (docs/ci.md#merge-methods).
   std::optional<Landing> landing;
+  Inventory inventory;  // the datasets and models the change touched (gathered, not judged)
 
   size_t count(Severity severity, bool include_waived = false) const;
   size_t waived_count() const;

@@ -14,6 +14,7 @@
 #include "server/web/dashboard.hpp"
 #include "server/web/decision_page.hpp"
 #include "server/web/html.hpp"
+#include "server/web/inventory_page.hpp"
 #include "server/web/search_page.hpp"
 #include "server/web/verify_script.hpp"
 
@@ -88,28 +89,47 @@ class DecisionCache {
  public:
   Dashboard dashboard(LogService& service, int64_t now) {
     std::lock_guard lock(mutex_);
+    catch_up(service);
+    return compute_dashboard(decisions_, now);
+  }
+
+  // The Inventory page's body, from the same reading of the log.
+  std::string inventory(LogService& service, const InventoryFilter& filter) {
+    std::lock_guard lock(mutex_);
+    catch_up(service);
+    return inventory_body(inventory_, filter);
+  }
+
+ private:
+  void catch_up(LogService& service) {
     uint64_t size = service.size();
     if (read_ == 0 && size > 0) {
       service.export_lines([this](const std::string& line) {
         auto json = nlohmann::json::parse(line, nullptr, false);
         if (!json.is_object() || !json.contains("seq") || !json["seq"].is_number_unsigned())
           return true;
-        if (auto facts = facts_from_export_line(json)) decisions_.push_back(std::move(*facts));
+        if (auto facts = facts_from_export_line(json)) keep(std::move(*facts));
         read_ = json["seq"].get<uint64_t>() + 1;
         return true;
       });
     }
     for (; read_ < size; ++read_) {
-      if (auto facts = facts_from_export_line(service.entry(read_)))
-        decisions_.push_back(std::move(*facts));
+      if (auto facts = facts_from_export_line(service.entry(read_))) keep(std::move(*facts));
     }
-    return compute_dashboard(decisions_, now);
   }
 
- private:
+  // The inventory is folded as it is read, so the facts kept per decision stay small.
+  void keep(DecisionFacts facts) {
+    inventory_.add(facts.seq, facts.time, facts.repository, facts.verdict, facts.inventory);
+    facts.inventory.clear();
+    facts.inventory.shrink_to_fit();
+    decisions_.push_back(std::move(facts));
+  }
+
   std::mutex mutex_;
   uint64_t read_ = 0;
   std::vector<DecisionFacts> decisions_;
+  InventoryIndex inventory_;
 };
 
 }  // namespace
@@ -157,6 +177,16 @@ void register_pages(httplib::Server& server, LogService& service) {
                          dashboard_body(cache->dashboard(service, now), now)),
                     kHtml);
              }));
+  server.Get(
+      "/ui/inventory",
+      guarded([&service, cache](const httplib::Request& req, httplib::Response& res) {
+        InventoryFilter filter =
+            read_inventory_filter([&req](const std::string& name) -> std::optional<std::string> {
+              if (!req.has_param(name)) return std::nullopt;
+              return req.get_param_value(name);
+            });
+        send(res, 200, page("Inventory", "inventory", cache->inventory(service, filter)), kHtml);
+      }));
   server.Get("/ui/verify.js", [](const httplib::Request&, httplib::Response& res) {
     send(res, 200, std::string(verify_script()), "text/javascript; charset=utf-8");
   });

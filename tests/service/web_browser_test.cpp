@@ -286,6 +286,23 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
   EXPECT_EQ(dashboard["waiverCounts"], "2 active, 1 expiring in the next 30 days.");
   EXPECT_EQ(dashboard["median"], "Median 13h 0m over 2 changes.");
 
+  // The Inventory page: each item once, with the latest decision that named it.
+  const auto& inventory = seen["inventory"];
+  std::string hostile = kHostileRepository;
+  EXPECT_EQ(
+      inventory["all"],
+      (nlohmann::json{
+          {hostile, "dataset", "data/<img src=x onerror=alert(1)>.csv", 5, "fail",
+           "2026-03-03T11:00:00Z"},
+          {"acme/app", "dataset", "data/users.csv", 1, "pass", "2026-03-01T12:00:00Z"},
+          {"acme/app", "model", "models/ranker.onnx", 1, "pass", "2026-03-01T12:00:00Z"},
+          {"acme/lib", "model", "models/lib.safetensors", 3, "fail", "2026-03-02T10:00:00Z"}}))
+      << inventory["all"];
+  EXPECT_EQ(inventory["scripts"], 0);  // the hostile path is text, not an element
+  EXPECT_EQ(inventory["models"].size(), 2u) << inventory["models"];
+  EXPECT_EQ(inventory["followed"], "/ui/entries/1");
+  EXPECT_GT(fs::file_size(shots / "inventory.png"), 1000u);
+
   for (const auto& [name, missed] : seen["keyboard"].items()) {
     EXPECT_TRUE(missed.empty()) << name << ": Tab never reaches " << missed;
   }
@@ -368,6 +385,32 @@ TEST_F(WebPages, ExportsRefusalsAndHeadersOverHttp) {
   ASSERT_TRUE(after);
   EXPECT_NE(after->body.find("8 decisions: 4 pass, 4 fail."), std::string::npos);
   EXPECT_NE(after->body.find("Median 1d 0h over 3 changes."), std::string::npos);  // PR 2 passed
+
+  // The Inventory page shares the dashboard's reading of the log: it sees the entries appended
+  // since, and refuses a kind it does not know.
+  auto inventory = http.Get("/ui/inventory?kind=model");
+  ASSERT_TRUE(inventory);
+  EXPECT_EQ(inventory->status, 200);
+  EXPECT_NE(inventory->get_header_value("Content-Security-Policy").find("default-src 'none'"),
+            std::string::npos);
+  EXPECT_NE(inventory->body.find("<p id=\"item-count\">2 items.</p>"), std::string::npos);
+  WebDecision retrained = another;
+  retrained.n = 201;
+  retrained.time = "2026-03-06T09:00:00Z";
+  retrained.inventory = {inventory_item("model", "models/ranker.onnx", "mit")};
+  auto posted = post(http, web_envelope(signer_, retrained), token_for("acme/app"));
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 201);
+  inventory = http.Get("/ui/inventory?repository=acme%2Fapp&kind=model");
+  ASSERT_TRUE(inventory);
+  EXPECT_NE(inventory->body.find("data-path=\"models/ranker.onnx\" data-seq=\"8\""),
+            std::string::npos)
+      << inventory->body;
+  EXPECT_NE(inventory->body.find("<td>mit</td>"), std::string::npos);
+  auto bad_kind = http.Get("/ui/inventory?kind=%3Cb%3E");
+  ASSERT_TRUE(bad_kind);
+  EXPECT_EQ(bad_kind->status, 400);
+  EXPECT_NE(bad_kind->body.find("&#39;kind&#39; must be dataset or model"), std::string::npos);
 
   auto script = http.Get("/ui/verify.js");
   ASSERT_TRUE(script);

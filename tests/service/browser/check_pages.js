@@ -115,6 +115,21 @@ async function verifyOn(page, base, seq, pem, name, witnesses, decisionKey) {
     };
     await page.screenshot({ path: path.join(plan.screenshots, 'dashboard.png'), fullPage: true });
     seen.keyboard.dashboard = await unreachable(page);
+
+    // Inventory: every dataset and model with its latest decision, the kind filter through the
+    // form, and a row's link to that decision.
+    await page.goto(plan.base + '/ui/inventory');
+    const inventoryRows = () => page.$$eval('table.inventory tbody tr', (trs) => trs.map((tr) => [
+      tr.closest('table').dataset.repository, tr.dataset.kind, tr.dataset.path, Number(tr.dataset.seq),
+      tr.cells[7].querySelector('span').textContent, tr.cells[8].textContent]));
+    seen.inventory = { all: await inventoryRows(), scripts: await page.$$eval('main script, main img', (s) => s.length) };
+    await page.screenshot({ path: path.join(plan.screenshots, 'inventory.png'), fullPage: true });
+    seen.keyboard.inventory = await unreachable(page);
+    await page.selectOption('#i-kind', 'model');
+    await Promise.all([page.waitForNavigation(), page.click('#filter')]);
+    seen.inventory.models = await inventoryRows();
+    await Promise.all([page.waitForNavigation(), page.click('table.inventory tbody tr a[href^="/ui/entries/"]')]);
+    seen.inventory.followed = new URL(page.url()).pathname;
   } finally {
     await browser.close();
   }
