@@ -123,7 +123,9 @@ httplib::Headers headers_with(const std::string& authorization) {
 }  // namespace
 
 HttpAnswer HttpClient::get(const std::string& path, const std::string& authorization) {
-  auto result = client_->Get(address_.path + path, headers_with(authorization));
+  auto result =
+      client_->Get(address_.path + path,
+                   headers_with(authorization.empty() ? read_authorization_ : authorization));
   if (!result) throw InputError(no_answer(url(path), result.error()));
   return {result->status, result->body};
 }
@@ -143,7 +145,7 @@ void HttpClient::get_lines(const std::string& path,
   int status = 0;
   std::string refusal;  // the body of a non-200 answer, kept small
   auto result = client_->Get(
-      address_.path + path, httplib::Headers{},
+      address_.path + path, headers_with(read_authorization_),
       [&](const httplib::Response& response) {
         status = response.status;
         return true;

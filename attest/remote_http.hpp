@@ -44,6 +44,12 @@ class HttpClient {
   std::string url(const std::string& path) const { return address_.origin + address_.path + path; }
   const std::string& base_url() const { return base_url_; }
 
+  // The Authorization header every GET carries when it is not given one ("Bearer <token>"; a
+  // service with read_tokens refuses reads without it). Empty: none.
+  void set_read_authorization(std::string authorization) {
+    read_authorization_ = std::move(authorization);
+  }
+
   // Throws InputError when there is no answer at all (unreachable, timeout, TLS failure).
   HttpAnswer get(const std::string& path, const std::string& authorization = {});
   HttpAnswer post(const std::string& path, const std::string& body,
@@ -55,6 +61,7 @@ class HttpClient {
 
  private:
   std::string base_url_;
+  std::string read_authorization_;
   HttpAddress address_;
   std::unique_ptr<httplib::Client> client_;
 };

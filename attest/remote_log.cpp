@@ -44,7 +44,13 @@ PublicKey pinned_log_key(const std::string& flag, const std::string& url) {
 }
 
 RemoteLog::RemoteLog(RemoteLogOptions options)
-    : options_(std::move(options)), http_(std::make_unique<HttpClient>(options_.url)) {}
+    : options_(std::move(options)), http_(std::make_unique<HttpClient>(options_.url)) {
+  if (const char* token = std::getenv("GATE_LOG_TOKEN"); token && *token) set_read_token(token);
+}
+
+void RemoteLog::set_read_token(const std::string& token) {
+  http_->set_read_authorization(token.empty() ? std::string() : "Bearer " + token);
+}
 RemoteLog::~RemoteLog() = default;
 RemoteLog::RemoteLog(RemoteLog&&) noexcept = default;
 

@@ -67,6 +67,11 @@ class RemoteLog {
 
   const std::string& url() const { return options_.url; }
 
+  // The token every read carries as "Authorization: Bearer <token>" (a read token, or the
+  // append credential: a service with read_tokens refuses reads without one). Until set, the
+  // value of $GATE_LOG_TOKEN when there is one.
+  void set_read_token(const std::string& token);
+
   // GET /healthz: the service answers and names the origin it serves.
   ServiceHealth health();
 

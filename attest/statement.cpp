@@ -28,7 +28,44 @@ nlohmann::json ci_json(const CiContext& context) {
           {"changeId", context.change_id},    {"targetBranch", context.target_branch}};
 }
 
+// The pull or merge request the head landed from, and the signed decision about its head.
+nlohmann::json landing_json(const Landing& landing) {
+  nlohmann::json out = {{"changeId", landing.change_id},
+                        {"changeHead", landing.change_head},
+                        {"commit", landing.commit}};
+  if (!landing.decision_sha256.empty()) {
+    out["changeDecision"] = {{"sha256", landing.decision_sha256},
+                             {"verdict", landing.decision_verdict},
+                             {"time", format_time(landing.decision_time)}};
+  }
+  return out;
+}
+
+nlohmann::json described_json(const DescribedBy& file) {
+  return {{"path", file.path}, {"sha256", file.sha256}};
+}
+
 }  // namespace
+
+nlohmann::json inventory_json(const Inventory& inventory) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : inventory.items) {
+    if (items.size() >= kMaxInventoryItems) break;
+    nlohmann::json entry = {
+        {"kind", item.kind}, {"path", item.path}, {"change", item.change}, {"owners", item.owners}};
+    if (item.schema) entry["schema"] = described_json(*item.schema);
+    if (item.manifest) entry["manifest"] = described_json(*item.manifest);
+    if (item.model_card) entry["modelCard"] = described_json(*item.model_card);
+    if (!item.license.empty()) entry["license"] = item.license;
+    if (item.lineage) {
+      nlohmann::json lineage = {{"source", item.lineage->source}, {"inputs", item.lineage->inputs}};
+      if (!item.lineage->stage.empty()) lineage["stage"] = item.lineage->stage;
+      entry["lineage"] = std::move(lineage);
+    }
+    items.push_back(std::move(entry));
+  }
+  return items;
+}
 
 nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
   nlohmann::json rules = nlohmann::json::array();
@@ -56,31 +93,35 @@ nlohmann::json decision_predicate(const Decision& decision, int64_t now) {
   }
   std::string repository =
       decision.context.repository.empty() ? decision.repository_path : decision.context.repository;
-  return {{"repository", repository},
-          {"base", decision.base},
-          {"head", decision.head},
-          {"mergeBase", decision.merge_base},
-          {"policy",
-           {{"source", decision.policy.source},
-            {"path", decision.policy.path},
-            {"sha256", decision.policy.sha256},
-            {"revision", decision.policy.revision},
-            {"overridden", decision.policy.overridden}}},
-          {"mode", std::string(to_string(decision.mode))},
-          {"verdict", std::string(to_string(decision.verdict))},
-          {"exitCode", decision.exit_code},
-          {"filesChanged", decision.files_changed},
-          {"commits", decision.commits},
-          {"findings",
-           {{"error", decision.count(Severity::error)},
-            {"warning", decision.count(Severity::warning)},
-            {"notice", decision.count(Severity::notice)},
-            {"waived", decision.waived_count()}}},
-          {"rules", rules},
-          {"waivers", waivers},
-          {"ci", ci_json(decision.context)},
-          {"tool", {{"name", "gate"}, {"version", decision.tool_version}}},
-          {"time", attest::format_time(now)}};
+  nlohmann::json predicate = {{"repository", repository},
+                              {"base", decision.base},
+                              {"head", decision.head},
+                              {"mergeBase", decision.merge_base},
+                              {"policy",
+                               {{"source", decision.policy.source},
+                                {"path", decision.policy.path},
+                                {"sha256", decision.policy.sha256},
+                                {"revision", decision.policy.revision},
+                                {"overridden", decision.policy.overridden}}},
+                              {"mode", std::string(to_string(decision.mode))},
+                              {"verdict", std::string(to_string(decision.verdict))},
+                              {"exitCode", decision.exit_code},
+                              {"filesChanged", decision.files_changed},
+                              {"commits", decision.commits},
+                              {"findings",
+                               {{"error", decision.count(Severity::error)},
+                                {"warning", decision.count(Severity::warning)},
+                                {"notice", decision.count(Severity::notice)},
+                                {"waived", decision.waived_count()}}},
+                              {"rules", rules},
+                              {"waivers", waivers},
+                              {"ci", ci_json(decision.context)},
+                              {"tool", {{"name", "gate"}, {"version", decision.tool_version}}},
+                              {"time", attest::format_time(now)},
+                              {"inventory", inventory_json(decision.inventory)},
+                              {"inventoryOmitted", decision.inventory.omitted}};
+  if (decision.landing) predicate["landing"] = landing_json(*decision.landing);
+  return predicate;
 }
 
 std::string to_statement(const Decision& decision, int64_t now) {

@@ -23,6 +23,10 @@ std::string make_statement(const std::string& commit, const nlohmann::json& pred
 // It holds counts and identifiers only, never finding contents, so no secret reaches the log.
 nlohmann::json decision_predicate(const Decision& decision, int64_t now);
 
+// The predicate's `inventory` array: each dataset and model of the decision, at most
+// kMaxInventoryItems (docs/attestation.md, "inventory").
+nlohmann::json inventory_json(const Inventory& inventory);
+
 // The statement of `decision` about its head commit: what `gate check --sign-key` signs.
 // summarize_decision reads it back.
 std::string to_statement(const Decision& decision, int64_t now);

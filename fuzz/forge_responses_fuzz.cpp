@@ -1,5 +1,6 @@
 // Fuzz target: the forge answers Gate reads (GitHub pull request, reviews, team members and
-// Link header; GitLab merge request and approvals). The first byte picks the reader, the rest
+// Link header, a commit's pull requests; GitLab merge request, approvals and a commit's merge
+// requests). The first byte picks the reader, the rest
 // is the body. Each reader returns values or throws ResponseError, nothing else.
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    switch (data[0] % 7) {
+    switch (data[0] % 9) {
       case 0:
         check_logins(gate::forge::parse_github_reviews(body));
         break;
@@ -48,6 +49,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 5:
         check_logins(gate::forge::parse_gitlab_approvals(body));
         break;
+      case 6:
+      case 7: {
+        auto changes = data[0] % 9 == 6 ? gate::forge::parse_github_commit_pulls(body)
+                                        : gate::forge::parse_gitlab_commit_merge_requests(body);
+        for (const auto& change : changes) {
+          if (change.number.empty()) __builtin_trap();
+          for (const auto& landed : change.landed_as) {
+            if (landed.size() != 40 && landed.size() != 64) __builtin_trap();
+          }
+        }
+        if (!changes.empty()) (void)gate::forge::change_landed_as(changes, changes[0].head_sha);
+        break;
+      }
       default:
         if (gate::forge::error_message(body).size() > 200) __builtin_trap();
         (void)gate::forge::parse_iso8601(body);

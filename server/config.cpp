@@ -2,9 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 
+#include "attest/bytes.hpp"
 #include "gate/types/errors.hpp"
 
 namespace gate::server {
@@ -103,6 +106,58 @@ StaticToken read_token(const std::string& path, const YAML::Node& node) {
   return token;
 }
 
+bool is_sha256_hex(const std::string& text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// The hash a read token gives: `sha256` itself, or the one line of hex its `sha256_file` holds
+// (a mounted secret, say); never the token.
+std::string read_token_hash(const std::string& path, const YAML::Node& node) {
+  if (node["sha256"]) {
+    std::string hash = text(path, node["sha256"], "sha256");
+    if (!is_sha256_hex(hash)) {
+      fail(path, node["sha256"],
+           "'sha256' must be 64 lowercase hex digits: the SHA-256 of the read token, never the "
+           "token (printf %s \"$TOKEN\" | sha256sum)");
+    }
+    return hash;
+  }
+  std::string file = text(path, node["sha256_file"], "sha256_file");
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream content;
+  if (!in || !(content << in.rdbuf())) {
+    fail(path, node["sha256_file"], "cannot read the read token's sha256_file '" + file + "'");
+  }
+  std::string hash = content.str();
+  while (!hash.empty() && (hash.back() == '\n' || hash.back() == '\r')) hash.pop_back();
+  // `sha256sum` output ("<hex>  -") is accepted as it is written.
+  if (hash.size() > 64 && hash.find_first_of(" \t") == 64) hash.resize(64);
+  if (!is_sha256_hex(hash)) {
+    fail(path, node["sha256_file"],
+         "the sha256_file '" + file +
+             "' must hold 64 lowercase hex digits: the SHA-256 of the read token, never the token");
+  }
+  return hash;
+}
+
+ReadToken read_read_token(const std::string& path, const YAML::Node& node) {
+  expect_keys(path, node, {"name", "sha256", "sha256_file"}, "a read token");
+  if (!node["name"]) fail(path, node, "a read token needs 'name'");
+  if (!node["sha256"] == !node["sha256_file"]) {
+    fail(path, node, "a read token needs exactly one of 'sha256' and 'sha256_file'");
+  }
+  ReadToken token{text(path, node["name"], "name"), read_token_hash(path, node)};
+  if (token.name.empty()) fail(path, node["name"], "a read token's 'name' must not be empty");
+  // A hash anyone can compute would let in anyone who sends an empty password.
+  if (token.sha256_hex == attest::to_hex(attest::sha256(""))) {
+    fail(path, node,
+         "read token '" + token.name +
+             "' is the SHA-256 of the empty token: choose a real "
+             "token (e.g. openssl rand -hex 32)");
+  }
+  return token;
+}
+
 attest::WitnessEndpoint read_witness(const std::string& path, const YAML::Node& node) {
   expect_keys(path, node, {"url", "key", "timeout"}, "a witness");
   for (const char* required : {"url", "key"}) {
@@ -145,7 +200,7 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   }
   expect_keys(path, root,
               {"store", "origin", "log_key", "trust", "listen", "max_body_bytes", "read_timeout",
-               "write_timeout", "threads", "oidc", "tokens", "witnesses"},
+               "write_timeout", "threads", "oidc", "tokens", "read_tokens", "witnesses"},
               "the configuration");
   if (root["store"]) config.store = text(path, root["store"], "store");
   if (root["origin"]) config.origin = text(path, root["origin"], "origin");
@@ -173,6 +228,23 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   if (root["tokens"]) {
     if (!root["tokens"].IsSequence()) fail(path, root["tokens"], "'tokens' must be a list");
     for (const auto& node : root["tokens"]) config.tokens.push_back(read_token(path, node));
+  }
+  if (root["read_tokens"]) {
+    YAML::Node list = root["read_tokens"];
+    if (!list.IsSequence() || list.size() == 0) {
+      fail(path, list,
+           "'read_tokens' must be a list of {name, sha256 or sha256_file}, at least one (leave "
+           "it out to keep reads open)");
+    }
+    for (const auto& node : list) {
+      ReadToken token = read_read_token(path, node);
+      for (const auto& earlier : config.read_tokens) {
+        if (earlier.name == token.name) {
+          fail(path, node["name"], "read token '" + token.name + "' is listed twice");
+        }
+      }
+      config.read_tokens.push_back(std::move(token));
+    }
   }
   if (root["witnesses"]) {
     if (!root["witnesses"].IsSequence()) {
@@ -210,6 +282,10 @@ ListenAddress parse_listen(const std::string& value) {
   address.port = std::stoi(port);
   if (address.port > 65535) throw bad();
   return address;
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 }  // namespace gate::server

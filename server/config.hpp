@@ -6,6 +6,7 @@
 
 #include "attest/witness_client.hpp"
 #include "server/identity.hpp"
+#include "server/read_access.hpp"
 
 // How `gate log serve` is set up: a YAML file (see docs/audit-service.md), with flags on top.
 namespace gate::server {
@@ -22,6 +23,8 @@ struct ServeConfig {
   int threads = 16;
   std::vector<OidcIssuer> issuers;
   std::vector<StaticToken> tokens;
+  // Who may read (docs/audit-service.md, 'Read access'); none: reads are open.
+  std::vector<ReadToken> read_tokens;
   // Witnesses the service pushes its checkpoints to (docs/audit-service.md, 'Witnessing').
   std::vector<attest::WitnessEndpoint> witnesses;
 };
@@ -36,5 +39,7 @@ struct ListenAddress {
   int port = 0;
 };
 ListenAddress parse_listen(const std::string& text);
+// 127.0.0.0/8, ::1 or localhost: only this machine can connect.
+bool is_loopback(const std::string& host);
 
 }  // namespace gate::server

@@ -12,6 +12,8 @@
 #include "gate/types/errors.hpp"
 #include "server/config.hpp"
 #include "server/query_params.hpp"
+#include "server/web/health_page.hpp"
+#include "server/web/html.hpp"
 #include "server/web/pages.hpp"
 
 namespace gate::server {
@@ -67,6 +69,37 @@ std::string route_label(const httplib::Request& req) {
   return "other";
 }
 
+// Open to all even when reads need a token: the append has its own credentials, /healthz is
+// what liveness probes and clients ask first (origin and size only), and the verification
+// script holds no log data.
+bool needs_no_read_token(const httplib::Request& req) {
+  if (req.method == "POST" && req.path == "/v1/entries") return true;
+  return (req.method == "GET" || req.method == "HEAD") &&
+         (req.path == "/healthz" || req.path == "/ui/verify.js");
+}
+
+constexpr const char* kRealm = "realm=\"gate audit log\"";
+
+// 401 for a read without an admitted credential. The pages challenge with Basic, so a browser
+// shows its login prompt; the API with Bearer, and with Basic too, so that the browser's
+// verification script (fetching /v1/ from a page the auditor logged in to) is answered from the
+// browser's saved login for the same realm.
+void refuse_read(const httplib::Request& req, httplib::Response& res, const AuthFailure& failure) {
+  bool page = req.path == "/ui" || req.path.rfind("/ui/", 0) == 0;
+  if (page) {
+    res.status = 401;
+    res.set_header("WWW-Authenticate", std::string("Basic ") + kRealm + ", charset=\"UTF-8\"");
+    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(web::page("Sign in", "", web::error_body(401, failure.message)),
+                    "text/html; charset=utf-8");
+    return;
+  }
+  send_error(res, 401, failure.code, failure.message);
+  res.set_header("WWW-Authenticate", std::string("Bearer ") + kRealm);
+  res.set_header("WWW-Authenticate", std::string("Basic ") + kRealm + ", charset=\"UTF-8\"");
+}
+
 int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -78,10 +111,12 @@ int64_t now_seconds() {
 struct HttpServer::Impl {
   LogService& service;
   const WitnessPusher* witnesses;
+  ReadAccess readers;
   Metrics metrics;
   httplib::Server http;
 
-  Impl(LogService& owner, const WitnessPusher* pusher) : service(owner), witnesses(pusher) {}
+  Impl(LogService& owner, const WitnessPusher* pusher, ReadAccess read_access)
+      : service(owner), witnesses(pusher), readers(std::move(read_access)) {}
 
   // Runs a handler, turning its ServiceError (or any failure) into a JSON error response.
   template <typename Handler>
@@ -106,6 +141,15 @@ struct HttpServer::Impl {
   }
 
   void routes() {
+    // Before routing, so that no route (nor a 404 naming what exists) answers an unadmitted read.
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (readers.open() || needs_no_read_token(req))
+        return httplib::Server::HandlerResponse::Unhandled;
+      auto failure = readers.refusal(req.get_header_value("Authorization"), now_seconds());
+      if (!failure) return httplib::Server::HandlerResponse::Unhandled;
+      refuse_read(req, res, *failure);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     http.Post(
         "/v1/entries", guarded([this](const httplib::Request& req, httplib::Response& res) {
           auto started = std::chrono::steady_clock::now();
@@ -194,6 +238,7 @@ struct HttpServer::Impl {
           return httplib::Server::HandlerResponse::Handled;
         }));
     web::register_pages(http, service);
+    web::register_health_page(http, service, witnesses);
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       metrics.count_request(route_label(req), res.status);
     });
@@ -201,8 +246,8 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(LogService& service, const HttpLimits& limits,
-                       const WitnessPusher* witnesses)
-    : impl_(std::make_unique<Impl>(service, witnesses)) {
+                       const WitnessPusher* witnesses, ReadAccess readers)
+    : impl_(std::make_unique<Impl>(service, witnesses, std::move(readers))) {
   impl_->routes();
   impl_->http.set_payload_max_length(limits.max_body_bytes);
   impl_->http.set_read_timeout(limits.read_timeout_seconds, 0);
@@ -249,12 +294,22 @@ int serve(const ServeConfig& config) {
                      "envelopes they verify");
   }
   ListenAddress address = parse_listen(config.listen);
-  ServiceSetup setup{config.store,
-                     config.origin,
-                     attest::PrivateKey::from_file(config.log_key),
-                     {},
-                     Authenticator(config.issuers, config.tokens),
-                     static_cast<size_t>(std::max(1, config.threads))};
+  if (!config.read_tokens.empty()) {
+    std::cerr << ("gate: reads need a read token (" + std::to_string(config.read_tokens.size()) +
+                  " configured) or a credential that may append\n");
+  } else if (!is_loopback(address.host)) {
+    std::cerr << ("gate: warning: no read_tokens configured and listening on " + address.host +
+                  ", not loopback: anyone who reaches this port may read the whole log (set "
+                  "read_tokens, or listen on 127.0.0.1 behind a proxy that authenticates; see "
+                  "docs/audit-service.md, 'Read access')\n");
+  }
+  Authenticator writers(config.issuers, config.tokens);
+  ServiceSetup setup{.store_path = config.store,
+                     .origin = config.origin,
+                     .log_key = attest::PrivateKey::from_file(config.log_key),
+                     .trusted = {},
+                     .authenticator = writers,
+                     .readers = static_cast<size_t>(std::max(1, config.threads))};
   for (const auto& path : config.trust) setup.trusted.push_back(attest::PublicKey::from_file(path));
   if (setup.authenticator.open()) {
     std::cerr << "gate: warning: no oidc issuer and no token configured: anyone who reaches "
@@ -279,7 +334,7 @@ int serve(const ServeConfig& config) {
 
   HttpLimits limits{config.max_body_bytes, config.read_timeout_seconds,
                     config.write_timeout_seconds, config.threads};
-  HttpServer server(service, limits, &witnesses);
+  HttpServer server(service, limits, &witnesses, ReadAccess(config.read_tokens, writers));
   int port = server.bind(address.host, address.port);
   std::thread waiter([&] {
     int received = 0;

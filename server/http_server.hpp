@@ -6,6 +6,7 @@
 
 #include "server/log_service.hpp"
 #include "server/metrics.hpp"
+#include "server/read_access.hpp"
 #include "server/witness_push.hpp"
 
 // The HTTP front of the log service (cpp-httplib): routes, limits, JSON errors, metrics.
@@ -21,9 +22,10 @@ struct HttpLimits {
 class HttpServer {
  public:
   // `witnesses`, when given, answers /v1/checkpoint/cosigned and /v1/witnesses and must outlive
-  // the server; without it the service has no witnesses.
+  // the server; without it the service has no witnesses. `readers` decides who may read (every
+  // request but POST /v1/entries, /healthz and /ui/verify.js); by default anyone.
   HttpServer(LogService& service, const HttpLimits& limits,
-             const WitnessPusher* witnesses = nullptr);
+             const WitnessPusher* witnesses = nullptr, ReadAccess readers = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -221,6 +221,10 @@ nlohmann::json WitnessPusher::status() const {
         {{"url", worker->endpoint.url},
          {"key_id", worker->endpoint.key.key_id()},
          {"name", cosigned ? or_null(cosigned->name) : nlohmann::json(nullptr)},
+         // The key hash its cosignature lines carry: of its name and key, known once it cosigned.
+         {"key_hash", cosigned ? nlohmann::json(attest::to_hex(attest::cosignature_key_hash(
+                                     cosigned->name, worker->endpoint.key)))
+                               : nlohmann::json(nullptr)},
          {"state", worker->state},
          {"cosigned_size", cosigned ? nlohmann::json(cosigned->size) : nlohmann::json(nullptr)},
          {"timestamp", cosigned ? nlohmann::json(cosigned->timestamp) : nlohmann::json(nullptr)},

@@ -47,7 +47,8 @@ class WitnessPusher {
   // The largest checkpoint some witness cosigned, followed by the cosignature line of every
   // witness that cosigned that very checkpoint; nullopt before any did.
   std::optional<std::string> cosigned_checkpoint() const;
-  // {"witnesses": [{url, key_id, name, state, cosigned_size, timestamp, last_error, pushes}]}
+  // {"witnesses": [{url, key_id, name, key_hash, state, cosigned_size, timestamp, last_error,
+  // pushes}]}
   nlohmann::json status() const;
   std::vector<WitnessCounts> counts() const;
 

@@ -6,6 +6,8 @@
 // The log is real: signed envelopes appended through LogStore::append_batch, so every entry has
 // its Merkle leaf and subtrees and each batch its signed checkpoint. `--log FILE` keeps the log
 // for the next run (a log of the same size there is reused, not rebuilt).
+// With --inventory K every decision names K datasets or models (of 2,000 per repository): the
+// Inventory page's first and next requests are timed beside the dashboard's.
 #include <httplib.h>
 #include <unistd.h>
 
@@ -39,9 +41,27 @@ const std::vector<std::string> kRules = {"no-secrets", "small-files",    "licens
                                          "approvals",  "signed-commits", "dependency-review",
                                          "codeowners", "no-binaries"};
 
+uint64_t inventory_items = 0;
+
+nlohmann::json inventory(uint64_t n) {
+  nlohmann::json items = nlohmann::json::array();
+  for (uint64_t i = 0; i < inventory_items; ++i) {
+    uint64_t item = (n * 7 + i * 131) % 2000;
+    bool model = item % 4 == 0;
+    items.push_back({{"kind", model ? "model" : "dataset"},
+                     {"path", (model ? "models/m-" : "data/d-") + std::to_string(item) + ".bin"},
+                     {"change", "modified"},
+                     {"owners", {"@acme/data-team"}},
+                     {"license", "CC-BY-4.0"},
+                     {"schema", {{"path", "data/schema.json"}, {"sha256", std::string(64, 'e')}}}});
+  }
+  return items;
+}
+
 // One decision of the synthetic log, drawn from a seeded generator: a rerun (or a reused log)
 // draws the same ones, so the searches can name values the log holds.
 struct Synthetic {
+  uint64_t n = 0;
   std::string repository;
   std::string head;
   std::string actor;
@@ -54,6 +74,7 @@ class SyntheticLog {
  public:
   Synthetic next(uint64_t n) {
     Synthetic d;
+    d.n = n;
     int repo = random_() % 10 < 8
                    ? static_cast<int>(random_() % kHotRepositories)
                    : kHotRepositories + static_cast<int>(random_() % (kRepositories - 20));
@@ -101,6 +122,7 @@ std::string envelope(const attest::PrivateKey& key, const Synthetic& d) {
         {"changeId", d.change}}},
       {"tool", {{"name", "gate"}, {"version", "bench"}}},
       {"time", attest::format_time(d.time)}};
+  if (inventory_items > 0) predicate["inventory"] = inventory(d.n);
   return attest::serialize_envelope(attest::sign_envelope(
       attest::kInTotoPayloadType, attest::make_statement(d.head, predicate), key));
 }
@@ -191,11 +213,14 @@ int main(int argc, char** argv) {
       requests = std::stoull(argv[++i]);
     } else if (arg == "--log" && has_value) {
       kept = argv[++i];
+    } else if (arg == "--inventory" && has_value) {
+      inventory_items = std::stoull(argv[++i]);
     } else if (arg == "--no-dashboard") {
       dashboard = false;
     } else {
       std::fprintf(stderr,
-                   "usage: bench_web [--entries N] [--requests N] [--log FILE] [--no-dashboard]\n");
+                   "usage: bench_web [--entries N] [--requests N] [--log FILE] [--inventory K] "
+                   "[--no-dashboard]\n");
       return 2;
     }
   }
@@ -366,6 +391,16 @@ int main(int argc, char** argv) {
     std::printf("dashboard /ui/dashboard %-22s %8.0f ms (%s)\n", which,
                 std::chrono::duration<double>(Clock::now() - start).count() * 1000,
                 answer && answer->status == 200 ? "200" : "failed");
+  }
+  if (inventory_items > 0) {
+    for (const char* query :
+         {"", "?repository=acme%2Fapp-3", "?repository=acme%2Fapp-3&kind=model"}) {
+      auto start = Clock::now();
+      auto page = client.Get(std::string("/ui/inventory") + query);
+      std::printf("inventory /ui/inventory%-38s %8.0f ms (%s, %zu bytes)\n", query,
+                  std::chrono::duration<double>(Clock::now() - start).count() * 1000,
+                  page && page->status == 200 ? "200" : "failed", page ? page->body.size() : 0);
+    }
   }
   http.stop();
   serving.join();

@@ -38,6 +38,8 @@ fi
 log_key="$(input LOG-KEY)"
 [ -n "$log_key" ] && export GATE_LOG_KEY="$log_key"
 [ -n "$(input LOG)" ] && args+=(--log "$(input LOG)")
+log_pub="$(input LOG-PUB)"
+[ -n "$log_pub" ] && export GATE_LOG_PUB="$log_pub"
 
 status=0
 "${GATE_BINARY:-gate}" "${args[@]}" || status=$?

@@ -188,14 +188,18 @@ void AttestStage::prepare(const SignedDecision& signed_decision, git_repository*
   if (s.remote) {
     // Reachable, and its latest checkpoint signed by the pinned key and consistent with the one
     // kept: a forked or rolled-back log is refused before the decision goes into it.
-    s.remote->health();
-    s.remote->latest_checkpoint();
+    // The credential first: a service with read_tokens lets the job read (health, checkpoint,
+    // proofs) with the credential it appends with.
     s.credential = attest::log_credential_from_environment();
     if (!s.credential) {
       spdlog::warn(
           "no credential for the log service (GATE_LOG_TOKEN, GitHub Actions OIDC or "
           "GATE_ID_TOKEN): appending without one");
+    } else {
+      s.remote->set_read_token(s.credential->token);
     }
+    s.remote->health();
+    s.remote->latest_checkpoint();
     return;
   }
   // Last, since opening may create the log file.

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "gate/cli/check_attest.hpp"
+#include "gate/cli/landing_link.hpp"
 #include "gate/cli/commands.hpp"
 #include "gate/engine/check.hpp"
 #include "gate/report/ci_reports.hpp"
@@ -157,6 +158,7 @@ int run(CheckCommandOptions& options, AttestStage& attest) {
   // Gather and judge.
   git::Repository repo;
   Decision decision = run_check(request, &repo);
+  if (decision.landing) cli::link_landed_decision(repo.get(), *decision.landing);
   // Sign, in memory.
   std::optional<SignedDecision> signed_decision = attest.sign(decision, request.now);
 

@@ -8,6 +8,7 @@
 #include "gate/engine/engine.hpp"
 #include "gate/engine/evidence_loader.hpp"
 #include "gate/engine/git_blob_source.hpp"
+#include "gate/engine/inventory.hpp"
 #include "gate/engine/policy_loader.hpp"
 #include "gate/engine/waivers.hpp"
 #include "gate/types/errors.hpp"
@@ -209,7 +210,9 @@ CheckInputs gather(const CheckRequest& request) {
     if (read.author.empty()) read.author = request.context.actor;
     in.evidence = std::move(read);
   }
-  spdlog::info("policy and evidence in {} ms", elapsed_ms());
+  in.inventory = gather_inventory(in.policy, in.change, *in.blobs);
+  spdlog::info("policy, evidence and {} inventory items in {} ms", in.inventory.items.size(),
+               elapsed_ms());
   return in;
 }
 
@@ -246,6 +249,8 @@ Decision judge(const CheckRequest& request, const CheckInputs& in) {
   decision.rules = std::move(evaluation.outcomes);
   decision.findings = std::move(evaluation.findings);
   decision.waivers = std::move(waivers);
+  decision.landing = in.evidence.landing;
+  decision.inventory = in.inventory;
   finalize(decision);
   return decision;
 }

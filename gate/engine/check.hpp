@@ -13,6 +13,7 @@
 #include "gate/types/changeset.hpp"
 #include "gate/types/decision.hpp"
 #include "gate/types/evidence.hpp"
+#include "gate/types/inventory.hpp"
 #include "gate/types/policy.hpp"
 
 namespace gate {
@@ -44,6 +45,7 @@ struct CheckInputs {
   ChangeSet change;
   std::unique_ptr<GitBlobSource> blobs;
   Evidence evidence;
+  Inventory inventory;  // what the decision records of the datasets and models changed
 };
 
 // The only I/O before judging: resolves the revisions, reads the policy from the base revision

@@ -258,6 +258,7 @@ void detect_github(const Environment& env, CiContext& context) {
       context.head_source.clear();
     }
     context.target_branch = strip_prefix(payload.text("ref").value_or(""), "refs/heads/");
+    context.default_branch = payload.text("repository.default_branch").value_or("");
     // A new branch: judge it against the repository's default branch, as the payload names it.
     take_branch_tip(payload.text("repository.default_branch").value_or(""),
                     "GITHUB_EVENT_PATH repository.default_branch", context.base,
@@ -312,6 +313,7 @@ void detect_gitlab(const Environment& env, CiContext& context) {
   }
 
   context.target_branch = value_or(env, "CI_COMMIT_BRANCH");
+  context.default_branch = value_or(env, "CI_DEFAULT_BRANCH");
   take_commit(env, {"CI_COMMIT_BEFORE_SHA"}, context.base, context.base_source);
   take_branch_tip(value_or(env, "CI_DEFAULT_BRANCH"), "CI_DEFAULT_BRANCH", context.base,
                   context.base_source);

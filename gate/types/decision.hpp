@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "gate/types/ci_context.hpp"
+#include "gate/types/evidence.hpp"
 #include "gate/types/finding.hpp"
+#include "gate/types/inventory.hpp"
 #include "gate/types/severity.hpp"
 
 namespace gate {
@@ -80,6 +82,10 @@ struct Decision {
   std::vector<RuleOutcome> rules;  // in policy order
   std::vector<Finding> findings;   // sorted (finding_less)
   std::vector<WaiverRecord> waivers;
+  // The pull or merge request a commit on the default branch landed from
+  // (docs/ci.md#merge-methods).
+  std::optional<Landing> landing;
+  Inventory inventory;  // the datasets and models the change touched (gathered, not judged)
 
   size_t count(Severity severity, bool include_waived = false) const;
   size_t waived_count() const;

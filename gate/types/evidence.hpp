@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,19 @@ struct Approval {
 struct TeamMembers {
   std::vector<std::string> members;
   std::string source;  // "github-api", "file:<path>"
+};
+
+// A commit that landed on the default branch from a pull or merge request (merged, squashed or
+// rebased): the change it came from, so its reviews count and its decision is linked.
+struct Landing {
+  std::string change_id;    // the pull request number / merge request iid
+  std::string change_head;  // the change's head when it merged: the commit its reviews name
+  std::string commit;       // the commit on the default branch
+  // The signed decision about change_head kept in refs/notes/gate, when there is one.
+  // (Defaults keep three-field initialisers warning-free.)
+  std::string decision_sha256 = {};  // of the envelope
+  std::string decision_verdict = {};
+  int64_t decision_time = 0;
 };
 
 // Evidence from outside the repository that rules may judge.
@@ -45,6 +59,8 @@ struct Evidence {
   std::map<std::string, TeamMembers> forge_teams;
   // Teams the forge would not list to this token (the policy's map is used for them), with why.
   std::map<std::string, std::string> teams_unreadable;
+  // Set when the run is for a commit that landed from a pull or merge request.
+  std::optional<Landing> landing;
 };
 
 }  // namespace gate

@@ -72,6 +72,7 @@ std::optional<DecisionFacts> facts_from_export_line(const nlohmann::json& line) 
       facts.waivers.push_back(std::move(w));
     }
   }
+  facts.inventory = inventory_from_predicate(predicate);
   return facts;
 }
 

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/web/inventory_page.hpp"
+
 // "Measure everything": the figures of /ui/dashboard, computed from the decisions alone (pure,
 // so each number is tested without a server).
 namespace gate::server::web {
@@ -33,6 +35,7 @@ struct DecisionFacts {
   std::string ci_identity;  // the submitter's subject, or "(appended directly)"
   std::vector<std::string> failed_rules;
   std::vector<WaiverFacts> waivers;
+  std::vector<InventoryFacts> inventory;  // the Inventory page's: folded, then cleared
 };
 
 // A line of LogService::export_lines (seq, envelope, identity); nullopt when the envelope is not

@@ -79,6 +79,7 @@ th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left;vertical-align:to
 th{background:#eef1f4}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.time{white-space:nowrap}
+table.inventory{font-size:.9em}
 code,pre{font:13px/1.35 ui-monospace,monospace}
 pre{background:#f4f4f4;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(14em,1fr));gap:.5em 1em}
@@ -94,8 +95,11 @@ form.filters label{display:flex;flex-direction:column;font-size:.9em}
 .error{border:2px solid #a4161a;padding:.6em;background:#fbeaea}
 )";
 
-constexpr std::array<std::pair<const char*, const char*>, 3> kNavigation = {
-    {{"search", "/ui/"}, {"dashboard", "/ui/dashboard"}, {"health", "/ui/health"}}};
+constexpr std::array<std::pair<const char*, const char*>, 4> kNavigation = {
+    {{"search", "/ui/"},
+     {"dashboard", "/ui/dashboard"},
+     {"inventory", "/ui/inventory"},
+     {"health", "/ui/health"}}};
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "server/web/dashboard.hpp"
 #include "server/web/decision_page.hpp"
 #include "server/web/html.hpp"
+#include "server/web/inventory_page.hpp"
 #include "server/web/search_page.hpp"
 #include "server/web/verify_script.hpp"
 
@@ -22,11 +23,7 @@ namespace gate::server::web {
 namespace {
 
 constexpr const char* kHtml = "text/html; charset=utf-8";
-// The pages load nothing from elsewhere and run no inline script: a statement's text that got
-// past escaping still could not run.
-constexpr const char* kPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+constexpr const char* kPolicy = kPagePolicy;
 // An export is capped so one request cannot hold the whole of a large log in memory.
 constexpr uint64_t kExportLimit = 100000;
 
@@ -86,79 +83,53 @@ std::vector<nlohmann::json> all_results(LogService& service, const SearchForm& f
   return entries;
 }
 
-std::string health_body(LogService& service, int64_t now) {
-  uint64_t size = service.size();
-  auto note = service.latest_checkpoint();
-  std::string out =
-      "<table id=\"health\"><tbody><tr><th scope=\"row\">origin</th><td id=\"origin\">" +
-      escape(service.origin()) +
-      "</td></tr><tr><th scope=\"row\">size</th>"
-      "<td id=\"size\">" +
-      std::to_string(size) + " entries</td></tr>";
-  if (note) {
-    auto checkpoint = attest::parse_checkpoint(*note, "latest checkpoint");
-    out += "<tr><th scope=\"row\">checkpoint size</th><td>" +
-           std::to_string(checkpoint.checkpoint.size) +
-           "</td></tr><tr><th scope=\"row\">root</th>"
-           "<td><code>" +
-           attest::to_hex(checkpoint.checkpoint.root) + "</code></td></tr>";
-    for (const auto& signature : checkpoint.signatures) {
-      out += "<tr><th scope=\"row\">signed by</th><td>" + escape(signature.name) + " (key hash " +
-             attest::to_hex(signature.key_hash) + ")</td></tr>";
-    }
-  }
-  if (size > 0) {
-    // Every append signs a checkpoint: the latest one is as old as the last entry.
-    nlohmann::json last = service.entry(size - 1);
-    std::string time = last["time"].get<std::string>();
-    int64_t age = now - attest::parse_time(time).value_or(now);
-    out += "<tr><th scope=\"row\">last entry</th><td><a href=\"/ui/entries/" +
-           std::to_string(size - 1) + "\">" + std::to_string(size - 1) + "</a>, decided " +
-           escape(time) + "</td></tr><tr><th scope=\"row\">checkpoint age</th><td id=\"age\">" +
-           duration_text(age) +
-           " (each append signs one; its age is the last decision's)</td></tr>";
-  }
-  out += "</tbody></table>";
-  if (note) {
-    out +=
-        "<h2>Latest checkpoint</h2><p>The signed note as served at <a "
-        "href=\"/v1/checkpoint\">/v1/checkpoint</a>; check it with <code>gate log verify "
-        "--checkpoint</code> or a witness.</p><pre id=\"checkpoint\" tabindex=\"0\">" +
-        escape(*note) + "</pre>";
-  } else {
-    out += "<p id=\"empty\">The log is empty: no checkpoint yet.</p>";
-  }
-  return out;
-}
-
 // The dashboard's decisions read so far. The log only grows, so a request reads only the entries
 // appended since the one before (the first reads the whole log once, in one pass).
 class DecisionCache {
  public:
   Dashboard dashboard(LogService& service, int64_t now) {
     std::lock_guard lock(mutex_);
+    catch_up(service);
+    return compute_dashboard(decisions_, now);
+  }
+
+  // The Inventory page's body, from the same reading of the log.
+  std::string inventory(LogService& service, const InventoryFilter& filter) {
+    std::lock_guard lock(mutex_);
+    catch_up(service);
+    return inventory_body(inventory_, filter);
+  }
+
+ private:
+  void catch_up(LogService& service) {
     uint64_t size = service.size();
     if (read_ == 0 && size > 0) {
       service.export_lines([this](const std::string& line) {
         auto json = nlohmann::json::parse(line, nullptr, false);
         if (!json.is_object() || !json.contains("seq") || !json["seq"].is_number_unsigned())
           return true;
-        if (auto facts = facts_from_export_line(json)) decisions_.push_back(std::move(*facts));
+        if (auto facts = facts_from_export_line(json)) keep(std::move(*facts));
         read_ = json["seq"].get<uint64_t>() + 1;
         return true;
       });
     }
     for (; read_ < size; ++read_) {
-      if (auto facts = facts_from_export_line(service.entry(read_)))
-        decisions_.push_back(std::move(*facts));
+      if (auto facts = facts_from_export_line(service.entry(read_))) keep(std::move(*facts));
     }
-    return compute_dashboard(decisions_, now);
   }
 
- private:
+  // The inventory is folded as it is read, so the facts kept per decision stay small.
+  void keep(DecisionFacts facts) {
+    inventory_.add(facts.seq, facts.time, facts.repository, facts.verdict, facts.inventory);
+    facts.inventory.clear();
+    facts.inventory.shrink_to_fit();
+    decisions_.push_back(std::move(facts));
+  }
+
   std::mutex mutex_;
   uint64_t read_ = 0;
   std::vector<DecisionFacts> decisions_;
+  InventoryIndex inventory_;
 };
 
 }  // namespace
@@ -197,10 +168,6 @@ void register_pages(httplib::Server& server, LogService& service) {
              page("Decision " + std::to_string(seq), "", decision_body(entry), {"/ui/verify.js"}),
              kHtml);
       }));
-  server.Get("/ui/health", guarded([&service](const httplib::Request&, httplib::Response& res) {
-               send(res, 200, page("Log health", "health", health_body(service, now_seconds())),
-                    kHtml);
-             }));
   auto cache = std::make_shared<DecisionCache>();
   server.Get("/ui/dashboard",
              guarded([&service, cache](const httplib::Request&, httplib::Response& res) {
@@ -210,6 +177,16 @@ void register_pages(httplib::Server& server, LogService& service) {
                          dashboard_body(cache->dashboard(service, now), now)),
                     kHtml);
              }));
+  server.Get(
+      "/ui/inventory",
+      guarded([&service, cache](const httplib::Request& req, httplib::Response& res) {
+        InventoryFilter filter =
+            read_inventory_filter([&req](const std::string& name) -> std::optional<std::string> {
+              if (!req.has_param(name)) return std::nullopt;
+              return req.get_param_value(name);
+            });
+        send(res, 200, page("Inventory", "inventory", cache->inventory(service, filter)), kHtml);
+      }));
   server.Get("/ui/verify.js", [](const httplib::Request&, httplib::Response& res) {
     send(res, 200, std::string(verify_script()), "text/javascript; charset=utf-8");
   });

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "attest/keys.hpp"
 #include "tests/ci/sample_report.hpp"
 #include "tests/support/support.hpp"
 
@@ -143,7 +144,10 @@ TEST(GithubPullRequest, WorkflowStepsGiveAnnotationsSummaryOutputsAndSarif) {
       {"${{ github.token }}", "ghs_test"},
       {"${{ github.event.pull_request.number }}", "42"},
       {"${{ github.event.pull_request.user.login }}", "grace"},
-      {"${{ secrets.GATE_SIGNING_KEY }}", ""}};
+      {"${{ secrets.GATE_SIGNING_KEY }}", ""},
+      {"${{ vars.GATE_LOG }}", ""},
+      {"${{ vars.GATE_LOG_PUB }}", ""},
+      {"${{ github.event.pull_request.head.repo.fork && 'best-effort' || 'true' }}", "true"}};
 
   YAML::Node workflow = YAML::LoadFile((kSource / "ci-examples/github/gate.yml").string());
   const YAML::Node& steps = workflow["jobs"]["gate"]["steps"];
@@ -156,6 +160,10 @@ TEST(GithubPullRequest, WorkflowStepsGiveAnnotationsSummaryOutputsAndSarif) {
   }
   EXPECT_EQ(workflow["permissions"]["pull-requests"].as<std::string>(), "read");
   EXPECT_TRUE(workflow["on"]["merge_group"]);
+  // The commit that lands on main is attested too, and no landing run cancels another.
+  EXPECT_EQ(workflow["on"]["push"]["branches"][0].as<std::string>(), "main");
+  EXPECT_EQ(workflow["concurrency"]["cancel-in-progress"].as<std::string>(),
+            "${{ github.event_name != 'push' && github.event_name != 'merge_group' }}");
 
   // Step: run Gate through the action (the runner maps `with:` to INPUT_* variables).
   YAML::Node gate_step = find_step(steps, "Run Gate");
@@ -224,18 +232,16 @@ struct GitlabRun {
   std::string junit, codequality, sarif;
 };
 
-GitlabRun run_gitlab_pipeline(const YAML::Node& doc,
-                              const std::map<std::string, std::string>& inputs) {
-  Scenario s;
-  test::TempDir runner;
-
+// The variables of a merge request pipeline of `s`, as GitLab sets them.
+std::map<std::string, std::string> merge_request_environment(const Scenario& s,
+                                                             const fs::path& home) {
   std::map<std::string, std::string> env = clean_environment();
   std::map<std::string, std::string> gitlab = {
-      {"HOME", runner.path().string()},
+      {"HOME", home.string()},
       {"CI", "true"},
       {"GITLAB_CI", "true"},
       {"CI_PIPELINE_SOURCE", "merge_request_event"},
-      {"CI_API_V4_URL", "file://" + (runner / "api/v4").string()},
+      {"CI_API_V4_URL", "file://" + (home / "api/v4").string()},
       {"CI_JOB_TOKEN", "job-token"},
       {"CI_PROJECT_ID", "1234"},
       {"CI_PROJECT_PATH", "acme/ml/widgets"},
@@ -249,6 +255,14 @@ GitlabRun run_gitlab_pipeline(const YAML::Node& doc,
       {"CI_COMMIT_BEFORE_SHA", "0000000000000000000000000000000000000000"},
       {"PATH", fs::path(GATE_BINARY).parent_path().string() + ":" + std::getenv("PATH")}};
   for (const auto& [k, v] : gitlab) env[k] = v;
+  return env;
+}
+
+GitlabRun run_gitlab_pipeline(const YAML::Node& doc,
+                              const std::map<std::string, std::string>& inputs) {
+  Scenario s;
+  test::TempDir runner;
+  std::map<std::string, std::string> env = merge_request_environment(s, runner.path());
 
   // The runner's clone has an origin; the template fetches the target branch's tip from it.
   s.repo.git({"remote", "add", "origin", s.repo.dir()});
@@ -323,6 +337,48 @@ TEST(GitlabTemplate, NeedsNoApprovalsJob) {
   }
   EXPECT_EQ(component[1]["gate"]["variables"]["GATE_APPROVALS_RESET_ON_PUSH"].as<std::string>(),
             "$[[ inputs.approvals-reset-on-push ]]");
+}
+
+// A signed pipeline pushes its note with GATE_PUSH_TOKEN to the project (here a bare repository
+// standing in for it: git's url.insteadOf maps the project's URL there); without a token the job
+// fails unless GATE_PUSH_NOTES is best-effort, and a blocked change keeps its exit code 1.
+TEST(GitlabTemplate, ASignedRunPushesItsNoteAndFailsClosedWithoutAPushToken) {
+  YAML::Node doc = YAML::LoadFile((kSource / "ci-examples/gitlab/gate.gitlab-ci.yml").string());
+  Scenario s;
+  test::TempDir runner;
+  fs::path origin = runner / "origin.git";
+  test::run({"git", "init", "-q", "--bare", origin.string()});
+  s.repo.git({"remote", "add", "origin", origin.string()});
+  s.repo.git({"push", "-q", "origin", "main", "retrain"});
+  test::write_file(runner / ".gitconfig",
+                   "[url \"" + origin.string() +
+                       "\"]\n\tinsteadOf = https://gate-ci:glpat-push@gitlab.example.com:443/"
+                       "acme/ml/widgets.git\n");
+  std::map<std::string, std::string> env = merge_request_environment(s, runner.path());
+  env["GATE_SIGNING_KEY"] = attest::PrivateKey::generate(attest::KeyType::ed25519).pkcs8_pem();
+  env["CI_SERVER_HOST"] = "gitlab.example.com";
+  env["CI_SERVER_PORT"] = "443";
+  env["CI_SERVER_PROTOCOL"] = "https";
+
+  // Without a push token: the note stays in the runner and the job fails.
+  test::RunResult unpushed = run_gitlab_job(doc, "gate", env, s.repo.path());
+  EXPECT_EQ(unpushed.exit_code, 2) << unpushed.err;
+  EXPECT_NE(unpushed.err.find("set GATE_PUSH_TOKEN"), std::string::npos) << unpushed.err;
+  env["GATE_PUSH_NOTES"] = "best-effort";
+  EXPECT_EQ(run_gitlab_job(doc, "gate", env, s.repo.path()).exit_code, 1);
+  EXPECT_NE(test::run({"git", "--git-dir", origin.string(), "notes", "--ref", "refs/notes/gate",
+                       "list", s.head})
+                .exit_code,
+            0);
+
+  env["GATE_PUSH_NOTES"] = "\x01unset";
+  env["GATE_PUSH_TOKEN"] = "glpat-push";
+  test::RunResult pushed = run_gitlab_job(doc, "gate", env, s.repo.path());
+  EXPECT_EQ(pushed.exit_code, 1) << pushed.err;  // blocked, and the evidence of it kept
+  test::RunResult note = test::run(
+      {"git", "--git-dir", origin.string(), "notes", "--ref", "refs/notes/gate", "list", s.head},
+      env);
+  EXPECT_EQ(note.exit_code, 0) << note.err;
 }
 
 TEST(GitlabMergeRequest, ComponentWithInputsGivesTheSameReports) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/ci/ci_tools.hpp"
 #include "tests/support/support.hpp"
 
 namespace gate {
@@ -21,26 +22,7 @@ bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
 
-// The npm tools of scripts/ci-lint-tools.sh, installed on first use in its folder outside the
-// checkout (shared by every build type and by later clones on the machine).
-std::optional<fs::path> ci_tools(const std::string& group, std::string& why) {
-  // Bounded: gitlab-ci-local's re2 module may compile from source on the first install, which
-  // can outlast a test; run `scripts/ci-lint-tools.sh gitlab` once beforehand in that case.
-  test::RunResult r =
-      test::run({"timeout", "240", "bash", (kSource / "scripts/ci-lint-tools.sh").string(), group});
-  if (r.exit_code == 124) {
-    why = "installing the " + group + " tools took over 4 minutes; run scripts/ci-lint-tools.sh " +
-          group + " once, then run the tests again";
-    return std::nullopt;
-  }
-  if (r.exit_code != 0) {
-    why = r.err;
-    return std::nullopt;
-  }
-  std::string dir = r.out;
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  return fs::path(dir) / "node_modules/.bin";
-}
+using test::ci_tools;
 
 std::vector<fs::path> workflow_files() {
   std::vector<fs::path> files;

@@ -10,6 +10,7 @@
 
 #include "attest/cosignature.hpp"
 #include "server/web/html.hpp"
+#include "tests/service/running_witness.hpp"
 #include "tests/service/service_fixture.hpp"
 #include "tests/service/web_fixture.hpp"
 
@@ -111,6 +112,19 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
   auto playwright_dir = playwright(why);
   if (!playwright_dir) GTEST_SKIP() << "no browser test: " << why;
 
+  // Health page witnesses: one real witness that cosigns, one at a port where nothing listens.
+  RunningWitness health_witness("witness.example.com/health", origin(), log_key_.public_key(),
+                                (dir_ / "health-witness.db").string());
+  attest::test::write_key_files(health_witness.key, dir_ / "health-witness");
+  attest::PrivateKey absent_witness = attest::PrivateKey::generate(attest::KeyType::ed25519);
+  attest::test::write_key_files(absent_witness, dir_ / "absent-witness");
+  const std::string absent_url = "http://127.0.0.1:1";
+  gate::test::write_file(
+      dir_ / "serve.yaml",
+      gate::test::read_file(dir_ / "serve.yaml") + "witnesses:\n  - url: " + health_witness.url +
+          "\n    key: " + (dir_ / "health-witness.pub").string() + "\n  - url: " + absent_url +
+          "\n    key: " + (dir_ / "absent-witness.pub").string() + "\n    timeout: 1\n");
+
   start();
   auto http = client();
   auto decisions = web_decisions(now());
@@ -121,6 +135,15 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
     ASSERT_TRUE(answer);
     ASSERT_EQ(answer->status, 201) << answer->body;
   }
+  // The real witness has cosigned the whole log before the page is looked at.
+  bool cosigned_all = false;
+  for (int i = 0; i < 200 && !cosigned_all; ++i) {
+    auto status = http.Get("/v1/witnesses");
+    cosigned_all = status && nlohmann::json::parse(status->body)["witnesses"][0]["cosigned_size"] ==
+                                 decisions.size();
+    if (!cosigned_all) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(cosigned_all) << "the health witness never cosigned size " << decisions.size();
   RewritingProxy tampering(service_->port(), [](const std::string& path, std::string body) {
     return tamper_entry(3, path, std::move(body));
   });
@@ -225,6 +248,25 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
 
   EXPECT_EQ(seen["health"]["size"], "7 entries");
   EXPECT_EQ(seen["health"]["origin"], origin());
+  // The witnesses table: who, what each last cosigned, or that one never did.
+  const auto& witness_rows = seen["health"]["witnesses"];
+  ASSERT_EQ(witness_rows.size(), 2u) << witness_rows;
+  std::string key_hash = attest::to_hex(
+      attest::cosignature_key_hash(health_witness.name, health_witness.key.public_key()));
+  EXPECT_EQ(witness_rows[0][0], health_witness.url);
+  EXPECT_EQ(witness_rows[0][1], health_witness.name);
+  EXPECT_EQ(witness_rows[0][2], "key id " + health_witness.key.public_key().key_id().substr(0, 16) +
+                                    ", key hash " + key_hash);
+  EXPECT_EQ(witness_rows[0][3], "cosigned");
+  EXPECT_EQ(witness_rows[0][4].get<std::string>().substr(0, 10), "size 7 at ") << witness_rows[0];
+  EXPECT_NE(witness_rows[0][5], "—");
+  EXPECT_EQ(witness_rows[0][6], "—");
+  EXPECT_EQ(witness_rows[1][0], absent_url);
+  EXPECT_EQ(witness_rows[1][1], "—");
+  EXPECT_EQ(witness_rows[1][2], "key id " + absent_witness.public_key().key_id().substr(0, 16));
+  EXPECT_EQ(witness_rows[1][4], "never cosigned");
+  EXPECT_EQ(witness_rows[1][5], "—");
+  EXPECT_NE(witness_rows[1][6], "—");  // why it has not: its last error
 
   const auto& dashboard = seen["dashboard"];
   EXPECT_EQ(dashboard["failingRules"],
@@ -243,6 +285,23 @@ TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
             (nlohmann::json{"acme/app #2", std::string(kHostileRepository) + " #9"}));
   EXPECT_EQ(dashboard["waiverCounts"], "2 active, 1 expiring in the next 30 days.");
   EXPECT_EQ(dashboard["median"], "Median 13h 0m over 2 changes.");
+
+  // The Inventory page: each item once, with the latest decision that named it.
+  const auto& inventory = seen["inventory"];
+  std::string hostile = kHostileRepository;
+  EXPECT_EQ(
+      inventory["all"],
+      (nlohmann::json{
+          {hostile, "dataset", "data/<img src=x onerror=alert(1)>.csv", 5, "fail",
+           "2026-03-03T11:00:00Z"},
+          {"acme/app", "dataset", "data/users.csv", 1, "pass", "2026-03-01T12:00:00Z"},
+          {"acme/app", "model", "models/ranker.onnx", 1, "pass", "2026-03-01T12:00:00Z"},
+          {"acme/lib", "model", "models/lib.safetensors", 3, "fail", "2026-03-02T10:00:00Z"}}))
+      << inventory["all"];
+  EXPECT_EQ(inventory["scripts"], 0);  // the hostile path is text, not an element
+  EXPECT_EQ(inventory["models"].size(), 2u) << inventory["models"];
+  EXPECT_EQ(inventory["followed"], "/ui/entries/1");
+  EXPECT_GT(fs::file_size(shots / "inventory.png"), 1000u);
 
   for (const auto& [name, missed] : seen["keyboard"].items()) {
     EXPECT_TRUE(missed.empty()) << name << ": Tab never reaches " << missed;
@@ -326,6 +385,32 @@ TEST_F(WebPages, ExportsRefusalsAndHeadersOverHttp) {
   ASSERT_TRUE(after);
   EXPECT_NE(after->body.find("8 decisions: 4 pass, 4 fail."), std::string::npos);
   EXPECT_NE(after->body.find("Median 1d 0h over 3 changes."), std::string::npos);  // PR 2 passed
+
+  // The Inventory page shares the dashboard's reading of the log: it sees the entries appended
+  // since, and refuses a kind it does not know.
+  auto inventory = http.Get("/ui/inventory?kind=model");
+  ASSERT_TRUE(inventory);
+  EXPECT_EQ(inventory->status, 200);
+  EXPECT_NE(inventory->get_header_value("Content-Security-Policy").find("default-src 'none'"),
+            std::string::npos);
+  EXPECT_NE(inventory->body.find("<p id=\"item-count\">2 items.</p>"), std::string::npos);
+  WebDecision retrained = another;
+  retrained.n = 201;
+  retrained.time = "2026-03-06T09:00:00Z";
+  retrained.inventory = {inventory_item("model", "models/ranker.onnx", "mit")};
+  auto posted = post(http, web_envelope(signer_, retrained), token_for("acme/app"));
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 201);
+  inventory = http.Get("/ui/inventory?repository=acme%2Fapp&kind=model");
+  ASSERT_TRUE(inventory);
+  EXPECT_NE(inventory->body.find("data-path=\"models/ranker.onnx\" data-seq=\"8\""),
+            std::string::npos)
+      << inventory->body;
+  EXPECT_NE(inventory->body.find("<td>mit</td>"), std::string::npos);
+  auto bad_kind = http.Get("/ui/inventory?kind=%3Cb%3E");
+  ASSERT_TRUE(bad_kind);
+  EXPECT_EQ(bad_kind->status, 400);
+  EXPECT_NE(bad_kind->body.find("&#39;kind&#39; must be dataset or model"), std::string::npos);
 
   auto script = http.Get("/ui/verify.js");
   ASSERT_TRUE(script);

@@ -24,8 +24,34 @@ struct WebDecision {
   std::string time;
   std::string actor = "alice";
   nlohmann::json waivers = nlohmann::json::array();
-  uint64_t n = 0;  // picks the head commit
+  uint64_t n = 0;                      // picks the head commit
+  nlohmann::json inventory = nullptr;  // predicate.inventory; null: none
 };
+
+// The Inventory page's items: a dataset and a model of acme/app seen by PR 1 twice (the pass
+// replaces what the failure said), a model of acme/lib, and a hostile path.
+inline nlohmann::json inventory_item(const std::string& kind, const std::string& path,
+                                     const std::string& license) {
+  return {{"kind", kind},
+          {"path", path},
+          {"change", "modified"},
+          {"owners", {"@acme/" + kind + "-team"}},
+          {"license", license}};
+}
+
+inline void add_web_inventories(std::vector<WebDecision>& list) {
+  list[0].inventory = {inventory_item("dataset", "data/users.csv", "CC0-1.0")};
+  list[1].inventory = {inventory_item("dataset", "data/users.csv", "CC-BY-4.0"),
+                       inventory_item("model", "models/ranker.onnx", "apache-2.0")};
+  list[1].inventory[0]["schema"] = {{"path", "data/users.schema.json"},
+                                    {"sha256", std::string(64, 'e')}};
+  list[1].inventory[1]["lineage"] = {
+      {"source", "dvc.lock"}, {"stage", "train"}, {"inputs", {"data/users.csv"}}};
+  list[3].inventory = {inventory_item("model", "models/lib.safetensors", "mit")};
+  list[3].inventory[0]["modelCard"] = {{"path", "models/README.md"},
+                                       {"sha256", std::string(64, 'f')}};
+  list[5].inventory = {inventory_item("dataset", "data/<img src=x onerror=alert(1)>.csv", "")};
+}
 
 inline nlohmann::json waiver(const std::string& rule, const std::string& reason,
                              const std::string& approver, const std::string& expires) {
@@ -53,6 +79,7 @@ inline std::vector<WebDecision> web_decisions(int64_t now) {
   list[6].waivers.push_back(waiver("small-files", "old exception", "erin", past));
   list[6].waivers[0]["expired"] = true;
   for (size_t i = 0; i < list.size(); ++i) list[i].n = 100 + i;
+  add_web_inventories(list);
   return list;
 }
 
@@ -105,6 +132,7 @@ inline std::string web_envelope(const attest::PrivateKey& signer, const WebDecis
         {"targetBranch", "main"}}},
       {"tool", {{"name", "gate"}, {"version", "test"}}},
       {"time", d.time}};
+  if (!d.inventory.is_null()) predicate["inventory"] = d.inventory;
   return attest::serialize_envelope(attest::sign_envelope(
       attest::kInTotoPayloadType, attest::make_statement(head, predicate), signer));
 }

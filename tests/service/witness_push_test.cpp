@@ -18,34 +18,13 @@
 #include "gate/cli/witness_command.hpp"
 #include "server/http_server.hpp"
 #include "server/witness_push.hpp"
+#include "tests/service/running_witness.hpp"
 #include "tests/service/service_fixture.hpp"
 
 namespace gate::server::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A `gate log witness` as witness_test.cpp runs one: the witness and its HTTP face in process.
-struct RunningWitness {
-  RunningWitness(const std::string& witness_name, const std::string& origin,
-                 const attest::PublicKey& log_pub, const std::string& state, bool listen = true)
-      : name(witness_name),
-        key(attest::PrivateKey::generate(attest::KeyType::ed25519)),
-        witness(name, key, {{origin, log_pub}}, state) {
-    if (listen) serve(0);
-  }
-  void serve(int at_port) {
-    server = std::make_unique<cli::WitnessServer>(witness);
-    port = server->start("127.0.0.1", at_port);
-    url = "http://127.0.0.1:" + std::to_string(port);
-  }
-  std::string name;
-  attest::PrivateKey key;
-  attest::Witness witness;
-  std::unique_ptr<cli::WitnessServer> server;
-  int port = 0;
-  std::string url;
-};
 
 // A port that accepts connections (the kernel completes the handshake) and never answers: a
 // witness hung or behind a dead proxy, the worst case for a caller that would wait on it.

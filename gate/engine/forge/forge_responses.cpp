@@ -222,6 +222,67 @@ MergeRequest parse_gitlab_merge_request(std::string_view body) {
   return request;
 }
 
+std::vector<ChangeOfCommit> parse_github_commit_pulls(std::string_view body) {
+  json document = parse_json(body);
+  const json& list = list_of(document, "pull requests");
+  std::vector<ChangeOfCommit> changes;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const json& entry = list[i];
+    std::string where = "pull request[" + std::to_string(i) + "]";
+    if (!entry.is_object()) throw ResponseError(where + " is not an object");
+    ChangeOfCommit change;
+    change.number = text_field(entry, "number", where);
+    if (const json* user = member(entry, "user")) {
+      change.author = login_field(*user, "login", where + ".user");
+    }
+    const json* head = member(entry, "head");
+    if (!head) throw ResponseError(where + ".head is missing");
+    change.head_sha = commit_field(*head, "sha", where + ".head", /*required=*/true);
+    change.merged = member(entry, "merged_at") != nullptr;
+    std::string merge_commit = commit_field(entry, "merge_commit_sha", where, /*required=*/false);
+    if (!merge_commit.empty()) change.landed_as.push_back(merge_commit);
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+std::vector<ChangeOfCommit> parse_gitlab_commit_merge_requests(std::string_view body) {
+  json document = parse_json(body);
+  const json& list = list_of(document, "merge requests");
+  std::vector<ChangeOfCommit> changes;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const json& entry = list[i];
+    std::string where = "merge request[" + std::to_string(i) + "]";
+    if (!entry.is_object()) throw ResponseError(where + " is not an object");
+    ChangeOfCommit change;
+    change.number = text_field(entry, "iid", where);
+    if (const json* author = member(entry, "author")) {
+      change.author = login_field(*author, "username", where + ".author");
+    }
+    change.head_sha = commit_field(entry, "sha", where, /*required=*/false);
+    change.merged = text_field(entry, "state", where, /*required=*/false) == "merged";
+    for (const char* key : {"merge_commit_sha", "squash_commit_sha"}) {
+      std::string commit = commit_field(entry, key, where, /*required=*/false);
+      if (!commit.empty()) change.landed_as.push_back(commit);
+    }
+    if (!change.head_sha.empty()) change.landed_as.push_back(change.head_sha);
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+std::optional<ChangeOfCommit> change_landed_as(const std::vector<ChangeOfCommit>& changes,
+                                               const std::string& commit) {
+  std::string wanted = ascii_lower(commit);
+  for (const auto& change : changes) {
+    if (!change.merged || change.head_sha.empty()) continue;
+    for (const auto& landed : change.landed_as) {
+      if (landed == wanted) return change;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Approval> parse_gitlab_approvals(std::string_view body) {
   json document = parse_json(body);
   if (!document.is_object()) throw ResponseError("the answer is not an approvals object");

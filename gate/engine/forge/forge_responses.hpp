@@ -52,6 +52,29 @@ MergeRequest parse_gitlab_merge_request(std::string_view body);
 // approved_by (GitLab keeps no commit per approval; `approved_at` when the server gives it).
 std::vector<Approval> parse_gitlab_approvals(std::string_view body);
 
+// A pull or merge request a commit belongs to, as the forge lists them for a commit.
+struct ChangeOfCommit {
+  std::string number;  // GitHub number / GitLab iid
+  std::string author;
+  std::string head_sha;
+  bool merged = false;
+  // The commits the change became on its target branch: GitHub's merge_commit_sha (the merge,
+  // squash or last rebased commit); GitLab's merge_commit_sha, squash_commit_sha and, for a
+  // fast-forward merge, the head itself.
+  std::vector<std::string> landed_as;
+};
+
+// GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls
+std::vector<ChangeOfCommit> parse_github_commit_pulls(std::string_view body);
+
+// GET /projects/:id/repository/commits/:sha/merge_requests
+std::vector<ChangeOfCommit> parse_gitlab_commit_merge_requests(std::string_view body);
+
+// The merged change that `commit` is the landing of, or nullopt (a direct push, or a commit
+// that only belongs to open changes).
+std::optional<ChangeOfCommit> change_landed_as(const std::vector<ChangeOfCommit>& changes,
+                                               const std::string& commit);
+
 // The `message` of a JSON error body (GitHub: {"message": ...}; GitLab: {"message": ...} or
 // {"error": ...}), cut to one short line; empty when there is none.
 std::string error_message(std::string_view body);

@@ -21,15 +21,35 @@ namespace {
 // request, and bounds a server that keeps answering rel="next".
 constexpr int kMaxPages = 100;
 
-ApiAdvice pull_advice(const CiContext& context) {
+ApiAdvice pull_advice(const CiContext& context, const std::string& change_id) {
   return {"GitHub",
           "GitHub does not accept the token: pass the job's token to the step "
           "(`GITHUB_TOKEN: ${{ github.token }}`, which the action does by default)",
           "the token may not read pull requests: add `pull-requests: read` to the workflow's "
           "permissions",
-          "no pull request #" + context.change_id + " in " + context.repository +
+          "no pull request #" + change_id + " in " + context.repository +
               " for this token: check GITHUB_REPOSITORY, and give the token `pull-requests: "
               "read` (a private repository answers 404 to tokens without it)"};
+}
+
+ApiAdvice landing_advice(const CiContext& context, const std::string& commit) {
+  return {"GitHub",
+          "GitHub does not accept the token: pass the job's token to the step "
+          "(`GITHUB_TOKEN: ${{ github.token }}`, which the action does by default)",
+          "the token may not list the pull requests of a commit: add `contents: read` and "
+          "`pull-requests: read` to the workflow's permissions",
+          "no commit " + commit + " in " + context.repository +
+              " for this token: push it first, and give the token `contents: read`"};
+}
+
+// The merged pull request `commit` landed from on the default branch; nullopt for a direct push.
+std::optional<ChangeOfCommit> landed_pull(const ApiSession& api, const CiContext& context,
+                                          const std::string& commit) {
+  std::string url =
+      api.api_url() + "/repos/" + context.repository + "/commits/" + commit + "/pulls?per_page=100";
+  HttpResponse answer = api.get(url, landing_advice(context, commit));
+  return change_landed_as(parse_answer("GitHub", url, answer.body, parse_github_commit_pulls),
+                          commit);
 }
 
 ApiAdvice team_advice() {
@@ -104,11 +124,12 @@ Evidence read_github_approvals(const ForgeAccess& access, const CiContext& conte
                                const ChangeSet& change, const std::vector<std::string>& teams,
                                HttpClient& http) {
   Evidence evidence;
-  if (context.change_id.empty()) {
+  bool landing = context.change_id.empty() && lands_on_default_branch(context);
+  if (context.change_id.empty() && !landing) {
     evidence.approvals_missing =
         "the `" + context.event +
         "` event names no pull request: reviews are read on pull_request, pull_request_review "
-        "and merge_group events (or pass --approvals FILE)";
+        "and merge_group events and on pushes to the default branch (or pass --approvals FILE)";
     return evidence;
   }
   size_t slash = context.repository.find('/');
@@ -116,11 +137,6 @@ Evidence read_github_approvals(const ForgeAccess& access, const CiContext& conte
       !is_plain_segment(context.repository.substr(slash + 1))) {
     throw InputError("GITHUB_REPOSITORY is not owner/name: '" + context.repository.substr(0, 80) +
                      "': run inside GitHub Actions, or pass --approvals FILE");
-  }
-  if (!std::all_of(context.change_id.begin(), context.change_id.end(), is_digit) ||
-      context.change_id.size() > 12) {
-    throw InputError("the pull request number '" + context.change_id.substr(0, 40) +
-                     "' is not a number: check the event payload (GITHUB_EVENT_PATH)");
   }
   if (access.token.empty()) {
     throw InputError(
@@ -131,9 +147,26 @@ Evidence read_github_approvals(const ForgeAccess& access, const CiContext& conte
   ApiSession api(http, access.api_url,
                  {"Authorization: Bearer " + access.token, "Accept: application/vnd.github+json",
                   "X-GitHub-Api-Version: 2022-11-28"});
-  ApiAdvice advice = pull_advice(context);
-  std::string pull_url =
-      access.api_url + "/repos/" + context.repository + "/pulls/" + context.change_id;
+  std::string change_id = context.change_id;
+  if (landing) {
+    std::optional<ChangeOfCommit> landed = landed_pull(api, context, change.head);
+    if (!landed) {
+      evidence.approvals_missing = "commit " + change.head.substr(0, 12) + " was pushed to " +
+                                   context.default_branch +
+                                   " directly: it landed from no merged pull request, so no "
+                                   "review approved it";
+      return evidence;
+    }
+    change_id = landed->number;
+    evidence.landing = Landing{change_id, landed->head_sha, change.head};
+  }
+  if (!std::all_of(change_id.begin(), change_id.end(), is_digit) || change_id.empty() ||
+      change_id.size() > 12) {
+    throw InputError("the pull request number '" + change_id.substr(0, 40) +
+                     "' is not a number: check the event payload (GITHUB_EVENT_PATH)");
+  }
+  ApiAdvice advice = pull_advice(context, change_id);
+  std::string pull_url = access.api_url + "/repos/" + context.repository + "/pulls/" + change_id;
   HttpResponse pull_answer = api.get(pull_url, advice);
   PullRequest pull = parse_answer("GitHub", pull_url, pull_answer.body, parse_github_pull);
 
@@ -142,11 +175,11 @@ Evidence read_github_approvals(const ForgeAccess& access, const CiContext& conte
   evidence.approvals_provided = true;
   evidence.approvals_source = "github-api";
   evidence.api_url = access.api_url;
-  evidence.change_id = context.change_id;
+  evidence.change_id = change_id;
   evidence.author = pull.author;
-  // In a merge queue the head judged is the queue's merge commit; reviews name the pull
-  // request's own head, which GitHub queued.
-  if (context.event == "merge_group" && pull.head_sha != change.head) {
+  // In a merge queue the head judged is the queue's merge commit, and on the default branch the
+  // merge, squash or rebased commit; reviews name the pull request's own head.
+  if ((context.event == "merge_group" || landing) && pull.head_sha != change.head) {
     evidence.reviewed_head = pull.head_sha;
   }
   for (const auto& team : teams) {
@@ -158,8 +191,8 @@ Evidence read_github_approvals(const ForgeAccess& access, const CiContext& conte
     }
   }
   spdlog::info("GitHub: {} reviews of pull request #{} by {}, {} of {} teams read",
-               evidence.approvals.size(), context.change_id, pull.author,
-               evidence.forge_teams.size(), teams.size());
+               evidence.approvals.size(), change_id, pull.author, evidence.forge_teams.size(),
+               teams.size());
   return evidence;
 }
 

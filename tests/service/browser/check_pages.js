@@ -95,6 +95,8 @@ async function verifyOn(page, base, seq, pem, name, witnesses, decisionKey) {
 
     await page.goto(plan.base + '/ui/health');
     seen.health = { size: await page.$eval('#size', (e) => e.textContent), origin: await page.$eval('#origin', (e) => e.textContent) };
+    // The witnesses table: one array of cell texts a witness.
+    seen.health.witnesses = await page.$$eval('#witnesses tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
     await page.screenshot({ path: path.join(plan.screenshots, 'health.png'), fullPage: true });
     seen.keyboard.health = await unreachable(page);
 
@@ -113,6 +115,21 @@ async function verifyOn(page, base, seq, pem, name, witnesses, decisionKey) {
     };
     await page.screenshot({ path: path.join(plan.screenshots, 'dashboard.png'), fullPage: true });
     seen.keyboard.dashboard = await unreachable(page);
+
+    // Inventory: every dataset and model with its latest decision, the kind filter through the
+    // form, and a row's link to that decision.
+    await page.goto(plan.base + '/ui/inventory');
+    const inventoryRows = () => page.$$eval('table.inventory tbody tr', (trs) => trs.map((tr) => [
+      tr.closest('table').dataset.repository, tr.dataset.kind, tr.dataset.path, Number(tr.dataset.seq),
+      tr.cells[7].querySelector('span').textContent, tr.cells[8].textContent]));
+    seen.inventory = { all: await inventoryRows(), scripts: await page.$$eval('main script, main img', (s) => s.length) };
+    await page.screenshot({ path: path.join(plan.screenshots, 'inventory.png'), fullPage: true });
+    seen.keyboard.inventory = await unreachable(page);
+    await page.selectOption('#i-kind', 'model');
+    await Promise.all([page.waitForNavigation(), page.click('#filter')]);
+    seen.inventory.models = await inventoryRows();
+    await Promise.all([page.waitForNavigation(), page.click('table.inventory tbody tr a[href^="/ui/entries/"]')]);
+    seen.inventory.followed = new URL(page.url()).pathname;
   } finally {
     await browser.close();
   }
