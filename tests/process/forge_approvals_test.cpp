@@ -121,14 +121,7 @@ TEST_F(ForgeApprovals, MergeQueueFindsThePullRequestFromTheQueueBranch) {
   repo.checkout("main");
   repo.git({"merge", "--no-ff", "-q", "-m", "Merge pull request #42", "feature"});
   std::string queue_head = repo.head();
-  json event = {{"action", "checks_requested"},
-                {"merge_group",
-                 {{"head_sha", queue_head},
-                  {"head_ref", "refs/heads/gh-readonly-queue/main/pr-42-" + base},
-                  {"base_sha", base},
-                  {"base_ref", "refs/heads/main"}}}};
-  write_file(dir / "event.json", event.dump());
-  event_name = "merge_group";
+  merge_group_event(queue_head);
   answer_reviews(json::array({review("bob", "APPROVED", head, "2026-01-02T10:00:00Z", 7)}));
   RunResult result = check();
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;

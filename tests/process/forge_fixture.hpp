@@ -102,6 +102,18 @@ class ForgeApprovals : public ::testing::Test {
     event_name = "pull_request";
   }
 
+  // The merge queue's event for pull request #42 queued as `queue_head` on main.
+  void merge_group_event(const std::string& queue_head) {
+    json event = {{"action", "checks_requested"},
+                  {"merge_group",
+                   {{"head_sha", queue_head},
+                    {"head_ref", "refs/heads/gh-readonly-queue/main/pr-42-" + base},
+                    {"base_sha", base},
+                    {"base_ref", "refs/heads/main"}}}};
+    write_file(dir / "event.json", event.dump());
+    event_name = "merge_group";
+  }
+
   // GET /repos/acme/widgets/pulls/N: GitHub's example pull request, for this change.
   void answer_pull(int number, const std::string& author, const std::string& pr_head) {
     json pull = example("pull-request");

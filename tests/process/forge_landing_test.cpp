@@ -190,14 +190,7 @@ TEST_F(LandingOnMain, TheMergeQueuesHeadIsTheCommitMainBecomesAndVerifies) {
   repo.git({"checkout", "-q", "-b", "gh-readonly-queue/main/pr-42-" + base});
   repo.git({"merge", "--no-ff", "-q", "-m", "Merge pull request #42", "feature"});
   std::string queue_head = repo.head();
-  json event = {{"action", "checks_requested"},
-                {"merge_group",
-                 {{"head_sha", queue_head},
-                  {"head_ref", "refs/heads/gh-readonly-queue/main/pr-42-" + base},
-                  {"base_sha", base},
-                  {"base_ref", "refs/heads/main"}}}};
-  write_file(dir / "event.json", event.dump());
-  event_name = "merge_group";
+  merge_group_event(queue_head);
   RunResult queued = check({}, {"--notes"});
   ASSERT_EQ(queued.exit_code, 0) << queued.out << queued.err;
   // GitHub fast-forwards main to the queue's head once its checks pass.

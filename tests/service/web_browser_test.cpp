@@ -3,13 +3,13 @@
 // search through the form, a decision's findings and waivers, the in-browser verification (and
 // its failure on bytes altered in transit), the dashboard's numbers, Tab reaching every control,
 // no console error. Screenshots land in web-screenshots/ of the test's build folder.
-#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <thread>
 
 #include "attest/cosignature.hpp"
 #include "server/web/html.hpp"
+#include "tests/service/playwright.hpp"
 #include "tests/service/running_witness.hpp"
 #include "tests/service/service_fixture.hpp"
 #include "tests/service/web_fixture.hpp"
@@ -18,27 +18,6 @@ namespace gate::server::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// playwright-core's folder, or why it is missing.
-std::optional<fs::path> playwright(std::string& why) {
-  if (!fs::exists("/usr/bin/chromium")) {
-    why = "/usr/bin/chromium is missing (scripts/install-deps.sh installs it)";
-    return std::nullopt;
-  }
-  if (gate::test::run({"node", "--version"}).exit_code != 0) {
-    why = "node is missing";
-    return std::nullopt;
-  }
-  auto r = gate::test::run({"timeout", "240", "bash",
-                            std::string(GATE_SOURCE_DIR) + "/scripts/ci-lint-tools.sh", "browser"});
-  if (r.exit_code != 0) {
-    why = "scripts/ci-lint-tools.sh browser failed: " + r.err;
-    return std::nullopt;
-  }
-  std::string dir = r.out;
-  while (!dir.empty() && std::isspace(static_cast<unsigned char>(dir.back()))) dir.pop_back();
-  return fs::path(dir) / "node_modules/playwright-core";
-}
 
 // Forwards every GET to the service, passing each answer's body through `change` (path, body):
 // what a hostile network, a proxy, or a witness-aware front could do to an auditor's browser.
@@ -109,7 +88,7 @@ std::vector<uint64_t> seqs(const nlohmann::json& list) { return list.get<std::ve
 
 TEST_F(WebPages, AnAuditorSearchesReadsVerifiesAndMeasuresInARealBrowser) {
   std::string why;
-  auto playwright_dir = playwright(why);
+  auto playwright_dir = playwright_core(why);
   if (!playwright_dir) GTEST_SKIP() << "no browser test: " << why;
 
   // Health page witnesses: one real witness that cosigns, one at a port where nothing listens.
