@@ -34,6 +34,13 @@ std::string text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : (value.is_null() ? "" : value.dump());
 }
 
+// The text of `entry`'s member `key`, empty when the entry has none: an entry listed by an older
+// service has no change_id, and a const json's operator[] may not be asked for a missing key.
+std::string text_of(const nlohmann::json& entry, const char* key) {
+  auto found = entry.find(key);
+  return found == entry.end() ? std::string() : text(*found);
+}
+
 std::optional<std::string> given(const SearchForm& form, const std::string& name) {
   auto it = form.find(name);
   if (it == form.end() || it->second.empty()) return std::nullopt;
@@ -143,7 +150,7 @@ std::string search_body(const SearchForm& form, const nlohmann::json& answer,
            escape(text(entry["head"]).substr(0, 12)) + "</code></td><td class=\"verdict-" +
            (verdict == "pass" ? "pass" : "fail") + "\">" + escape(verdict) + "</td><td>" +
            escape(rules) + "</td><td>" + escape(text(entry["actor"])) + "</td><td>" +
-           escape(text(entry["change_id"])) + "</td><td>" +
+           escape(text_of(entry, "change_id")) + "</td><td>" +
            escape(identity_text(entry["identity"])) + "</td></tr>\n";
   }
   out += "</tbody></table>\n";
@@ -171,7 +178,7 @@ std::string search_csv(const std::vector<nlohmann::json>& entries) {
          {text(entry["time"]), text(entry["repository"]), text(entry["base"]), text(entry["head"]),
           text(entry["verdict"]), rules, text(entry["actor"]), text(entry["policy_sha256"]),
           text(entry["key_id"]), text(entry["leaf_hash"]), identity_text(entry["identity"]),
-          text(entry["change_id"])}) {
+          text_of(entry, "change_id")}) {
       out += ',';
       out += csv_field(value);
     }

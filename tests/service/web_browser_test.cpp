@@ -376,7 +376,8 @@ TEST_F(WebPages, ExportsRefusalsAndHeadersOverHttp) {
   WebDecision retrained = another;
   retrained.n = 201;
   retrained.time = "2026-03-06T09:00:00Z";
-  retrained.inventory = {inventory_item("model", "models/ranker.onnx", "mit")};
+  retrained.inventory =
+      nlohmann::json::array({inventory_item("model", "models/ranker.onnx", "mit")});
   auto posted = post(http, web_envelope(signer_, retrained), token_for("acme/app"));
   ASSERT_TRUE(posted);
   ASSERT_EQ(posted->status, 201);

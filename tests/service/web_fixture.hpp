@@ -40,17 +40,21 @@ inline nlohmann::json inventory_item(const std::string& kind, const std::string&
 }
 
 inline void add_web_inventories(std::vector<WebDecision>& list) {
-  list[0].inventory = {inventory_item("dataset", "data/users.csv", "CC0-1.0")};
-  list[1].inventory = {inventory_item("dataset", "data/users.csv", "CC-BY-4.0"),
-                       inventory_item("model", "models/ranker.onnx", "apache-2.0")};
+  list[0].inventory =
+      nlohmann::json::array({inventory_item("dataset", "data/users.csv", "CC0-1.0")});
+  list[1].inventory =
+      nlohmann::json::array({inventory_item("dataset", "data/users.csv", "CC-BY-4.0"),
+                             inventory_item("model", "models/ranker.onnx", "apache-2.0")});
   list[1].inventory[0]["schema"] = {{"path", "data/users.schema.json"},
                                     {"sha256", std::string(64, 'e')}};
   list[1].inventory[1]["lineage"] = {
       {"source", "dvc.lock"}, {"stage", "train"}, {"inputs", {"data/users.csv"}}};
-  list[3].inventory = {inventory_item("model", "models/lib.safetensors", "mit")};
+  list[3].inventory =
+      nlohmann::json::array({inventory_item("model", "models/lib.safetensors", "mit")});
   list[3].inventory[0]["modelCard"] = {{"path", "models/README.md"},
                                        {"sha256", std::string(64, 'f')}};
-  list[5].inventory = {inventory_item("dataset", "data/<img src=x onerror=alert(1)>.csv", "")};
+  list[5].inventory = nlohmann::json::array(
+      {inventory_item("dataset", "data/<img src=x onerror=alert(1)>.csv", "")});
 }
 
 inline nlohmann::json waiver(const std::string& rule, const std::string& reason,
