@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "gate/types/errors.hpp"
+#include "gate/types/json_member.hpp"
 
 namespace gate::attest {
 
@@ -140,14 +141,6 @@ std::string text_at(const nlohmann::json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The member `key` of an object, or null: a reference, because json::value() copies the whole
-// subtree, which cost as much as parsing it on every append and every entry verified.
-const nlohmann::json& member(const nlohmann::json& object, const char* key) {
-  static const nlohmann::json null_json;
-  if (!object.is_object()) return null_json;
-  auto it = object.find(key);
-  return it != object.end() ? *it : null_json;
-}
 }  // namespace
 
 DecisionSummary summarize_decision(const Envelope& envelope, const std::string& origin) {
@@ -163,14 +156,14 @@ DecisionSummary summarize_decision(const Envelope& envelope, const std::string& 
     bad_statement(origin, "no subject");
   }
   for (const auto& subject : *subjects) {
-    std::string commit = text_at(member(subject, "digest"), "gitCommit");
+    std::string commit = text_at(json_member(subject, "digest"), "gitCommit");
     if (!commit.empty()) summary.subject_commits.push_back(std::move(commit));
   }
   if (summary.subject_commits.empty()) bad_statement(origin, "subject has no gitCommit digest");
   summary.subject_commit = summary.subject_commits.front();
   summary.predicate_type = text_at(statement, "predicateType");
   // A missing predicate reads as an empty one; a present one must be an object.
-  const nlohmann::json& predicate = member(statement, "predicate");
+  const nlohmann::json& predicate = json_member(statement, "predicate");
   if (statement.contains("predicate") && !predicate.is_object()) {
     bad_statement(origin, "predicate is not an object");
   }
@@ -179,12 +172,12 @@ DecisionSummary summarize_decision(const Envelope& envelope, const std::string& 
   summary.base = text_at(predicate, "base");
   summary.head = text_at(predicate, "head");
   summary.verdict = text_at(predicate, "verdict");
-  summary.policy_sha256 = text_at(member(predicate, "policy"), "sha256");
-  const nlohmann::json& ci = member(predicate, "ci");
+  summary.policy_sha256 = text_at(json_member(predicate, "policy"), "sha256");
+  const nlohmann::json& ci = json_member(predicate, "ci");
   summary.repository = text_at(predicate, "repository");
   summary.actor = text_at(ci, "actor");
   summary.change_id = text_at(ci, "changeId");
-  const nlohmann::json& rules = member(predicate, "rules");
+  const nlohmann::json& rules = json_member(predicate, "rules");
   if (rules.is_array()) {
     for (const auto& rule : rules) {
       if (text_at(rule, "status") == "fail" || text_at(rule, "status") == "error") {

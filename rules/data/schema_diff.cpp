@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/types/json_member.hpp"
 #include "rules/data/table_schema.hpp"
 
 namespace gate::data {
@@ -87,13 +88,6 @@ class Changes {
  private:
   std::vector<SchemaChange> out_;
 };
-
-const json& member(const json& object, const char* key) {
-  static const json absent;
-  if (!object.is_object()) return absent;
-  auto it = object.find(key);
-  return it == object.end() ? absent : *it;
-}
 
 std::string shown(const json& value) {
   if (!value.is_string()) return value.dump();
@@ -206,12 +200,12 @@ void compare_opaque(Changes& changes, const std::string& subject, const std::str
 // ---- Table Schema ----
 
 std::string type_of(const json& field) {
-  const json& type = member(field, "type");
+  const json& type = json_member(field, "type");
   return type.is_string() ? type.get<std::string>() : "string";
 }
 
 std::string format_of(const json& field) {
-  const json& format = member(field, "format");
+  const json& format = json_member(field, "format");
   return format.is_string() ? format.get<std::string>() : "default";
 }
 
@@ -254,42 +248,45 @@ void compare_field(Changes& changes, const std::string& subject, const json& bef
     }
   }
   for (const char* key : {"groupChar", "decimalChar", "bareNumber"}) {
-    compare_opaque(changes, subject, key, member(before, key), member(after, key));
+    compare_opaque(changes, subject, key, json_member(before, key), json_member(after, key));
   }
   // Values read as true or false: fewer accepted spellings refuse old cells.
   for (const char* key : {"trueValues", "falseValues"}) {
-    const json& a = member(before, key);
-    const json& b = member(after, key);
+    const json& a = json_member(before, key);
+    const json& b = json_member(after, key);
     if (a.is_null() && b.is_null()) continue;
     json defaults = std::string(key) == "trueValues" ? json{"true", "True", "TRUE", "1"}
                                                      : json{"false", "False", "FALSE", "0"};
     compare_allowed(changes, subject, key, a.is_null() ? defaults : a, b.is_null() ? defaults : b);
   }
-  const json& old_c = member(before, "constraints");
-  const json& new_c = member(after, "constraints");
-  compare_flag(changes, subject, "required", member(old_c, "required"), member(new_c, "required"));
-  compare_flag(changes, subject, "unique", member(old_c, "unique"), member(new_c, "unique"));
+  const json& old_c = json_member(before, "constraints");
+  const json& new_c = json_member(after, "constraints");
+  compare_flag(changes, subject, "required", json_member(old_c, "required"),
+               json_member(new_c, "required"));
+  compare_flag(changes, subject, "unique", json_member(old_c, "unique"),
+               json_member(new_c, "unique"));
   for (const char* key : {"minimum", "exclusiveMinimum", "minLength"}) {
-    compare_bound(changes, subject, key, member(old_c, key), member(new_c, key), true);
+    compare_bound(changes, subject, key, json_member(old_c, key), json_member(new_c, key), true);
   }
   for (const char* key : {"maximum", "exclusiveMaximum", "maxLength"}) {
-    compare_bound(changes, subject, key, member(old_c, key), member(new_c, key), false);
+    compare_bound(changes, subject, key, json_member(old_c, key), json_member(new_c, key), false);
   }
-  compare_opaque(changes, subject, "pattern", member(old_c, "pattern"), member(new_c, "pattern"));
-  compare_opaque(changes, subject, "jsonSchema", member(old_c, "jsonSchema"),
-                 member(new_c, "jsonSchema"));
-  compare_allowed(changes, subject, "enum", member(old_c, "enum"), member(new_c, "enum"));
+  compare_opaque(changes, subject, "pattern", json_member(old_c, "pattern"),
+                 json_member(new_c, "pattern"));
+  compare_opaque(changes, subject, "jsonSchema", json_member(old_c, "jsonSchema"),
+                 json_member(new_c, "jsonSchema"));
+  compare_allowed(changes, subject, "enum", json_member(old_c, "enum"), json_member(new_c, "enum"));
 }
 
 std::vector<json> fields_of(const json& schema, const char* which) {
-  const json& fields = member(schema, "fields");
+  const json& fields = json_member(schema, "fields");
   if (!fields.is_array()) {
     throw SchemaError(std::string("the ") + which + " schema's 'fields' is not a list");
   }
   std::vector<json> out;
   std::set<std::string> names;
   for (const auto& field : fields) {
-    if (!field.is_object() || !member(field, "name").is_string()) {
+    if (!field.is_object() || !json_member(field, "name").is_string()) {
       throw SchemaError(std::string("the ") + which + " schema has a field without a name");
     }
     if (!names.insert(field["name"].get<std::string>()).second) {
@@ -312,8 +309,8 @@ json key_fields(const json& value) {
 }
 
 void compare_keys(Changes& changes, const json& before, const json& after) {
-  json old_pk = key_fields(member(before, "primaryKey"));
-  json new_pk = key_fields(member(after, "primaryKey"));
+  json old_pk = key_fields(json_member(before, "primaryKey"));
+  json new_pk = key_fields(json_member(after, "primaryKey"));
   if (old_pk != new_pk) {
     if (old_pk.is_null()) {
       changes.tightened("primary key", new_pk.dump() + " added");
@@ -326,9 +323,9 @@ void compare_keys(Changes& changes, const json& before, const json& after) {
   // Foreign keys by their local fields: a key whose reference moved is changed, not replaced.
   auto by_fields = [](const json& schema) {
     std::map<std::string, json> keys;
-    const json& list = member(schema, "foreignKeys");
+    const json& list = json_member(schema, "foreignKeys");
     if (!list.is_array()) return keys;
-    for (const auto& key : list) keys[key_fields(member(key, "fields")).dump()] = key;
+    for (const auto& key : list) keys[key_fields(json_member(key, "fields")).dump()] = key;
     return keys;
   };
   std::map<std::string, json> old_fk = by_fields(before);
@@ -338,13 +335,15 @@ void compare_keys(Changes& changes, const json& before, const json& after) {
     if (it == new_fk.end()) {
       changes.loosened("foreign key " + fields, "removed");
     } else if (it->second != key) {
-      changes.changed("foreign key " + fields, "reference " + member(key, "reference").dump() +
-                                                   " -> " + member(it->second, "reference").dump());
+      changes.changed("foreign key " + fields, "reference " + json_member(key, "reference").dump() +
+                                                   " -> " +
+                                                   json_member(it->second, "reference").dump());
     }
   }
   for (const auto& [fields, key] : new_fk) {
     if (!old_fk.count(fields)) {
-      changes.tightened("foreign key " + fields, "added, to " + member(key, "reference").dump());
+      changes.tightened("foreign key " + fields,
+                        "added, to " + json_member(key, "reference").dump());
     }
   }
 }
@@ -382,19 +381,20 @@ std::vector<SchemaChange> diff_table_schemas(const json& before, const json& aft
         continue;
       }
     }
-    bool was_required = member(member(old_fields[i], "constraints"), "required") == json(true);
+    bool was_required =
+        json_member(json_member(old_fields[i], "constraints"), "required") == json(true);
     changes.add(subject, std::string("removed") + (was_required ? " (it was required)" : ""), false,
                 true);
   }
   for (const auto& field : new_fields) {
     const std::string name = field["name"].get<std::string>();
     if (old_index.count(name) || renamed_to.count(name)) continue;
-    bool required = member(member(field, "constraints"), "required") == json(true);
+    bool required = json_member(json_member(field, "constraints"), "required") == json(true);
     changes.add("field '" + name + "'", required ? "added as required" : "added", required, false);
   }
   // Markers read as missing: dropping one turns old missing cells into values.
-  const json& old_missing = member(before, "missingValues");
-  const json& new_missing = member(after, "missingValues");
+  const json& old_missing = json_member(before, "missingValues");
+  const json& new_missing = json_member(after, "missingValues");
   if (old_missing != new_missing) {
     json defaults = json::array({""});
     const json& a = old_missing.is_null() ? defaults : old_missing;
@@ -410,7 +410,7 @@ namespace {
 // ---- JSON Schema ----
 
 std::set<std::string> json_types(const json& schema) {
-  const json& type = member(schema, "type");
+  const json& type = json_member(schema, "type");
   std::set<std::string> out;
   if (type.is_string()) out.insert(type.get<std::string>());
   if (type.is_array()) {
@@ -441,7 +441,7 @@ std::string type_text(const std::set<std::string>& types) {
 
 std::set<std::string> required_of(const json& schema) {
   std::set<std::string> out;
-  const json& list = member(schema, "required");
+  const json& list = json_member(schema, "required");
   if (!list.is_array()) return out;
   for (const auto& item : list) {
     if (item.is_string()) out.insert(item.get<std::string>());
@@ -449,7 +449,9 @@ std::set<std::string> required_of(const json& schema) {
   return out;
 }
 
-bool closed(const json& schema) { return member(schema, "additionalProperties") == json(false); }
+bool closed(const json& schema) {
+  return json_member(schema, "additionalProperties") == json(false);
+}
 
 std::string property_subject(const std::string& path) {
   return path.empty() ? std::string("records") : "property '" + path + "'";
@@ -474,29 +476,29 @@ void diff_json_node(Changes& changes, const std::string& path, const json& befor
       changes.changed(subject, what);
     }
   }
-  json old_enum = member(before, "enum");
-  json new_enum = member(after, "enum");
-  if (old_enum.is_null() && !member(before, "const").is_null()) {
-    old_enum = json::array({member(before, "const")});
+  json old_enum = json_member(before, "enum");
+  json new_enum = json_member(after, "enum");
+  if (old_enum.is_null() && !json_member(before, "const").is_null()) {
+    old_enum = json::array({json_member(before, "const")});
   }
-  if (new_enum.is_null() && !member(after, "const").is_null()) {
-    new_enum = json::array({member(after, "const")});
+  if (new_enum.is_null() && !json_member(after, "const").is_null()) {
+    new_enum = json::array({json_member(after, "const")});
   }
   compare_allowed(changes, subject, "enum", old_enum, new_enum);
   for (const char* key :
        {"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"}) {
-    compare_bound(changes, subject, key, member(before, key), member(after, key), true);
+    compare_bound(changes, subject, key, json_member(before, key), json_member(after, key), true);
   }
   for (const char* key :
        {"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"}) {
-    compare_bound(changes, subject, key, member(before, key), member(after, key), false);
+    compare_bound(changes, subject, key, json_member(before, key), json_member(after, key), false);
   }
   for (const char* key : {"pattern", "format", "multipleOf"}) {
-    compare_opaque(changes, subject, key, member(before, key), member(after, key));
+    compare_opaque(changes, subject, key, json_member(before, key), json_member(after, key));
   }
 
-  const json& old_props = member(before, "properties");
-  const json& new_props = member(after, "properties");
+  const json& old_props = json_member(before, "properties");
+  const json& new_props = json_member(after, "properties");
   std::set<std::string> old_required = required_of(before);
   std::set<std::string> new_required = required_of(after);
   auto child = [&](const std::string& name) { return path.empty() ? name : path + "." + name; };
@@ -534,8 +536,8 @@ void diff_json_node(Changes& changes, const std::string& path, const json& befor
       changes.loosened(subject, "additional properties now allowed");
     }
   }
-  const json& old_items = member(before, "items");
-  const json& new_items = member(after, "items");
+  const json& old_items = json_member(before, "items");
+  const json& new_items = json_member(after, "items");
   if (old_items.is_object() || new_items.is_object()) {
     diff_json_node(changes, path + "[]", old_items.is_object() ? old_items : json::object(),
                    new_items.is_object() ? new_items : json::object(), depth + 1);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "attest/statement.hpp"
+#include "gate/types/json_member.hpp"
 #include "server/log_service.hpp"
 #include "server/web/html.hpp"
 
@@ -41,18 +42,11 @@ std::string list_at(const nlohmann::json& object, const char* key) {
   return out;
 }
 
-const nlohmann::json& member(const nlohmann::json& object, const char* key) {
-  static const nlohmann::json null_json;
-  if (!object.is_object()) return null_json;
-  auto it = object.find(key);
-  return it != object.end() ? *it : null_json;
-}
-
 }  // namespace
 
 std::vector<InventoryFacts> inventory_from_predicate(const nlohmann::json& predicate) {
   std::vector<InventoryFacts> out;
-  const nlohmann::json& items = member(predicate, "inventory");
+  const nlohmann::json& items = json_member(predicate, "inventory");
   if (!items.is_array()) return out;
   size_t seen = 0;
   for (const auto& item : items) {
@@ -63,14 +57,14 @@ std::vector<InventoryFacts> inventory_from_predicate(const nlohmann::json& predi
     if (facts.path.empty() || (facts.kind != "dataset" && facts.kind != "model")) continue;
     facts.change = string_at(item, "change");
     facts.owners = list_at(item, "owners");
-    facts.schema = string_at(member(item, "schema"), "path");
-    facts.schema_sha256 = string_at(member(item, "schema"), "sha256");
-    facts.manifest = string_at(member(item, "manifest"), "path");
-    facts.manifest_sha256 = string_at(member(item, "manifest"), "sha256");
-    facts.model_card = string_at(member(item, "modelCard"), "path");
-    facts.model_card_sha256 = string_at(member(item, "modelCard"), "sha256");
+    facts.schema = string_at(json_member(item, "schema"), "path");
+    facts.schema_sha256 = string_at(json_member(item, "schema"), "sha256");
+    facts.manifest = string_at(json_member(item, "manifest"), "path");
+    facts.manifest_sha256 = string_at(json_member(item, "manifest"), "sha256");
+    facts.model_card = string_at(json_member(item, "modelCard"), "path");
+    facts.model_card_sha256 = string_at(json_member(item, "modelCard"), "sha256");
     facts.license = string_at(item, "license");
-    const nlohmann::json& lineage = member(item, "lineage");
+    const nlohmann::json& lineage = json_member(item, "lineage");
     facts.lineage_source = string_at(lineage, "source");
     facts.lineage_stage = string_at(lineage, "stage");
     facts.lineage_inputs = list_at(lineage, "inputs");

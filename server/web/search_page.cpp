@@ -1,6 +1,7 @@
 #include "server/web/search_page.hpp"
 
 #include "attest/statement.hpp"
+#include "gate/types/json_member.hpp"
 #include "server/query_params.hpp"
 #include "server/web/html.hpp"
 
@@ -32,13 +33,6 @@ const std::vector<Field>& fields() {
 
 std::string text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : (value.is_null() ? "" : value.dump());
-}
-
-// The text of `entry`'s member `key`, empty when the entry has none: an entry listed by an older
-// service has no change_id, and a const json's operator[] may not be asked for a missing key.
-std::string text_of(const nlohmann::json& entry, const char* key) {
-  auto found = entry.find(key);
-  return found == entry.end() ? std::string() : text(*found);
 }
 
 std::optional<std::string> given(const SearchForm& form, const std::string& name) {
@@ -150,7 +144,7 @@ std::string search_body(const SearchForm& form, const nlohmann::json& answer,
            escape(text(entry["head"]).substr(0, 12)) + "</code></td><td class=\"verdict-" +
            (verdict == "pass" ? "pass" : "fail") + "\">" + escape(verdict) + "</td><td>" +
            escape(rules) + "</td><td>" + escape(text(entry["actor"])) + "</td><td>" +
-           escape(text_of(entry, "change_id")) + "</td><td>" +
+           escape(text(json_member(entry, "change_id"))) + "</td><td>" +
            escape(identity_text(entry["identity"])) + "</td></tr>\n";
   }
   out += "</tbody></table>\n";
@@ -178,7 +172,7 @@ std::string search_csv(const std::vector<nlohmann::json>& entries) {
          {text(entry["time"]), text(entry["repository"]), text(entry["base"]), text(entry["head"]),
           text(entry["verdict"]), rules, text(entry["actor"]), text(entry["policy_sha256"]),
           text(entry["key_id"]), text(entry["leaf_hash"]), identity_text(entry["identity"]),
-          text_of(entry, "change_id")}) {
+          text(json_member(entry, "change_id"))}) {
       out += ',';
       out += csv_field(value);
     }
