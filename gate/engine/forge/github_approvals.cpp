@@ -21,10 +21,12 @@ namespace {
 // request, and bounds a server that keeps answering rel="next".
 constexpr int kMaxPages = 100;
 
+constexpr const char* kTokenRefused =
+    "GitHub does not accept the token: pass the job's token to the step "
+    "(`GITHUB_TOKEN: ${{ github.token }}`, which the action does by default)";
+
 ApiAdvice pull_advice(const CiContext& context, const std::string& change_id) {
-  return {"GitHub",
-          "GitHub does not accept the token: pass the job's token to the step "
-          "(`GITHUB_TOKEN: ${{ github.token }}`, which the action does by default)",
+  return {"GitHub", kTokenRefused,
           "the token may not read pull requests: add `pull-requests: read` to the workflow's "
           "permissions",
           "no pull request #" + change_id + " in " + context.repository +
@@ -33,9 +35,7 @@ ApiAdvice pull_advice(const CiContext& context, const std::string& change_id) {
 }
 
 ApiAdvice landing_advice(const CiContext& context, const std::string& commit) {
-  return {"GitHub",
-          "GitHub does not accept the token: pass the job's token to the step "
-          "(`GITHUB_TOKEN: ${{ github.token }}`, which the action does by default)",
+  return {"GitHub", kTokenRefused,
           "the token may not list the pull requests of a commit: add `contents: read` and "
           "`pull-requests: read` to the workflow's permissions",
           "no commit " + commit + " in " + context.repository +

@@ -17,8 +17,9 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 namespace {
 
-// `change` is the merge request's iid, or for a pipeline of the default branch its commit.
-ApiAdvice advice_for(const ForgeAccess& access, const std::string& change) {
+// `missing` names what a 404 did not find: the merge request, or the commit of a pipeline of the
+// default branch.
+ApiAdvice advice_for(const ForgeAccess& access, const std::string& missing) {
   bool job_token = access.token_variable == "CI_JOB_TOKEN";
   std::string token_fix =
       job_token ? "the job token cannot read merge request approvals here: set "
@@ -27,8 +28,7 @@ ApiAdvice advice_for(const ForgeAccess& access, const std::string& change) {
                 : "GitLab does not accept GATE_GITLAB_TOKEN for this project: give it the "
                   "read_api scope and at least the Reporter role, and check it has not expired";
   return {"GitLab", token_fix, token_fix,
-          (change.size() >= 40 ? "no commit " + change : "no merge request !" + change) +
-              " in project " + access.project_id +
+          "no " + missing + " in project " + access.project_id +
               " for this token: check CI_PROJECT_ID and CI_MERGE_REQUEST_IID, and that the "
               "token's project or group is this one"};
 }
@@ -68,7 +68,7 @@ Evidence read_gitlab_approvals(const ForgeAccess& access, const CiContext& conte
   if (landing) {
     std::string commits_url = access.api_url + "/projects/" + access.project_id +
                               "/repository/commits/" + change.head + "/merge_requests";
-    HttpResponse answer = api.get(commits_url, advice_for(access, change.head));
+    HttpResponse answer = api.get(commits_url, advice_for(access, "commit " + change.head));
     std::optional<ChangeOfCommit> landed = change_landed_as(
         parse_answer("GitLab", commits_url, answer.body, parse_gitlab_commit_merge_requests),
         change.head);
@@ -88,7 +88,7 @@ Evidence read_gitlab_approvals(const ForgeAccess& access, const CiContext& conte
       change_id.size() > 12) {
     throw InputError("CI_MERGE_REQUEST_IID is not a number: '" + change_id.substr(0, 40) + "'");
   }
-  ApiAdvice advice = advice_for(access, change_id);
+  ApiAdvice advice = advice_for(access, "merge request !" + change_id);
   std::string url =
       access.api_url + "/projects/" + access.project_id + "/merge_requests/" + change_id;
   HttpResponse answer = api.get(url, advice);
